@@ -1,0 +1,52 @@
+# The README's two commands are `make run` and `make test`; the rest help along.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: run test test-fast lint format check db-stop clean-db serve
+
+$(PY):
+	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed (found %s)" % sys.version.split()[0]) if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e ".[test,dev]"
+	@rm -f $(VENV)/.installed-*
+	@touch $(STAMP)
+
+## Run the app locally on http://127.0.0.1:8000 with demo data (Ctrl-C stops everything).
+run: $(STAMP)
+	$(PY) manage.py runlocal
+
+## Run the whole test suite (browser tests included when Chromium is installed).
+test: $(STAMP)
+	$(PY) -m workforce.pgembed run -- $(PY) -m pytest $(PYTEST_ARGS)
+
+## The suite without the browser and slow tests.
+test-fast: $(STAMP)
+	$(PY) -m workforce.pgembed run -- $(PY) -m pytest -m "not browser and not slow" $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+## Migrations committed, and the deployment checklist with production-like settings.
+check: $(STAMP)
+	$(PY) manage.py makemigrations --check --dry-run
+	DJANGO_DEBUG=false SECRET_KEY=ci-check-$$(date +%s)-not-a-real-secret-key-but-long-enough-for-django \
+	  ALLOWED_HOSTS=workforce.example.org DATABASE_URL=postgresql://app:app@127.0.0.1:5432/app \
+	  $(PY) manage.py check --deploy --fail-level WARNING
+
+## Stop the embedded PostgreSQL if anything left it running.
+db-stop:
+	@if [ -x $(PY) ]; then $(PY) -m workforce.pgembed stop; else echo "nothing to stop"; fi
+
+## Production-style server on the embedded database (for trying gunicorn locally).
+serve: $(STAMP)
+	$(PY) -m workforce.pgembed run -- $(VENV)/bin/gunicorn workforce.wsgi --bind 127.0.0.1:8000 --workers 2

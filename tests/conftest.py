@@ -1,0 +1,91 @@
+"""Named personas, as in the brief: a lead, a supervisor, two peer workers, a safeguarding
+lead, finance, an admin, and an outsider who leads in another organisation only."""
+
+import pytest
+
+from tests.factories import OrganisationFactory, TeamFactory, make_login
+from workforce.models import Capacity as C
+from workforce.models import Organisation
+
+
+@pytest.fixture
+def org(db):
+    organisation = OrganisationFactory(name="Test NHS Trust", kind=Organisation.Kind.NHS_TRUST)
+    TeamFactory(organisation=organisation, name="Community Team")
+    return organisation
+
+
+@pytest.fixture
+def other_org(db):
+    organisation = OrganisationFactory(name="Other Partner", kind=Organisation.Kind.VCSE)
+    TeamFactory(organisation=organisation, name="Other Team")
+    return organisation
+
+
+@pytest.fixture
+def lead(org):
+    return make_login("lead", org, C.COPRODUCTION_LEAD)
+
+
+@pytest.fixture
+def supervisor(org):
+    return make_login("supervisor", org, C.SUPERVISOR)
+
+
+@pytest.fixture
+def peer(org):
+    return make_login("peer", org, C.PEER_WORKER)
+
+
+@pytest.fixture
+def peer2(org):
+    return make_login("peer2", org, C.PEER_WORKER)
+
+
+@pytest.fixture
+def safeguarding(org):
+    return make_login("safeguarding", org, C.SAFEGUARDING_LEAD)
+
+
+@pytest.fixture
+def finance(org):
+    return make_login("finance", org, C.FINANCE)
+
+
+@pytest.fixture
+def admin_user(org):
+    return make_login("admin", org, C.ADMIN, is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def outsider(other_org):
+    return make_login("outsider", other_org, C.COPRODUCTION_LEAD)
+
+
+@pytest.fixture
+def personas(lead, supervisor, peer, peer2, safeguarding, finance, admin_user, outsider):
+    return {
+        "lead": lead,
+        "supervisor": supervisor,
+        "peer": peer,
+        "peer2": peer2,
+        "safeguarding": safeguarding,
+        "finance": finance,
+        "admin": admin_user,
+        "outsider": outsider,
+    }
+
+
+@pytest.fixture
+def unused_port():
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Real hashers are deliberately slow; tests that check hashing itself override this.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

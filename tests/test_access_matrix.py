@@ -1,0 +1,75 @@
+"""Every URL, every capacity: the expected status. A new view without an entry fails here."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+ANON = "anonymous"
+PERSONAS = ["lead", "supervisor", "peer", "peer2", "safeguarding", "finance", "admin", "outsider"]
+
+
+def _everyone(status, anon=302, **overrides):
+    row = {name: status for name in PERSONAS}
+    row[ANON] = anon
+    row.update(overrides)
+    return row
+
+
+# url name -> ({persona: status}, kwargs factory taking the fixtures)
+MATRIX = {
+    "home": (_everyone(200), None),
+    "workforce:organisations": (_everyone(200), None),
+    # Another organisation's page is "not found", never "forbidden".
+    "workforce:organisation": (_everyone(200, outsider=404), lambda f: {"pk": f["org"].pk}),
+    "login": (_everyone(302, anon=200), None),
+    # Signing out is POST only: a link or image cannot sign anyone out.
+    "logout": (_everyone(405, anon=405), None),
+    "password_change": (_everyone(200), None),
+    "password_change_done": (_everyone(200), None),
+    "password_reset": (_everyone(200, anon=200), None),
+    "password_reset_done": (_everyone(200, anon=200), None),
+    "password_reset_confirm": (
+        _everyone(200, anon=200),
+        lambda f: {"uidb64": "MQ", "token": "set-password"},
+    ),
+    "password_reset_complete": (_everyone(200, anon=200), None),
+}
+
+
+def _named_patterns(patterns, namespace=""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace == "admin":
+                continue  # the admin site is bound by its own permissions: see test_admin.py
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _named_patterns(entry.url_patterns, ns)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}"
+
+
+def test_every_url_has_an_entry():
+    names = set(_named_patterns(get_resolver().url_patterns))
+    missing = names - MATRIX.keys()
+    assert not missing, f"add these views to the access matrix: {sorted(missing)}"
+    stale = MATRIX.keys() - names
+    assert not stale, f"these matrix entries name no URL: {sorted(stale)}"
+
+
+@pytest.mark.parametrize("url_name", sorted(MATRIX))
+def test_access_matrix(client, personas, org, url_name):
+    expected, kwargs_for = MATRIX[url_name]
+    url = reverse(url_name, kwargs=kwargs_for({"org": org}) if kwargs_for else None)
+    seen = {}
+    for who in [ANON, *PERSONAS]:
+        client.logout()
+        if who != ANON:
+            client.force_login(personas[who])
+        seen[who] = client.get(url).status_code
+    assert seen == expected, f"{url_name} ({url})"
+
+
+def test_other_organisations_objects_are_not_found(client, personas, other_org):
+    url = reverse("workforce:organisation", kwargs={"pk": other_org.pk})
+    for who in PERSONAS:
+        client.force_login(personas[who])
+        expected = 200 if who == "outsider" else 404
+        assert client.get(url).status_code == expected, who

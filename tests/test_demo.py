@@ -1,0 +1,59 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from workforce import demo
+from workforce.models import Capacity as C
+from workforce.models import Membership, Organisation, Person, Team
+
+DEMO_USERNAMES = {"lead", "supervisor", "peer", "peer2", "safeguarding", "finance", "admin",
+                  "outsider"}
+
+
+def _counts():
+    return (
+        Organisation.objects.count(),
+        Team.objects.count(),
+        get_user_model().objects.count(),
+        Person.objects.count(),
+        Membership.objects.count(),
+    )
+
+
+def test_seed_demo_creates_the_logins_and_is_idempotent(db, settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    first = _counts()
+    call_command("seed_demo")
+    assert _counts() == first
+    users = get_user_model().objects.filter(username__in=DEMO_USERNAMES)
+    assert {u.username for u in users} == DEMO_USERNAMES
+    assert all(u.check_password(demo.DEMO_PASSWORD) for u in users)
+    assert Organisation.objects.filter(kind=Organisation.Kind.NHS_TRUST).count() == 1
+    assert Organisation.objects.filter(kind=Organisation.Kind.VCSE).count() == 1
+
+
+def test_demo_capacities(db, settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    trust = Organisation.objects.get(kind=Organisation.Kind.NHS_TRUST)
+    vcse = Organisation.objects.get(kind=Organisation.Kind.VCSE)
+
+    def caps(username):
+        return set(
+            Membership.objects.filter(user__username=username).values_list(
+                "organisation_id", "capacity"
+            )
+        )
+
+    assert caps("lead") == {(trust.pk, C.COPRODUCTION_LEAD)}
+    assert caps("peer") == {(trust.pk, C.PEER_WORKER)}
+    assert caps("outsider") == {(vcse.pk, C.COPRODUCTION_LEAD)}
+    assert get_user_model().objects.get(username="admin").is_superuser
+
+
+def test_seed_demo_refuses_in_production(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="refuses to run with DJANGO_DEBUG off"):
+        call_command("seed_demo")
+    assert not get_user_model().objects.exists()

@@ -1,0 +1,112 @@
+"""Settings behaviour: which database, and refusing to start unsafely in production."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import environ
+import pytest
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parent.parent
+PROBE = (
+    "import json, django; django.setup(); from django.conf import settings as s; "
+    "print(json.dumps({'db': s.DATABASES['default'], 'debug': s.DEBUG, "
+    "'hosts': s.ALLOWED_HOSTS, 'tz': s.TIME_ZONE, 'lang': s.LANGUAGE_CODE}, default=str))"
+)
+PROD = {
+    "DJANGO_DEBUG": "false",
+    "SECRET_KEY": "x" * 60,
+    "ALLOWED_HOSTS": "workforce.example.org",
+    "DATABASE_URL": "postgresql://app:secret@db.example.org:5433/workforce",
+}
+
+
+def _settings_in_subprocess(**env_vars):
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "DJANGO_DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}
+    }
+    env.update(env_vars, DJANGO_SETTINGS_MODULE="workforce.settings")
+    return subprocess.run(
+        [sys.executable, "-c", PROBE], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+
+
+def test_database_url_selects_a_real_server():
+    result = _settings_in_subprocess(**PROD)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    db = data["db"]
+    assert db["ENGINE"] == "django.db.backends.postgresql"
+    assert (db["HOST"], db["PORT"], db["NAME"], db["USER"]) == (
+        "db.example.org",
+        5433,
+        "workforce",
+        "app",
+    )
+    assert data["debug"] is False
+    assert data["hosts"] == ["workforce.example.org"]
+    assert (data["tz"], data["lang"]) == ("Europe/London", "en-gb")
+
+
+def test_debug_defaults_off_against_a_real_server():
+    env = {k: v for k, v in PROD.items() if k != "DJANGO_DEBUG"}
+    result = _settings_in_subprocess(**env)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["debug"] is False
+
+
+def test_production_without_secret_key_refuses_to_start():
+    env = {k: v for k, v in PROD.items() if k != "SECRET_KEY"}
+    result = _settings_in_subprocess(**env)
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_production_without_allowed_hosts_refuses_to_start():
+    env = {k: v for k, v in PROD.items() if k != "ALLOWED_HOSTS"}
+    result = _settings_in_subprocess(**env)
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS is not set" in result.stderr
+
+
+def test_sqlite_is_refused():
+    result = _settings_in_subprocess(**{**PROD, "DATABASE_URL": "sqlite:///db.sqlite3"})
+    assert result.returncode != 0
+    assert "must point at PostgreSQL" in result.stderr
+
+
+def test_embedded_socket_url_parses_with_django_environ(tmp_path):
+    config = environ.Env.db_url_config(f"postgresql://postgres:@/app?host={tmp_path}")
+    assert config["ENGINE"] == "django.db.backends.postgresql"
+    assert (config["NAME"], config["USER"]) == ("app", "postgres")
+    # The socket folder arrives as a connection option, which psycopg takes as its host.
+    assert config["OPTIONS"] == {"host": str(tmp_path)}
+    assert not config.get("PASSWORD")
+
+
+def test_this_run_uses_the_database_it_was_given():
+    db = settings.DATABASES["default"]
+    assert db["ENGINE"] == "django.db.backends.postgresql"
+    if os.environ.get("DATABASE_URL"):
+        assert db["HOST"] == environ.Env.db_url_config(os.environ["DATABASE_URL"])["HOST"]
+    else:
+        # Embedded: a Unix socket folder, no TCP host.
+        assert db["HOST"].startswith("/")
+        assert Path(db["HOST"]).is_dir()
+
+
+@pytest.mark.django_db
+def test_the_database_really_is_postgresql():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version()")
+        assert cursor.fetchone()[0].startswith("PostgreSQL")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW TimeZone")
+        assert cursor.fetchone()[0] == "UTC"  # Django stores UTC; pages show Europe/London

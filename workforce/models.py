@@ -1,0 +1,122 @@
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        NHS_TRUST = "nhs_trust", "NHS trust"
+        VCSE = "vcse", "VCSE partner"
+        USER_LED = "user_led", "User-led organisation"
+
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="organisation_name_unique_ci"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Team(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="teams")
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["organisation__name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                "organisation", Lower("name"), name="team_name_unique_in_organisation"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.organisation})"
+
+
+class Person(models.Model):
+    """Someone in the lived experience workforce (or who supervises or manages it).
+
+    Bank details are never stored here: finance keeps them, we keep finance's payee reference.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="people"
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+    )
+    full_name = models.CharField(max_length=200)
+    preferred_name = models.CharField(max_length=100, blank=True)
+    pronouns = models.CharField(max_length=50, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["full_name"]
+        verbose_name_plural = "people"
+        constraints = [
+            # Serves the import match "same email within the organisation".
+            models.UniqueConstraint(
+                "organisation",
+                Lower("email"),
+                condition=~models.Q(email=""),
+                name="person_email_unique_in_organisation",
+            ),
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.preferred_name or self.full_name
+
+
+class Capacity(models.TextChoices):
+    PEER_WORKER = "peer_worker", "Peer worker"
+    SUPERVISOR = "supervisor", "Supervisor"
+    COPRODUCTION_LEAD = "coproduction_lead", "Co-production lead"
+    SAFEGUARDING_LEAD = "safeguarding_lead", "Safeguarding lead"
+    FINANCE = "finance", "Finance"
+    ADMIN = "admin", "Administrator"
+
+
+class Membership(models.Model):
+    """What a login may do, and where: one capacity in one organisation."""
+
+    Capacity = Capacity
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    capacity = models.CharField(max_length=30, choices=Capacity.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organisation__name", "capacity"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation", "capacity"], name="membership_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(capacity__in=Capacity.values),
+                name="membership_capacity_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_capacity_display()} at {self.organisation}"

@@ -1,0 +1,35 @@
+"""The navigation each user sees, from the capacities they hold.
+
+Each entry: (label, url name, capacities that see it; empty = every signed-in user).
+Later apps add their entries here, so one list decides what the menu shows.
+"""
+
+from workforce.models import Capacity as C
+
+ENTRIES: list[tuple[str, str, tuple[str, ...]]] = [
+    ("Home", "home", ()),
+    ("Organisations", "workforce:organisations", ()),
+]
+
+# Plain-English summaries of what each capacity is for, shown on the home page.
+CAPACITY_SUMMARIES = {
+    C.PEER_WORKER: "See your own role, log your supervision and claim involvement payments.",
+    C.SUPERVISOR: "Confirm supervision with the people you supervise and raise boundary "
+    "incidents.",
+    C.COPRODUCTION_LEAD: "Define roles, manage people, approve payments and watch compliance "
+    "for your organisation.",
+    C.SAFEGUARDING_LEAD: "Own escalated boundary incidents and their deadlines.",
+    C.FINANCE: "Export approved payments and mark them paid.",
+    C.ADMIN: "Set up organisations, teams and logins.",
+}
+
+
+def entries_for(user, held: frozenset[str]) -> list[dict]:
+    items = [
+        {"label": label, "url_name": url_name}
+        for label, url_name, wanted in ENTRIES
+        if not wanted or held.intersection(wanted)
+    ]
+    if user.is_staff:
+        items.append({"label": "Admin site", "url_name": "admin:index"})
+    return items

@@ -1,0 +1,189 @@
+"""Settings for the lived experience workforce app.
+
+Everything that differs between a laptop and production comes from the environment
+(django-environ). README.md lists every variable.
+"""
+
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+
+# With no DATABASE_URL this is a local checkout on the embedded database, where debug is on
+# unless turned off; against a real server debug is off unless turned on.
+USING_EMBEDDED_DB = not env.str("DATABASE_URL", default="")
+DEBUG = env.bool("DJANGO_DEBUG", default=USING_EMBEDDED_DB)
+
+_INSECURE_LOCAL_KEY = "django-insecure-local-development-only-never-use-in-production"  # noqa: S105
+SECRET_KEY = env.str("SECRET_KEY", default="")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. With DJANGO_DEBUG off (production) the app will not start "
+            "without it. Generate one with:\n"
+            "  python -c 'import secrets; print(secrets.token_urlsafe(50))'\n"
+            "and set it in the environment as SECRET_KEY."
+        )
+    SECRET_KEY = _INSECURE_LOCAL_KEY
+
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
+if not ALLOWED_HOSTS:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "ALLOWED_HOSTS is not set. With DJANGO_DEBUG off (production) the app will not "
+            "start without it: set it to the comma-separated host names the site is served "
+            "on, e.g. ALLOWED_HOSTS=workforce.example.nhs.uk"
+        )
+    ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]", "testserver"]
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "crispy_forms",
+    "crispy_bootstrap5",
+    "bootstrap",
+    "django_htmx",
+    "workforce",
+    "roles",
+    "supervision",
+    "payments",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "workforce.middleware.NoStoreMiddleware",
+]
+
+ROOT_URLCONF = "workforce.urls"
+WSGI_APPLICATION = "workforce.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "workforce.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+# --- Database: a real server from DATABASE_URL, otherwise the embedded one. Never SQLite.
+if USING_EMBEDDED_DB:
+    from workforce import pgembed
+
+    try:
+        _database_url = pgembed.ensure_for_settings()
+    except pgembed.EmbeddedPostgresError as exc:
+        raise ImproperlyConfigured(str(exc)) from exc
+    DATABASES = {"default": env.db_url_config(_database_url)}
+    # django-environ puts ?host=<socket dir> into OPTIONS; HOST says it plainly.
+    DATABASES["default"]["HOST"] = DATABASES["default"]["OPTIONS"].pop("host")
+else:
+    DATABASES = {"default": env.db("DATABASE_URL")}
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured(
+        "DATABASE_URL must point at PostgreSQL (postgresql://...); other databases are not "
+        "supported."
+    )
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+# Sessions live in the database, so app servers are stateless.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# --- Locale: UK English, London time, UK date formats.
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
+# Dates render and parse the UK way (e.g. 23/11/2026) through the en-gb locale formats.
+
+# --- Static files: served by the app itself (whitenoise); no CDN anywhere.
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+if DEBUG:
+    # whitenoise warns about a missing STATIC_ROOT; locally it serves from the finders.
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if not DEBUG
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
+
+CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
+CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+# --- Email: EMAIL_URL (e.g. smtp+tls://user:pass@smtp.example.org:587); console locally.
+if env.str("EMAIL_URL", default=""):
+    vars().update(env.email_url("EMAIL_URL"))
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="workforce@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Security. Production values follow the Django deployment checklist.
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if not DEBUG:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+    # Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
+    if env.bool("TRUST_X_FORWARDED_PROTO", default=False):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+}

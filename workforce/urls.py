@@ -1,0 +1,25 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from workforce import views
+
+app_patterns = (
+    [
+        path("organisations/", views.organisation_list, name="organisations"),
+        path("organisations/<int:pk>/", views.organisation_detail, name="organisation"),
+    ],
+    "workforce",
+)
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("", include(app_patterns)),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("admin/", admin.site.urls),
+]
