@@ -8,7 +8,7 @@ PERSONAS = ["lead", "supervisor", "peer", "peer2", "safeguarding", "finance", "a
 
 
 def _everyone(status, anon=302, **overrides):
-    row = {name: status for name in PERSONAS}
+    row = dict.fromkeys(PERSONAS, status)
     row[ANON] = anon
     row.update(overrides)
     return row

@@ -6,8 +6,16 @@ from workforce import demo
 from workforce.models import Capacity as C
 from workforce.models import Membership, Organisation, Person, Team
 
-DEMO_USERNAMES = {"lead", "supervisor", "peer", "peer2", "safeguarding", "finance", "admin",
-                  "outsider"}
+DEMO_USERNAMES = {
+    "lead",
+    "supervisor",
+    "peer",
+    "peer2",
+    "safeguarding",
+    "finance",
+    "admin",
+    "outsider",
+}
 
 
 def _counts():

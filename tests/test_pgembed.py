@@ -50,9 +50,7 @@ def var_dir(tmp_path):
     folder = tmp_path / "var"
     yield folder
     # Whatever a test did, leave nothing behind.
-    subprocess.run(
-        [sys.executable, "-m", "workforce.pgembed", "stop"], cwd=ROOT, env=_env(folder)
-    )
+    subprocess.run([sys.executable, "-m", "workforce.pgembed", "stop"], cwd=ROOT, env=_env(folder))
 
 
 def test_run_holds_the_server_for_the_command_and_stops_it_after(var_dir):
@@ -120,16 +118,24 @@ def test_runserver_stopped_by_signal_leaves_no_postgres(var_dir, sig, whole_grou
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
-    assert _wait_for(lambda: not _postgres_running_for(var_dir), timeout=20), (
-        _postgres_running_for(var_dir)
+    assert _wait_for(lambda: not _postgres_running_for(var_dir), timeout=20), _postgres_running_for(
+        var_dir
     )
 
 
 def test_sigkilled_holder_is_adopted_and_db_stop_stops_it(var_dir, tmp_path):
     started = tmp_path / "started"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "workforce.pgembed", "run", "--", "sh", "-c",
-         f"touch {started}; sleep 60"],
+        [
+            sys.executable,
+            "-m",
+            "workforce.pgembed",
+            "run",
+            "--",
+            "sh",
+            "-c",
+            f"touch {started}; sleep 60",
+        ],
         cwd=ROOT,
         env=_env(var_dir),
         start_new_session=True,

@@ -46,9 +46,7 @@ class Person(models.Model):
     Bank details are never stored here: finance keeps them, we keep finance's payee reference.
     """
 
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="people"
-    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="people")
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,

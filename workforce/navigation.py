@@ -14,8 +14,7 @@ ENTRIES: list[tuple[str, str, tuple[str, ...]]] = [
 # Plain-English summaries of what each capacity is for, shown on the home page.
 CAPACITY_SUMMARIES = {
     C.PEER_WORKER: "See your own role, log your supervision and claim involvement payments.",
-    C.SUPERVISOR: "Confirm supervision with the people you supervise and raise boundary "
-    "incidents.",
+    C.SUPERVISOR: "Confirm supervision with the people you supervise and raise boundary incidents.",
     C.COPRODUCTION_LEAD: "Define roles, manage people, approve payments and watch compliance "
     "for your organisation.",
     C.SAFEGUARDING_LEAD: "Own escalated boundary incidents and their deadlines.",

@@ -376,7 +376,9 @@ def main(argv: list[str] | None = None) -> int:
                 parser.error("run needs a command after --")
             return run(command)
         if args.action == "stop":
-            print("embedded PostgreSQL stopped" if stop() else "embedded PostgreSQL was not running")
+            print(
+                "embedded PostgreSQL stopped" if stop() else "embedded PostgreSQL was not running"
+            )
             return 0
         if args.action == "status":
             pid = _postmaster_pid(pgdata_dir())

@@ -53,7 +53,9 @@ def chromium():
 
 @pytest.fixture
 def page(chromium, live_server):
-    context = chromium.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url)
+    context = chromium.new_context(
+        viewport={"width": 1280, "height": 900}, base_url=live_server.url
+    )
     page = context.new_page()
     yield page
     context.close()
