@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from workforce.models import Membership, Organisation, Person, Team
+from workforce.models import AuditEntry, Membership, Organisation, Person, Team
 
 
 class TeamInline(admin.TabularInline):
@@ -40,3 +40,23 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "user__email"]
     list_select_related = ["user", "organisation"]
     raw_id_fields = ["user"]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Read-only: the audit trail is append-only, in the admin as in the database."""
+
+    list_display = ["at", "actor", "action", "object_type", "object_id", "summary"]
+    list_filter = ["action", "organisation"]
+    search_fields = ["action", "object_type", "object_id", "summary"]
+    list_select_related = ["actor"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -118,3 +118,40 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.get_capacity_display()} at {self.organisation}"
+
+
+class AuditEntry(models.Model):
+    """One attributed action, written by a service in the same transaction as the change.
+
+    Append-only: a database trigger refuses UPDATE and DELETE on this table.
+    """
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="audit_entries",
+    )
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Namespaced verb, e.g. "role.published", "claim.approved".
+    action = models.CharField(max_length=100)
+    object_type = models.CharField(max_length=100)
+    object_id = models.CharField(max_length=64)
+    summary = models.CharField(max_length=300, blank=True)
+    # {"field": [before, after]} or any small structured detail; never secrets or notes.
+    changes = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name_plural = "audit entries"
+        indexes = [
+            # Serves "history of this object" on detail pages.
+            models.Index(fields=["object_type", "object_id", "at"], name="audit_object_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
