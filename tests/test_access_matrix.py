@@ -14,7 +14,9 @@ def _everyone(status, anon=302, **overrides):
     return row
 
 
-# url name -> ({persona: status}, kwargs factory taking the fixtures)
+# url name -> ({persona: status}, kwargs factory). The factory gets a dict with "org" (the
+# personas' organisation) and "fixture" (pytest's getfixturevalue, to ask for any fixture).
+# Each app may keep its rows in its own module and merge them in with MATRIX.update(...).
 MATRIX = {
     "home": (_everyone(200), None),
     "workforce:organisations": (_everyone(200), None),
@@ -55,9 +57,12 @@ def test_every_url_has_an_entry():
 
 
 @pytest.mark.parametrize("url_name", sorted(MATRIX))
-def test_access_matrix(client, personas, org, url_name):
+def test_access_matrix(client, personas, org, url_name, request):
     expected, kwargs_for = MATRIX[url_name]
-    url = reverse(url_name, kwargs=kwargs_for({"org": org}) if kwargs_for else None)
+    url = reverse(
+        url_name,
+        kwargs=kwargs_for({"org": org, "fixture": request.getfixturevalue}) if kwargs_for else None,
+    )
     seen = {}
     for who in [ANON, *PERSONAS]:
         client.logout()

@@ -59,6 +59,8 @@ class Person(models.Model):
     pronouns = models.CharField(max_length=50, blank=True)
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
+    # Finance's own reference for paying this person; bank details never live here.
+    payee_reference = models.CharField(max_length=50, blank=True)
 
     class Meta:
         ordering = ["full_name"]
