@@ -4,3 +4,17 @@ from django.apps import AppConfig
 class WorkforceConfig(AppConfig):
     name = "workforce"
     verbose_name = "Workforce"
+
+    def ready(self):
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import post_save
+
+        from workforce.sessions import end_sessions_when_deactivated
+
+        # A signal, not a service call, because logins are also deactivated in the admin:
+        # whichever way it happens, the person's open sessions must end.
+        post_save.connect(
+            end_sessions_when_deactivated,
+            sender=get_user_model(),
+            dispatch_uid="workforce_end_sessions_when_deactivated",
+        )
