@@ -1,6 +1,18 @@
 from django.contrib import admin
 
-from workforce.models import AuditEntry, Membership, Organisation, Person, Team
+from workforce.models import (
+    AuditEntry,
+    DiversityProfile,
+    Membership,
+    Organisation,
+    Person,
+    Team,
+    WellbeingPlan,
+)
+
+# Audit entries whose `changes` hold words only the person, their supervisor and leads may
+# read (a wellbeing plan's before/after text): the admin shows that they happened, not what.
+PRIVATE_AUDIT_TYPES = {WellbeingPlan._meta.label_lower, DiversityProfile._meta.label_lower}
 
 
 class TeamInline(admin.TabularInline):
@@ -26,8 +38,8 @@ class TeamAdmin(admin.ModelAdmin):
 
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
-    list_display = ["full_name", "preferred_name", "organisation", "email"]
-    list_filter = ["organisation"]
+    list_display = ["full_name", "preferred_name", "organisation", "email", "status"]
+    list_filter = ["organisation", "status", "engagement_type"]
     search_fields = ["full_name", "preferred_name", "email"]
     list_select_related = ["organisation"]
     raw_id_fields = ["user"]
@@ -47,6 +59,17 @@ class AuditEntryAdmin(admin.ModelAdmin):
     """Read-only: the audit trail is append-only, in the admin as in the database."""
 
     list_display = ["at", "actor", "action", "object_type", "object_id", "summary"]
+    fields = [
+        "at",
+        "actor",
+        "organisation",
+        "action",
+        "object_type",
+        "object_id",
+        "summary",
+        "visible_changes",
+    ]
+    readonly_fields = fields
     list_filter = ["action", "organisation"]
     search_fields = ["action", "object_type", "object_id", "summary"]
     list_select_related = ["actor"]
@@ -60,3 +83,37 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="changes")
+    def visible_changes(self, entry):
+        if entry.object_type in PRIVATE_AUDIT_TYPES:
+            return "Private: shown only on the person's own pages, to those allowed to see them."
+        return entry.changes
+
+
+class PrivateToThePersonAdmin(admin.ModelAdmin):
+    """Wellbeing plans and diversity answers are private to the person (and, for the plan,
+    their supervisor and co-production leads). The admin must not be a way round that, even
+    for superusers: it shows only that a record exists and when it changed, never its
+    contents, and nothing can be added, changed or deleted here (changes go through the
+    services, which audit them).
+    """
+
+    list_display = ["person", "updated_at"]
+    list_select_related = ["person"]
+    fields = ["person", "updated_at"]
+    readonly_fields = fields
+    search_fields = ["person__full_name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+admin.site.register(WellbeingPlan, PrivateToThePersonAdmin)
+admin.site.register(DiversityProfile, PrivateToThePersonAdmin)
