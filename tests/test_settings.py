@@ -14,7 +14,10 @@ ROOT = Path(__file__).resolve().parent.parent
 PROBE = (
     "import json, django; django.setup(); from django.conf import settings as s; "
     "print(json.dumps({'db': s.DATABASES['default'], 'debug': s.DEBUG, "
-    "'hosts': s.ALLOWED_HOSTS, 'tz': s.TIME_ZONE, 'lang': s.LANGUAGE_CODE}, default=str))"
+    "'hosts': s.ALLOWED_HOSTS, 'tz': s.TIME_ZONE, 'lang': s.LANGUAGE_CODE, "
+    "'cookies': [s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.SESSION_COOKIE_SECURE, "
+    "s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY], 'hsts': s.SECURE_HSTS_SECONDS}, "
+    "default=str))"
 )
 PROD = {
     "DJANGO_DEBUG": "false",
@@ -51,6 +54,9 @@ def test_database_url_selects_a_real_server():
     assert data["debug"] is False
     assert data["hosts"] == ["workforce.example.org"]
     assert (data["tz"], data["lang"]) == ("Europe/London", "en-gb")
+    # Production cookies: __Host- prefixed, Secure, session cookie HttpOnly; HSTS a year.
+    assert data["cookies"] == ["__Host-sessionid", "__Host-csrftoken", True, True, True]
+    assert data["hsts"] >= 31536000
 
 
 def test_debug_defaults_off_against_a_real_server():

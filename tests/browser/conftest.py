@@ -51,14 +51,69 @@ def chromium():
         browser.close()
 
 
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 375, "height": 812}
+# axe-core rules for WCAG 2.0, 2.1 and 2.2 at levels A and AA.
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+
+
 @pytest.fixture
-def page(chromium, live_server):
-    context = chromium.new_context(
-        viewport={"width": 1280, "height": 900}, base_url=live_server.url
-    )
-    page = context.new_page()
-    yield page
-    context.close()
+def browser_context(chromium, live_server):
+    """Fresh browser profiles for a test. CSP is bypassed only so that axe can be injected;
+    the app's own policy is never weakened."""
+    contexts = []
+
+    def make(viewport=DESKTOP):
+        context = chromium.new_context(viewport=viewport, base_url=live_server.url, bypass_csp=True)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(browser_context):
+    return browser_context().new_page()
+
+
+@pytest.fixture
+def phone_page(browser_context):
+    return browser_context(PHONE).new_page()
+
+
+@pytest.fixture
+def sign_in(live_server):
+    """Sign a user in without typing: a real server-side session whose cookie is handed to
+    the browser. Journeys that test the sign-in form itself type instead."""
+    from django.conf import settings
+    from django.test import Client
+
+    def do(page, user):
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        page.context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
+        )
+
+    return do
+
+
+def assert_accessible(page, label=""):
+    """Zero axe-core violations (WCAG 2.0/2.1/2.2 A and AA) on the page as it is now."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    violations = results.response["violations"]
+    if violations:
+        lines = [f"{len(violations)} accessibility violation(s) on {label or page.url}:"]
+        for violation in violations:
+            lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
+            for node in violation["nodes"][:5]:
+                lines.append(f"    {node['target']}: {node['html'][:160]}")
+        pytest.fail("\n".join(lines))
 
 
 @pytest.fixture

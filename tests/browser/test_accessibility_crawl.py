@@ -1,0 +1,48 @@
+"""Every page reachable from the navigation, for every kind of user, passes axe-core
+(WCAG 2.0/2.1/2.2 A and AA) at desktop width; peer workers' pages also at phone width."""
+
+import pytest
+
+from tests.browser.conftest import PHONE, assert_accessible
+
+PERSONAS = ["lead", "supervisor", "peer", "safeguarding", "finance", "admin", "outsider"]
+
+
+def _nav_links(page):
+    hrefs = page.eval_on_selector_all(
+        "nav[aria-label=Main] a.nav-link, nav[aria-label=Main] a.navbar-brand",
+        "els => els.map(e => e.getAttribute('href'))",
+    )
+    # The admin site is Django's own; it is outside this app's pages.
+    return sorted({h for h in hrefs if h and h.startswith("/") and not h.startswith("/admin")})
+
+
+def _crawl(page, label):
+    page.goto("/")
+    visited = []
+    for href in _nav_links(page):
+        response = page.goto(href)
+        assert response.status < 400, f"{label}: {href} answered {response.status}"
+        assert_accessible(page, f"{href} as {label}")
+        visited.append(href)
+    return visited
+
+
+@pytest.mark.parametrize("who", PERSONAS)
+def test_navigation_pages_are_accessible(page, personas, sign_in, who):
+    sign_in(page, personas[who])
+    visited = _crawl(page, who)
+    assert "/" in visited
+
+
+def test_peer_pages_are_accessible_on_a_phone(browser_context, personas, sign_in):
+    page = browser_context(PHONE).new_page()
+    sign_in(page, personas["peer"])
+    visited = _crawl(page, "peer on a phone")
+    assert "/" in visited
+
+
+def test_signed_out_pages_are_accessible(page):
+    for path in ["/accounts/login/", "/accounts/password_reset/"]:
+        page.goto(path)
+        assert_accessible(page, path)
