@@ -1,0 +1,76 @@
+"""The roles app's entries in the one access layer (workforce/access.py).
+
+- Co-production leads and administrators of a role's organisation see every version,
+  drafts included, and may create, edit, publish, retire and discard.
+- Everyone else in that organisation reads what has been published: published versions,
+  and superseded and retired ones for history. Drafts stay hidden (404).
+- Other organisations see nothing (404).
+
+Imported from RolesConfig.ready(), so the rules are registered before any request.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from roles.models import Role, RoleVersion
+from workforce import access
+from workforce.models import Capacity as C
+from workforce.models import Organisation
+
+WRITERS = (C.COPRODUCTION_LEAD, C.ADMIN)
+READABLE_STATUSES = (
+    RoleVersion.Status.PUBLISHED,
+    RoleVersion.Status.SUPERSEDED,
+    RoleVersion.Status.RETIRED,
+)
+
+
+def writer_organisation_ids(user) -> set[int]:
+    return access.organisation_ids(user, *WRITERS)
+
+
+@access.register_scope(RoleVersion)
+def _role_versions(user) -> QuerySet[RoleVersion]:
+    members = access.organisation_ids(user)
+    writers = writer_organisation_ids(user)
+    return RoleVersion.objects.filter(
+        Q(role__organisation_id__in=writers)
+        | Q(role__organisation_id__in=members, status__in=READABLE_STATUSES)
+    )
+
+
+@access.register_scope(Role)
+def _roles(user) -> QuerySet[Role]:
+    members = access.organisation_ids(user)
+    writers = writer_organisation_ids(user)
+    # A role nobody has published yet exists only for those who may write it.
+    ever_published = Exists(
+        RoleVersion.objects.filter(role=OuterRef("pk"), status__in=READABLE_STATUSES)
+    )
+    return Role.objects.filter(
+        Q(organisation_id__in=writers) | (Q(organisation_id__in=members) & ever_published)
+    )
+
+
+def _writes(user, role: Role) -> bool:
+    return access.has_capacity(user, *WRITERS, organisation_id=role.organisation_id)
+
+
+def _reads(user, role: Role) -> bool:
+    # A role object handed in by a view came from the scoped queryset; this re-checks the
+    # organisation so the rule is safe on its own.
+    return role.organisation_id in access.organisation_ids(user)
+
+
+access.register_rule(Role, "view")(_reads)
+access.register_rule(Role, "edit")(_writes)
+access.register_rule(RoleVersion, "view")(
+    lambda user, version: (
+        access.has_capacity(user, *WRITERS, organisation_id=version.role.organisation_id)
+        or (version.status in READABLE_STATUSES and _reads(user, version.role))
+    )
+)
+access.register_rule(Organisation, "create_role")(
+    lambda user, organisation: access.has_capacity(user, *WRITERS, organisation_id=organisation.pk)
+)
