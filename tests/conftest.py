@@ -89,3 +89,37 @@ def unused_port():
 def fast_password_hashing(settings):
     # Real hashers are deliberately slow; tests that check hashing itself override this.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def verify_second_factor(client, user):
+    """Mark the client's session as past two-step sign-in, as a user who typed a valid code
+    would be. Creates the user's authenticator if they have none."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from workforce import twofactor
+
+    fresh = type(user).objects.get(pk=user.pk)  # capacities may have changed since
+    if not twofactor.required_for(fresh):
+        return
+    device = twofactor.confirmed_device(fresh) or TOTPDevice.objects.create(
+        user=fresh, name=twofactor.DEVICE_NAME, confirmed=True
+    )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+@pytest.fixture(autouse=True)
+def force_login_passes_two_step(monkeypatch):
+    """`client.force_login` stands for a completed sign-in, second step included; the
+    two-step flow itself is tested in tests/test_twofactor.py and the browser journeys."""
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        verify_second_factor(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)

@@ -34,6 +34,12 @@ MATRIX = {
         lambda f: {"uidb64": "MQ", "token": "set-password"},
     ),
     "password_reset_complete": (_everyone(200, anon=200), None),
+    "two_factor_manage": (_everyone(200), None),
+    # Those who must use it already have an authenticator (set-up sends them to verify);
+    # the others may set one up, and have nothing to verify yet.
+    "two_factor_setup": (_everyone(302, peer=200, peer2=200, supervisor=200), None),
+    "two_factor_verify": (_everyone(200, peer=302, peer2=302, supervisor=302), None),
+    "two_factor_cancel": (_everyone(405, anon=405), None),
 }
 
 

@@ -6,13 +6,20 @@ from django.urls import reverse
 from tests.factories import PASSWORD
 
 
-def test_login_with_good_password_goes_home(client, lead):
+def test_login_with_good_password_goes_home(client, peer):
     response = client.post(
-        reverse("login"), {"username": "lead", "password": PASSWORD}, follow=True
+        reverse("login"), {"username": "peer", "password": PASSWORD}, follow=True
     )
     assert response.redirect_chain[-1][0] == reverse("home")
-    assert response.context["user"] == lead
-    assert b"Hello, Lead" in response.content
+    assert response.context["user"] == peer
+    assert b"Hello, Peer" in response.content
+
+
+def test_login_for_a_lead_continues_to_two_step_sign_in(client, lead):
+    response = client.post(reverse("login"), {"username": "lead", "password": PASSWORD})
+    assert response["Location"] == reverse("home")
+    nxt = client.get(reverse("home"))
+    assert nxt["Location"].startswith(reverse("two_factor_setup"))
 
 
 def test_login_with_bad_password_says_so_and_stays_signed_out(client, lead):

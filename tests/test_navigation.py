@@ -54,7 +54,7 @@ def test_base_template_accessibility_landmarks(client, personas):
 
 def test_home_query_count_is_small(client, personas, django_assert_max_num_queries):
     client.force_login(personas["admin"])
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(12):
         assert client.get(reverse("home")).status_code == 200
 
 

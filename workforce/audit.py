@@ -7,19 +7,21 @@ from django.db import models, transaction
 
 from workforce.models import AuditEntry, Organisation
 
+_FROM_OBJECT = object()
+
 
 def record(
     *,
     actor,
     action: str,
     obj: models.Model,
-    organisation_id: int | None = None,
+    organisation_id: int | None | object = _FROM_OBJECT,
     summary: str = "",
     changes: dict | None = None,
 ) -> AuditEntry:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record() must run inside the service's transaction")
-    if organisation_id is None:
+    if organisation_id is _FROM_OBJECT:
         organisation_id = obj.pk if isinstance(obj, Organisation) else obj.organisation_id
     return AuditEntry.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,

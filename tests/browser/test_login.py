@@ -1,13 +1,34 @@
+import time
+from base64 import b32decode
+
+from django_otp.oath import TOTP
+
+from tests.browser.conftest import assert_accessible
 from tests.factories import PASSWORD
 
 
-def test_lead_signs_in_and_sees_their_home_page(page, lead, org, artifacts):
+def _code_for(grouped_secret: str) -> str:
+    secret = grouped_secret.replace(" ", "")
+    totp = TOTP(b32decode(secret + "=" * (-len(secret) % 8)), step=30, t0=0, digits=6, drift=0)
+    totp.time = time.time()
+    return f"{totp.token():06d}"
+
+
+def test_lead_signs_in_with_two_step_sign_in_and_sees_their_home_page(page, lead, org, artifacts):
     page.goto("/")
     # Not signed in: the login page, with a labelled form.
     assert page.locator("h1").inner_text() == "Sign in"
+    assert_accessible(page, "sign in")
     page.get_by_label("Username").fill("lead")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    # A lead must set up two-step sign-in first: scan the QR code, or type the key.
+    assert page.locator("h1").inner_text() == "Set up two-step sign-in"
+    assert page.locator("svg title").text_content() == "QR code for your authenticator app"
+    assert_accessible(page, "two-step set-up")
+    key = page.get_by_label("Set-up key").inner_text()
+    page.get_by_label("6-digit code").fill(_code_for(key))
+    page.get_by_role("button", name="Turn on two-step sign-in").click()
     page.wait_for_url("**/")
     assert page.locator("h1").inner_text() == "Hello, Lead"
     assert page.get_by_text("Co-production lead:").is_visible()
