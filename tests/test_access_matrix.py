@@ -43,6 +43,50 @@ MATRIX = {
 }
 
 
+# --- Roles. Co-production leads and admins write (publish, retire, edit drafts); everyone in
+# the organisation reads what has been published; another organisation's role is not found.
+# Write pages are refused (403) to those who write roles nowhere, and not found (404) to a
+# lead of another organisation. Drafts' own visibility is in tests/roles/test_access.py.
+def _published_role(f):
+    from tests.factories import make_role_version
+
+    return {"pk": make_role_version(f["org"]).role_id}
+
+
+def _published_version(f):
+    from tests.factories import make_role_version
+
+    return {"pk": make_role_version(f["org"]).role_id, "number": 1}
+
+
+def _draft_role(f):
+    from tests.factories import make_role_version
+
+    return {"pk": make_role_version(f["org"], published=False).role_id}
+
+
+_ROLE_READ = _everyone(200, outsider=404)
+_ROLE_WRITE = _everyone(403, lead=200, admin=200, outsider=404)
+MATRIX.update(
+    {
+        "roles:list": (_everyone(200), None),
+        # The outsider leads in their own organisation, so may create roles there.
+        "roles:create": (_everyone(403, lead=200, admin=200, outsider=200), None),
+        "roles:detail": (_ROLE_READ, _published_role),
+        "roles:history": (_ROLE_READ, _published_role),
+        "roles:diff": (_ROLE_READ, _published_role),
+        "roles:version": (_ROLE_READ, _published_version),
+        "roles:print": (_ROLE_READ, _published_version),
+        # POST only: a link or prefetch cannot start a draft.
+        "roles:new_draft": (_everyone(405, anon=405), _published_role),
+        "roles:edit_draft": (_ROLE_WRITE, _draft_role),
+        "roles:publish": (_ROLE_WRITE, _draft_role),
+        "roles:discard_draft": (_ROLE_WRITE, _draft_role),
+        "roles:retire": (_ROLE_WRITE, _published_role),
+    }
+)
+
+
 def _named_patterns(patterns, namespace=""):
     for entry in patterns:
         if isinstance(entry, URLResolver):

@@ -9,6 +9,7 @@ from workforce.models import Capacity as C
 ENTRIES: list[tuple[str, str, tuple[str, ...]]] = [
     ("Home", "home", ()),
     ("Organisations", "workforce:organisations", ()),
+    ("Roles", "roles:list", ()),
 ]
 
 # Plain-English summaries of what each capacity is for, shown on the home page.

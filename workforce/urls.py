@@ -15,6 +15,7 @@ app_patterns = (
 urlpatterns = [
     path("", views.home, name="home"),
     path("", include(app_patterns)),
+    path("roles/", include("roles.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
