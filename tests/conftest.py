@@ -4,6 +4,18 @@ lead, finance, an admin, and an outsider who leads in another organisation only.
 import pytest
 
 from tests.factories import OrganisationFactory, TeamFactory, make_login
+from tests.payments.fixtures import (  # noqa: F401 - payments fixtures, shared with the matrix
+    approved_claim,
+    batch,
+    claims,
+    draft_claim,
+    exported_claim,
+    media_root,
+    paid_claim,
+    receipt_line,
+    seed_card,
+    submitted_claim,
+)
 from workforce.models import Capacity as C
 from workforce.models import Organisation
 

@@ -1,5 +1,9 @@
+import datetime
+import decimal
+
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from workforce.models import Membership, Organisation, Person, Team
 
@@ -153,3 +157,86 @@ def make_role_version(
             version=version, position=i, item=item, renewal_months=months
         )
     return publish_version(version) if published else version
+
+
+# --- Payments (rate cards, activities, claims, expenses, limits).
+
+
+class RateCardFactory(factory.django.DjangoModelFactory):
+    """A card with the five NIHR seed tiers (pass tiers={tier: fee} to change fees)."""
+
+    class Meta:
+        model = "payments.RateCard"
+        skip_postgeneration_save = True
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = "NIHR involvement rates (seed table)"
+    effective_from = datetime.date(2000, 1, 1)
+
+    @factory.post_generation
+    def tiers(self, create, extracted, **kwargs):
+        from payments.models import NIHR_SEED_TIERS, RateCardTier
+
+        if not create:
+            return
+        fees = extracted or {tier: fee for tier, (fee, _) in NIHR_SEED_TIERS.items()}
+        RateCardTier.objects.bulk_create(
+            RateCardTier(card=self, tier=tier, fee=fee, description=NIHR_SEED_TIERS[tier][1])
+            for tier, fee in fees.items()
+        )
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "payments.Activity"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    title = factory.Sequence(lambda n: f"Involvement activity {n}")
+    date = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=7))
+    cost_code = "INV-001"
+
+
+class BenefitsThresholdFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "payments.BenefitsThreshold"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = "ESA permitted work limit"
+    period = "week"
+    amount = decimal.Decimal("195.50")
+    effective_from = datetime.date(2025, 4, 1)
+
+
+def make_claim(user, *, state="draft", approver=None, finance=None, hours=2, **fields):
+    """A claim by `user`'s person driven through the real services to `state`
+    (draft, submitted, approved, rejected, exported or paid)."""
+    from payments import services
+
+    fields.setdefault("preparation", "some")
+    if not fields.get("activity"):
+        fields.setdefault("description", "Reading group meeting")
+        fields.setdefault("activity_date", timezone.localdate() - datetime.timedelta(days=3))
+    claim = services.claim_create(
+        person=user.person, by=user, duration_minutes=int(hours * 60), **fields
+    )
+    if state == "draft":
+        return claim
+    claim = services.claim_submit(claim=claim, by=user)
+    if state == "submitted":
+        return claim
+    if state == "rejected":
+        return services.claim_reject(claim=claim, by=approver, reason="Not involvement work")
+    claim = services.claim_approve(claim=claim, approver=approver)
+    if state == "approved":
+        return claim
+    batch = services.batch_create(
+        organisation=claim.organisation, by=finance, cut_off=timezone.localdate()
+    )
+    claim.refresh_from_db()
+    if state == "exported":
+        return claim
+    services.batch_mark_paid(
+        batch=batch, by=finance, paid_on=timezone.localdate(), reference="BACS-0001"
+    )
+    claim.refresh_from_db()
+    return claim

@@ -1,0 +1,350 @@
+"""Crispy forms for payments: labels and hints in plain English; domain errors from the
+services land next to the field they are about (see `show_error`)."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django import forms
+from django.utils import timezone
+
+from payments.errors import PaymentsError
+from payments.models import Activity, BenefitsThreshold, ExpenseLine, PaymentMethod
+from payments.money import format_gbp
+from payments.tiers import MAX_MINUTES, Preparation
+from workforce.models import Organisation, Team
+
+DATE = {"type": "date"}
+
+
+def date_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
+    )
+
+
+def money_field(label: str, *, required: bool = True, help_text: str = "", minimum="0.00"):
+    return forms.DecimalField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        max_digits=10,
+        decimal_places=2,
+        min_value=Decimal(minimum),
+        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+    )
+
+
+def show_error(form: forms.Form, error: PaymentsError) -> None:
+    """Put a service's refusal next to its field, or at the top if it has none."""
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+class OrganisationChoiceMixin:
+    """An organisation field only for people who act for more than one organisation."""
+
+    def setup_organisation(self, organisations) -> None:
+        organisations = list(organisations)
+        self.organisations = organisations
+        if len(organisations) > 1:
+            self.fields["organisation"] = forms.ModelChoiceField(
+                queryset=Organisation.objects.filter(pk__in=[o.pk for o in organisations]),
+                label="Organisation",
+            )
+            self.order_fields(["organisation"])
+
+    def chosen_organisation(self) -> Organisation:
+        if "organisation" in self.fields:
+            return self.cleaned_data["organisation"]
+        return self.organisations[0]
+
+
+class ClaimForm(forms.Form):
+    activity = forms.ModelChoiceField(
+        queryset=Activity.objects.none(),
+        required=False,
+        label="Which activity was it?",
+        empty_label="It is not in the list – I will describe it",
+        help_text="Choose it from the list if you can: it fills in the date for you.",
+    )
+    description = forms.CharField(
+        required=False,
+        max_length=200,
+        label="What did you do?",
+        help_text="Only if the activity is not in the list. For example “Reading panel papers”.",
+    )
+    activity_date = date_field("When was it?", required=False, help_text="Only if not in the list.")
+    hours = forms.DecimalField(
+        label="How long did it take, in hours?",
+        help_text="For example 2, or 1.5 for an hour and a half. Do not count preparation here.",
+        min_value=Decimal("0.25"),
+        max_value=Decimal(MAX_MINUTES // 60),
+        max_digits=4,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"step": "0.25", "inputmode": "decimal"}),
+    )
+    preparation = forms.ChoiceField(
+        label="How much preparation did it need?",
+        choices=Preparation.choices,
+        widget=forms.RadioSelect,
+    )
+    chaired_or_trained = forms.BooleanField(
+        required=False, label="I chaired or co-chaired it, or delivered training"
+    )
+
+    def __init__(self, *args, activities=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if activities is not None:
+            self.fields["activity"].queryset = activities
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("activity"):
+            if not (data.get("description") or "").strip():
+                self.add_error("description", "Say what you did, or choose the activity.")
+            if not data.get("activity_date") and "activity_date" not in self.errors:
+                self.add_error("activity_date", "Give the date, or choose the activity.")
+        return data
+
+    @property
+    def minutes(self) -> int:
+        hours = self.cleaned_data["hours"]
+        return int((hours * 60).to_integral_value(rounding=ROUND_HALF_UP))
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "activity": data.get("activity"),
+            "description": data.get("description", ""),
+            "activity_date": data.get("activity_date"),
+            "duration_minutes": self.minutes,
+            "preparation": data["preparation"],
+            "chaired_or_trained": data.get("chaired_or_trained", False),
+        }
+
+
+class ExpenseForm(forms.Form):
+    kind = forms.ChoiceField(label="Type of expense", choices=ExpenseLine.Kind.choices)
+    description = forms.CharField(
+        max_length=200, label="What was it for?", help_text="For example “Bus fare there and back”."
+    )
+    amount = money_field("Amount (£)", minimum="0.01")
+    receipt = forms.FileField(
+        required=False,
+        label="Receipt (optional)",
+        help_text="A PDF, JPEG photo or PNG image, up to 5 MB.",
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}
+        ),
+    )
+
+
+class ApproveForm(forms.Form):
+    tier = forms.TypedChoiceField(label="Tier", coerce=int)
+    tier_reason = forms.CharField(
+        required=False,
+        label="Why a different tier? (needed if you change it)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    duplicate_reason = forms.CharField(
+        required=False,
+        label="Why this is not a duplicate (needed only for a possible duplicate)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, claim, fees: dict[int, Decimal], **kwargs):
+        kwargs.setdefault("initial", {"tier": claim.tier})
+        super().__init__(*args, **kwargs)
+        self.fields["tier"].choices = [
+            (
+                tier,
+                f"Tier {tier} – {format_gbp(fee)}"
+                + (" (suggested)" if tier == claim.suggested_tier else ""),
+            )
+            for tier, fee in sorted(fees.items())
+        ]
+        if not claim.possible_duplicate_of_id:
+            del self.fields["duplicate_reason"]
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is it not approved?",
+        help_text="The person will see this. Be clear and kind.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class AdjustmentForm(forms.Form):
+    fee = money_field(
+        "Amount still owed (£)",
+        help_text="What the person should get on top of what this claim paid. Expenses can be "
+        "added to the correction separately.",
+    )
+    reason = forms.CharField(
+        label="What is being corrected?", widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class MarkPaidForm(forms.Form):
+    paid_on = date_field("Date paid")
+    reference = forms.CharField(
+        max_length=100, label="Payment reference", help_text="The reference finance used."
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {"paid_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+
+
+class BatchForm(OrganisationChoiceMixin, forms.Form):
+    cut_off = date_field("Cut-off date", help_text="Claims approved on or before this date.")
+    cost_code = forms.CharField(
+        required=False,
+        max_length=50,
+        label="Cost code (optional)",
+        help_text="Leave blank for every cost code.",
+    )
+
+    def __init__(self, *args, organisations, **kwargs):
+        kwargs.setdefault("initial", {"cut_off": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        self.setup_organisation(organisations)
+
+
+class RateCardForm(OrganisationChoiceMixin, forms.Form):
+    name = forms.CharField(
+        max_length=200,
+        label="Name",
+        help_text="For example “NIHR involvement rates from 16 December 2025”.",
+    )
+    effective_from = date_field(
+        "Applies to activities from", help_text="Earlier activities keep the card before it."
+    )
+    source = forms.CharField(
+        required=False,
+        label="Where the figures come from",
+        help_text="For example the address of NIHR's published page.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, organisations, start_from=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_organisation(organisations)
+        for tier in (1, 2, 3, 4, 5):
+            fee, description = (start_from or {}).get(tier, (None, ""))
+            self.fields[f"fee_{tier}"] = money_field(f"Tier {tier} fee (£)")
+            self.fields[f"description_{tier}"] = forms.CharField(
+                max_length=300, label=f"Tier {tier}: what it covers"
+            )
+            self.initial.setdefault(f"fee_{tier}", fee)
+            self.initial.setdefault(f"description_{tier}", description)
+
+    def tiers(self) -> dict[int, tuple[Decimal, str]]:
+        data = self.cleaned_data
+        return {t: (data[f"fee_{t}"], data[f"description_{t}"]) for t in (1, 2, 3, 4, 5)}
+
+
+class ActivityForm(OrganisationChoiceMixin, forms.Form):
+    title = forms.CharField(max_length=200, label="Title")
+    date = date_field("Date")
+    team = forms.ModelChoiceField(queryset=Team.objects.none(), required=False, label="Team")
+    cost_code = forms.CharField(
+        required=False, max_length=50, label="Cost code", help_text="Finance's budget code."
+    )
+    description = forms.CharField(
+        required=False, label="Description", widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_organisation(organisations)
+        self.fields["team"].queryset = Team.objects.filter(
+            organisation__in=[o.pk for o in self.organisations]
+        ).select_related("organisation")
+
+
+class ThresholdForm(OrganisationChoiceMixin, forms.Form):
+    name = forms.CharField(
+        max_length=120, label="Name", help_text="For example “ESA permitted work limit”."
+    )
+    period = forms.ChoiceField(label="Counted", choices=BenefitsThreshold.Period.choices)
+    amount = money_field("Limit (£)", minimum="0.01")
+    effective_from = date_field("From")
+    effective_until = date_field("Until (optional)", required=False)
+    notes = forms.CharField(
+        required=False,
+        label="Notes",
+        help_text="For example where the figure comes from. Not advice.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_organisation(organisations)
+
+
+class PreferenceForm(forms.Form):
+    method = forms.ChoiceField(
+        label="How would you like to be paid?",
+        choices=PaymentMethod.choices,
+        widget=forms.RadioSelect,
+    )
+    reduced_amount = money_field(
+        "The most to be paid for one activity (£)",
+        required=False,
+        help_text="Only if you chose a reduced amount.",
+    )
+    receives_benefits = forms.BooleanField(
+        required=False,
+        label="I receive benefits: show my running totals and warn me before a claim crosses "
+        "a limit",
+        help_text="We never give benefits advice and never stop a claim.",
+    )
+    thresholds = forms.ModelMultipleChoiceField(
+        queryset=BenefitsThreshold.objects.none(),
+        required=False,
+        label="Which limits should we watch?",
+        help_text="Leave all unticked to watch every limit your organisation has set.",
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, thresholds, discussed: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["thresholds"].queryset = thresholds
+        if not discussed:
+            self.fields["method"].help_text = (
+                "Vouchers and expenses only can be chosen after an individual discussion "
+                "with your co-production lead has been recorded."
+            )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("method") == PaymentMethod.REDUCED and data.get("reduced_amount") is None:
+            self.add_error("reduced_amount", "Give the most you want to be paid for one activity.")
+        return data
+
+
+class DiscussionForm(forms.Form):
+    held_on = date_field("Date of the discussion")
+    held_with = forms.CharField(
+        max_length=200, label="Who it was with", help_text="Names and roles of who took part."
+    )
+    pay_schedule = forms.CharField(
+        required=False,
+        label="Preferences on pay schedule",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    benefits_considerations = forms.CharField(
+        required=False,
+        label="Benefits considerations",
+        help_text="What the person said. Record facts, not advice.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {"held_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)

@@ -1,0 +1,28 @@
+from payments.models.batches import Batch, BatchLine
+from payments.models.claims import Activity, Claim, ExpenseLine
+from payments.models.people import (
+    NEEDS_DISCUSSION,
+    NO_FEE,
+    BenefitsThreshold,
+    PaymentDiscussion,
+    PaymentMethod,
+    PaymentPreference,
+)
+from payments.models.ratecards import NIHR_SEED_TIERS, RateCard, RateCardTier
+
+__all__ = [
+    "NEEDS_DISCUSSION",
+    "NIHR_SEED_TIERS",
+    "NO_FEE",
+    "Activity",
+    "Batch",
+    "BatchLine",
+    "BenefitsThreshold",
+    "Claim",
+    "ExpenseLine",
+    "PaymentDiscussion",
+    "PaymentMethod",
+    "PaymentPreference",
+    "RateCard",
+    "RateCardTier",
+]

@@ -1,0 +1,145 @@
+"""The payments app's entries in the one access layer (workforce/access.py), per the
+"claims" row of DOMAIN.md's "Who may do what":
+
+- a person sees their own claims (drafts included), and only theirs;
+- co-production leads and administrators of the organisation see its submitted and later
+  claims and decide them, never their own;
+- finance of the organisation sees approved, exported and paid claims, batches and
+  exports, and records payment; nothing else of payments (no benefits notes, no drafts);
+- everyone in other organisations sees nothing (404).
+
+Imported from PaymentsConfig.ready(), so the rules are registered before any request.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from payments.models import (
+    Activity,
+    Batch,
+    BenefitsThreshold,
+    Claim,
+    ExpenseLine,
+    PaymentDiscussion,
+    PaymentPreference,
+    RateCard,
+)
+from payments.services.common import APPROVERS, FINANCE, SETUP
+from workforce import access
+from workforce.models import Capacity as C
+
+S = Claim.State
+# Who sees an organisation's rate cards: the people they are about, and who runs payments.
+CARD_READERS = (C.PEER_WORKER, C.COPRODUCTION_LEAD, C.FINANCE, C.ADMIN)
+
+
+def _claim_filter(user) -> Q:
+    own = Q(person__user_id=user.pk)
+    leads = Q(organisation_id__in=access.organisation_ids(user, *APPROVERS)) & ~Q(state=S.DRAFT)
+    finance = Q(
+        organisation_id__in=access.organisation_ids(user, C.FINANCE),
+        state__in=Claim.FINANCE_STATES,
+    )
+    return own | leads | finance
+
+
+@access.register_scope(Claim)
+def _claims(user) -> QuerySet[Claim]:
+    return Claim.objects.filter(_claim_filter(user))
+
+
+@access.register_scope(ExpenseLine)
+def _expenses(user) -> QuerySet[ExpenseLine]:
+    return ExpenseLine.objects.filter(claim__in=access.scoped(user, Claim).values("pk"))
+
+
+@access.register_scope(Batch)
+def _batches(user) -> QuerySet[Batch]:
+    return Batch.objects.filter(organisation_id__in=access.organisation_ids(user, *FINANCE))
+
+
+@access.register_scope(RateCard)
+def _rate_cards(user) -> QuerySet[RateCard]:
+    return RateCard.objects.filter(organisation_id__in=access.organisation_ids(user, *CARD_READERS))
+
+
+@access.register_scope(Activity)
+def _activities(user) -> QuerySet[Activity]:
+    # Claimants choose from them; leads add them. Finance sees the titles on claims instead.
+    readers = (C.PEER_WORKER, *APPROVERS)
+    return Activity.objects.filter(organisation_id__in=access.organisation_ids(user, *readers))
+
+
+@access.register_scope(BenefitsThreshold)
+def _thresholds(user) -> QuerySet[BenefitsThreshold]:
+    readers = (C.PEER_WORKER, *APPROVERS)
+    return BenefitsThreshold.objects.filter(
+        organisation_id__in=access.organisation_ids(user, *readers)
+    )
+
+
+def _personal(model):
+    def scope(user):
+        own = Q(person__user_id=user.pk)
+        managed = Q(person__organisation_id__in=access.organisation_ids(user, *APPROVERS))
+        return model.objects.filter(own | managed)
+
+    return scope
+
+
+# Preferences and discussions (benefits notes) are the person's own and their leads'.
+access.register_scope(PaymentPreference)(_personal(PaymentPreference))
+access.register_scope(PaymentDiscussion)(_personal(PaymentDiscussion))
+
+
+def _in_scope(model):
+    return lambda user, obj: access.scoped(user, model).filter(pk=obj.pk).exists()
+
+
+access.register_rule(Claim, "view")(_in_scope(Claim))
+access.register_rule(Batch, "view")(_in_scope(Batch))
+access.register_rule(RateCard, "view")(_in_scope(RateCard))
+
+
+@access.register_rule(Claim, "edit")
+def _edit_claim(user, claim: Claim) -> bool:
+    """The claimant, while it is a draft."""
+    return claim.person.user_id == user.pk and claim.state == S.DRAFT
+
+
+@access.register_rule(Claim, "decide")
+def _decide_claim(user, claim: Claim) -> bool:
+    """A lead or administrator of its organisation, never on their own claim."""
+    return (
+        access.has_capacity(user, *APPROVERS, organisation_id=claim.organisation_id)
+        and claim.person.user_id != user.pk
+        and claim.claimant_user_id != user.pk
+    )
+
+
+@access.register_rule(Claim, "mark_paid")
+def _pay_claim(user, claim: Claim) -> bool:
+    return access.has_capacity(user, *FINANCE, organisation_id=claim.organisation_id)
+
+
+@access.register_rule(Claim, "see_benefits")
+def _see_benefits(user, claim: Claim) -> bool:
+    """Benefits totals are for the person and their leads; finance never sees them."""
+    return claim.person.user_id == user.pk or access.has_capacity(
+        user, *APPROVERS, organisation_id=claim.organisation_id
+    )
+
+
+@access.register_rule(ExpenseLine, "view_receipt")
+def _receipt(user, line: ExpenseLine) -> bool:
+    return bool(line.receipt) and access.scoped(user, Claim).filter(pk=line.claim_id).exists()
+
+
+@access.register_rule(Batch, "mark_paid")
+def _pay_batch(user, batch: Batch) -> bool:
+    return access.has_capacity(user, *FINANCE, organisation_id=batch.organisation_id)
+
+
+def card_writer_organisation_ids(user) -> set[int]:
+    return access.organisation_ids(user, *SETUP)

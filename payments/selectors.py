@@ -1,0 +1,353 @@
+"""Reads that pages, exports and reports share. Each starts from the access layer's scoped
+querysets; totals are summed by the database, in Decimal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import (
+    Count,
+    DecimalField,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.aggregates import Aggregate
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
+
+from payments import periods
+from payments.models import (
+    Batch,
+    BatchLine,
+    BenefitsThreshold,
+    Claim,
+    ExpenseLine,
+    PaymentPreference,
+    RateCard,
+)
+from payments.money import ZERO
+from payments.services.common import APPROVERS, FINANCE
+from workforce import access
+from workforce.models import Capacity as C
+
+S = Claim.State
+MONEY = DecimalField(max_digits=12, decimal_places=2)
+
+
+def _money_sum(expression) -> Coalesce:
+    return Coalesce(Sum(expression), Value(ZERO), output_field=MONEY)
+
+
+def _expenses_of(claim_ref: str) -> Coalesce:
+    """The sum of one claim's expense lines, as a subquery (no row multiplication)."""
+    total = (
+        ExpenseLine.objects.filter(claim=OuterRef(claim_ref))
+        .order_by()
+        .values("claim")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return Coalesce(Subquery(total, output_field=MONEY), Value(ZERO), output_field=MONEY)
+
+
+def with_totals(claims: QuerySet[Claim]) -> QuerySet[Claim]:
+    return claims.annotate(expenses_total=_expenses_of("pk")).annotate(
+        total=F("fee_payable") + F("expenses_total")
+    )
+
+
+def claims_for(user) -> QuerySet[Claim]:
+    return with_totals(access.scoped(user, Claim)).select_related("person", "rate_card", "activity")
+
+
+def my_claims(user, state: str = "") -> QuerySet[Claim]:
+    claims = claims_for(user).filter(person__user_id=user.pk)
+    if state:
+        claims = claims.filter(state=state)
+    return claims.order_by("-activity_date", "-pk")
+
+
+def approval_queue(user, team_id: int | None = None) -> QuerySet[Claim]:
+    """Submitted claims this user may decide (never their own), oldest first."""
+    claims = (
+        claims_for(user)
+        .filter(
+            state=S.SUBMITTED,
+            organisation_id__in=access.organisation_ids(user, *APPROVERS),
+        )
+        .exclude(person__user_id=user.pk)
+        .select_related("possible_duplicate_of", "activity__team")
+    )
+    if team_id:
+        claims = claims.filter(activity__team_id=team_id)
+    return claims.order_by("submitted_at", "pk")
+
+
+def finance_waiting(user) -> QuerySet[Claim]:
+    """Approved claims not yet paid, the ones waiting longest first."""
+    return (
+        claims_for(user)
+        .filter(
+            state__in=[S.APPROVED, S.EXPORTED],
+            organisation_id__in=access.organisation_ids(user, *FINANCE),
+        )
+        .order_by("submitted_at", "pk")
+    )
+
+
+class Median(Aggregate):
+    """PostgreSQL's continuous median; cast to numeric so no float reaches Python."""
+
+    function = "percentile_cont"
+    name = "Median"
+    template = "CAST(%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s) AS numeric(8, 1))"
+    output_field = DecimalField(max_digits=8, decimal_places=1)
+
+
+class DaysBetween(Func):
+    """date - date in PostgreSQL: whole days, as an integer."""
+
+    arg_joiner = " - "
+    template = "(%(expressions)s)"
+    output_field = IntegerField()
+
+
+def median_days_to_pay(user, since: date | None = None) -> Decimal | None:
+    """Median days from submission to payment over paid claims finance can see."""
+    claims = access.scoped(user, Claim).filter(
+        state=S.PAID, organisation_id__in=access.organisation_ids(user, *FINANCE)
+    )
+    if since is not None:
+        claims = claims.filter(paid_on__gte=since)
+    return claims.aggregate(median=Median(DaysBetween(F("paid_on"), TruncDate("submitted_at"))))[
+        "median"
+    ]
+
+
+def batches_for(user) -> QuerySet[Batch]:
+    paid = Count("lines", filter=Q(lines__claim__state=S.PAID))
+    expenses = (
+        ExpenseLine.objects.filter(claim__batch_lines__batch=OuterRef("pk"))
+        .order_by()
+        .values("claim__batch_lines__batch")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return (
+        access.scoped(user, Batch)
+        .select_related("organisation", "created_by")
+        .annotate(
+            line_count=Count("lines"),
+            paid_count=paid,
+            fee_total=_money_sum("lines__claim__fee_payable"),
+            expenses_total=Coalesce(
+                Subquery(expenses, output_field=MONEY), Value(ZERO), output_field=MONEY
+            ),
+        )
+        .annotate(total=F("fee_total") + F("expenses_total"))
+        .order_by("-created_at", "-pk")
+    )
+
+
+def batch_lines(batch: Batch) -> QuerySet[BatchLine]:
+    return (
+        BatchLine.objects.filter(batch=batch)
+        .select_related("claim", "claim__rate_card")
+        .annotate(expenses_total=_expenses_of("claim_id"))
+        .annotate(total=F("claim__fee_payable") + F("expenses_total"))
+        .order_by("position")
+    )
+
+
+@dataclass(frozen=True)
+class Totals:
+    count: int
+    fees: Decimal
+    expenses: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.fees + self.expenses
+
+
+def claims_summary(claims: QuerySet[Claim]) -> Totals:
+    """How many claims, and their fees and expenses, summed by the database."""
+    fees = claims.order_by().aggregate(count=Count("pk"), fees=_money_sum("fee_payable"))
+    expenses = ExpenseLine.objects.filter(claim__in=claims.order_by().values("pk")).aggregate(
+        total=_money_sum("amount")
+    )
+    return Totals(fees["count"], fees["fees"], expenses["total"])
+
+
+def batch_totals(batch: Batch) -> Totals:
+    return claims_summary(Claim.objects.filter(batch_lines__batch=batch))
+
+
+def rate_cards_for(user) -> QuerySet[RateCard]:
+    return (
+        access.scoped(user, RateCard)
+        .select_related("organisation")
+        .prefetch_related("tiers")
+        .annotate(claim_count=Count("claims"))
+        .order_by("organisation__name", "-effective_from")
+    )
+
+
+# --- Totals per person and period.
+
+
+@dataclass(frozen=True)
+class PersonTotals:
+    person_id: int
+    name: str
+    payee_reference: str
+    claims: int
+    fees: Decimal
+    expenses: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.fees + self.expenses
+
+
+def tax_year_claims(user, start: date) -> QuerySet[Claim]:
+    """Approved, exported and paid claims with activity dates in the tax year starting on
+    `start`, in the organisations where the user leads or runs finance."""
+    _, end = periods.tax_year_bounds(start)
+    organisations = access.organisation_ids(user, C.COPRODUCTION_LEAD, C.FINANCE, C.ADMIN)
+    return access.scoped(user, Claim).filter(
+        organisation_id__in=organisations,
+        state__in=Claim.FINANCE_STATES,
+        activity_date__range=(start, end),
+    )
+
+
+def tax_year_totals(user, start: date) -> list[PersonTotals]:
+    """Per person, the tax year's claims (see tax_year_claims), summed by the database."""
+    claims = tax_year_claims(user, start)
+    fees = (
+        claims.order_by()
+        .values("person_id", "person__full_name", "person__payee_reference")
+        .annotate(claims=Count("pk"), fees=_money_sum("fee_payable"))
+    )
+    expenses = dict(
+        ExpenseLine.objects.filter(claim__in=claims.values("pk"))
+        .order_by()
+        .values("claim__person_id")
+        .annotate(total=Sum("amount"))
+        .values_list("claim__person_id", "total")
+    )
+    rows = [
+        PersonTotals(
+            person_id=row["person_id"],
+            name=row["person__full_name"],
+            payee_reference=row["person__payee_reference"],
+            claims=row["claims"],
+            fees=row["fees"],
+            expenses=expenses.get(row["person_id"]) or ZERO,
+        )
+        for row in fees
+    ]
+    return sorted(rows, key=lambda r: (r.name.lower(), r.person_id))
+
+
+def income_between(person_id: int, start: date, end: date, exclude_pk: int | None = None):
+    """Fees (cash and vouchers) a person has claimed for activities in [start, end]:
+    submitted or later, not rejected. Receipted expenses are not income, so not counted."""
+    claims = Claim.objects.filter(
+        person_id=person_id, state__in=Claim.COUNTED, activity_date__range=(start, end)
+    )
+    if exclude_pk:
+        claims = claims.exclude(pk=exclude_pk)
+    return claims.aggregate(total=_money_sum("fee_payable"))["total"]
+
+
+@dataclass(frozen=True)
+class LimitCheck:
+    threshold: BenefitsThreshold
+    start: date
+    end: date
+    so_far: Decimal
+    with_claim: Decimal
+
+    @property
+    def crosses(self) -> bool:
+        return self.so_far <= self.threshold.amount < self.with_claim
+
+    @property
+    def already_over(self) -> bool:
+        return self.so_far > self.threshold.amount
+
+    @property
+    def warn(self) -> bool:
+        return self.with_claim > self.threshold.amount
+
+
+BOUNDS = {
+    BenefitsThreshold.Period.WEEK: periods.week_bounds,
+    BenefitsThreshold.Period.MONTH: periods.month_bounds,
+    BenefitsThreshold.Period.TAX_YEAR: periods.tax_year_bounds,
+}
+
+
+def watched_thresholds(preference: PaymentPreference, day: date) -> list[BenefitsThreshold]:
+    chosen = list(preference.thresholds.all())
+    candidates = chosen or BenefitsThreshold.objects.filter(
+        organisation_id=preference.person.organisation_id
+    )
+    return [
+        t
+        for t in candidates
+        if t.effective_from <= day and (t.effective_until is None or day <= t.effective_until)
+    ]
+
+
+def benefits_checks(claim: Claim) -> list[LimitCheck]:
+    """For someone who said they receive benefits: where this claim leaves them against
+    each limit their organisation set. Warnings only; never advice, never a block."""
+    preference = (
+        PaymentPreference.objects.filter(person_id=claim.person_id, receives_benefits=True)
+        .select_related("person")
+        .first()
+    )
+    if preference is None or claim.state == S.REJECTED:
+        return []
+    checks = []
+    for threshold in watched_thresholds(preference, claim.activity_date):
+        start, end = BOUNDS[threshold.period](claim.activity_date)
+        so_far = income_between(claim.person_id, start, end, exclude_pk=claim.pk)
+        checks.append(LimitCheck(threshold, start, end, so_far, so_far + claim.fee_payable))
+    return checks
+
+
+def running_totals(person_id: int, day: date | None = None) -> dict[str, Decimal]:
+    """This week's, month's and tax year's fees for a person (one query)."""
+    day = day or timezone.localdate()
+    week, month, year = (
+        periods.week_bounds(day),
+        periods.month_bounds(day),
+        periods.tax_year_bounds(day),
+    )
+    # A week or month can straddle 6 April: read the span covering all three periods.
+    span = (min(week[0], month[0], year[0]), max(week[1], month[1], year[1]))
+    claims = Claim.objects.filter(
+        person_id=person_id, state__in=Claim.COUNTED, activity_date__range=span
+    )
+
+    def within(bounds):
+        return Coalesce(
+            Sum("fee_payable", filter=Q(activity_date__range=bounds)),
+            Value(ZERO),
+            output_field=MONEY,
+        )
+
+    return claims.aggregate(week=within(week), month=within(month), tax_year=within(year))

@@ -1,0 +1,147 @@
+"""Finance batches: approved claims handed over together, then marked paid."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from payments.errors import NothingToExport, PaymentsError, WrongState
+from payments.models import Batch, BatchLine, Claim
+from payments.services.common import FINANCE, display_name, lock_claim, require
+from workforce import audit
+from workforce.models import Organisation
+
+S = Claim.State
+
+
+def end_of_day(day: date) -> datetime:
+    """The first moment after `day` ends, in UK time."""
+    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+
+
+def batch_candidates(*, organisation: Organisation, cut_off: date, cost_code: str = ""):
+    """Approved claims not yet in a batch, decided on or before the cut-off day."""
+    claims = Claim.objects.filter(
+        organisation=organisation, state=S.APPROVED, decided_at__lt=end_of_day(cut_off)
+    )
+    if cost_code:
+        claims = claims.filter(cost_code=cost_code)
+    return claims
+
+
+@transaction.atomic
+def batch_create(*, organisation: Organisation, by, cut_off: date, cost_code: str = "") -> Batch:
+    """Put every approved, unexported claim up to the cut-off into one new batch.
+
+    Two finance users at the same moment: the rows are locked in id order, so the second
+    waits for the first, then finds those claims no longer approved (PostgreSQL re-checks
+    locked rows) and takes only what is left. Each claim lands in exactly one batch; the
+    unique constraint on BatchLine.claim is the backstop.
+    """
+    require(by, FINANCE, organisation.pk, "create payment batches")
+    cost_code = (cost_code or "").strip()
+    claims = list(
+        batch_candidates(organisation=organisation, cut_off=cut_off, cost_code=cost_code)
+        .select_for_update(of=("self",))
+        .select_related("person", "decided_by__person")
+        .order_by("pk")
+    )
+    if not claims:
+        raise NothingToExport(
+            f"There are no approved claims waiting to be sent to finance up to "
+            f"{cut_off:%d/%m/%Y}" + (f" with cost code {cost_code}." if cost_code else ".")
+        )
+    batch = Batch.objects.create(
+        organisation=organisation, cut_off=cut_off, cost_code=cost_code, created_by=by
+    )
+    BatchLine.objects.bulk_create(
+        BatchLine(
+            batch=batch,
+            claim=claim,
+            position=position,
+            payee_name=claim.person.full_name,
+            payee_reference=claim.person.payee_reference,
+            approved_by_name=display_name(claim.decided_by),
+        )
+        for position, claim in enumerate(claims, start=1)
+    )
+    ids = [claim.pk for claim in claims]
+    Claim.objects.filter(pk__in=ids, state=S.APPROVED).update(
+        state=S.EXPORTED, updated_at=timezone.now()
+    )
+    audit.record(
+        actor=by,
+        action="batch.created",
+        obj=batch,
+        summary=f"Batch {batch.reference}: {len(ids)} claims up to {cut_off:%d/%m/%Y}",
+        changes={"claims": ids, "cut_off": cut_off.isoformat(), "cost_code": cost_code},
+    )
+    return batch
+
+
+def _check_payment(paid_on: date, reference: str) -> str:
+    reference = (reference or "").strip()
+    if not reference:
+        raise PaymentsError("Give the payment reference finance used.", field="reference")
+    if paid_on > timezone.localdate():
+        raise PaymentsError("The payment date cannot be in the future.", field="paid_on")
+    return reference[:100]
+
+
+@transaction.atomic
+def batch_mark_paid(*, batch: Batch, by, paid_on: date, reference: str) -> int:
+    """Record payment of every claim in the batch not already marked paid; returns how many."""
+    require(by, FINANCE, batch.organisation_id, "record payments")
+    reference = _check_payment(paid_on, reference)
+    ids = list(
+        Claim.objects.select_for_update(of=("self",))
+        .filter(pk__in=batch.lines.values("claim_id"), state=S.EXPORTED)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if not ids:
+        raise WrongState("Every claim in this batch is already marked paid.")
+    Claim.objects.filter(pk__in=ids).update(
+        state=S.PAID,
+        paid_on=paid_on,
+        payment_reference=reference,
+        paid_recorded_by=by,
+        updated_at=timezone.now(),
+    )
+    audit.record(
+        actor=by,
+        action="batch.paid",
+        obj=batch,
+        summary=f"Batch {batch.reference}: {len(ids)} claims paid on {paid_on:%d/%m/%Y}",
+        changes={"claims": ids, "paid_on": paid_on.isoformat(), "reference": reference},
+    )
+    return len(ids)
+
+
+@transaction.atomic
+def claim_mark_paid(*, claim: Claim, by, paid_on: date, reference: str) -> Claim:
+    claim = lock_claim(claim)
+    require(by, FINANCE, claim.organisation_id, "record payments")
+    reference = _check_payment(paid_on, reference)
+    if claim.state != S.EXPORTED:
+        raise WrongState(
+            f"Claim {claim.reference} is {claim.get_state_display().lower()}: only a claim "
+            "sent to finance and not yet paid can be marked paid."
+        )
+    claim.state = S.PAID
+    claim.paid_on = paid_on
+    claim.payment_reference = reference
+    claim.paid_recorded_by = by
+    claim.save(
+        update_fields=["state", "paid_on", "payment_reference", "paid_recorded_by", "updated_at"]
+    )
+    audit.record(
+        actor=by,
+        action="claim.paid",
+        obj=claim,
+        summary=f"Claim {claim.reference} paid on {paid_on:%d/%m/%Y}",
+        changes={"state": [S.EXPORTED, S.PAID], "reference": reference},
+    )
+    return claim

@@ -1,0 +1,349 @@
+"""Every write to a claim and its expenses: atomic, state checked on a locked row, refused
+with a plain-English domain error, audited in the same transaction."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from payments.errors import DuplicateClaim, NotAllowed, PaymentsError, WrongState
+from payments.models import Activity, Claim, PaymentMethod
+from payments.money import ZERO, to_money
+from payments.services.common import APPROVERS, is_own, lock_claim, require
+from payments.services.pricing import Terms, price, terms_for
+from payments.tiers import MAX_MINUTES, suggest_tier
+from workforce import audit
+from workforce.models import Person
+
+S = Claim.State
+
+
+def _what(claim: Claim, *, activity: Activity | None, description: str, day: date | None):
+    if activity is not None:
+        if activity.organisation_id != claim.person.organisation_id:
+            raise NotAllowed("That activity belongs to another organisation.", field="activity")
+        claim.activity = activity
+        claim.description = activity.title[:200]
+        claim.activity_date = activity.date
+        claim.cost_code = activity.cost_code
+        return
+    description = (description or "").strip()
+    if not description:
+        raise PaymentsError(
+            "Say what you did, or choose the activity from the list.", field="description"
+        )
+    if day is None:
+        raise PaymentsError("Give the date of the activity.", field="activity_date")
+    claim.activity = None
+    claim.description = description[:200]
+    claim.activity_date = day
+    claim.cost_code = ""
+
+
+def _how(claim: Claim, *, duration_minutes: int, preparation: str, chaired_or_trained: bool):
+    if not 0 < duration_minutes <= MAX_MINUTES:
+        raise PaymentsError(
+            "Give how long it took, between a quarter of an hour and 16 hours.",
+            field="hours",
+        )
+    suggestion = suggest_tier(
+        minutes=duration_minutes, preparation=preparation, chaired_or_trained=chaired_or_trained
+    )
+    claim.duration_minutes = duration_minutes
+    claim.preparation = preparation
+    claim.chaired_or_trained = chaired_or_trained
+    # The claimant cannot choose a tier: a draft always carries the suggestion.
+    claim.suggested_tier = claim.tier = suggestion.tier
+    claim.tier_reason = ""
+
+
+@transaction.atomic
+def claim_create(
+    *,
+    person: Person,
+    by,
+    activity: Activity | None = None,
+    description: str = "",
+    activity_date: date | None = None,
+    duration_minutes: int,
+    preparation: str,
+    chaired_or_trained: bool = False,
+) -> Claim:
+    if person.user_id is None or person.user_id != by.pk:
+        raise NotAllowed("You can only make claims for yourself.")
+    claim = Claim(
+        person=person,
+        organisation_id=person.organisation_id,
+        claimant_user_id=person.user_id,
+        created_by=by,
+    )
+    _what(claim, activity=activity, description=description, day=activity_date)
+    _how(
+        claim,
+        duration_minutes=duration_minutes,
+        preparation=preparation,
+        chaired_or_trained=chaired_or_trained,
+    )
+    price(claim, terms=terms_for(person))
+    claim.save()
+    audit.record(
+        actor=by,
+        action="claim.created",
+        obj=claim,
+        summary=f"Draft claim {claim.reference}: {claim.description}",
+        changes={"tier": [None, claim.tier], "fee": [None, str(claim.fee)]},
+    )
+    return claim
+
+
+@transaction.atomic
+def claim_update(
+    *,
+    claim: Claim,
+    by,
+    activity: Activity | None = None,
+    description: str = "",
+    activity_date: date | None = None,
+    duration_minutes: int,
+    preparation: str,
+    chaired_or_trained: bool = False,
+) -> Claim:
+    claim = lock_claim(claim)
+    own_draft(claim, by, "change")
+    before = {"tier": claim.tier, "fee": str(claim.fee), "description": claim.description}
+    _what(claim, activity=activity, description=description, day=activity_date)
+    _how(
+        claim,
+        duration_minutes=duration_minutes,
+        preparation=preparation,
+        chaired_or_trained=chaired_or_trained,
+    )
+    price(claim, terms=terms_for(claim.person))
+    claim.save()
+    after = {"tier": claim.tier, "fee": str(claim.fee), "description": claim.description}
+    audit.record(
+        actor=by,
+        action="claim.changed",
+        obj=claim,
+        summary=f"Draft claim {claim.reference} changed",
+        changes={k: [before[k], after[k]] for k in before if before[k] != after[k]},
+    )
+    return claim
+
+
+def own_draft(claim: Claim, by, doing: str) -> None:
+    if not is_own(claim, by):
+        raise NotAllowed(f"You can only {doing} your own claims.")
+    if claim.state != S.DRAFT:
+        raise WrongState(
+            f"This claim is {claim.get_state_display().lower()}, so you can no longer {doing} it."
+        )
+
+
+def find_duplicate(claim: Claim, states: tuple[str, ...]) -> Claim | None:
+    """Another claim by the same person for the same activity, or for the same date and
+    description. Adjusting claims are corrections, never duplicates."""
+    if claim.is_adjustment:
+        return None
+    same = (
+        Q(activity=claim.activity)
+        if claim.activity_id
+        else Q(
+            activity=None,
+            activity_date=claim.activity_date,
+            description__iexact=claim.description,
+        )
+    )
+    return (
+        Claim.objects.filter(same, person_id=claim.person_id, state__in=states, adjusts=None)
+        .exclude(pk=claim.pk)
+        .order_by("pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def claim_submit(*, claim: Claim, by) -> Claim:
+    claim = lock_claim(claim)
+    own_draft(claim, by, "submit")
+    if claim.activity_date > timezone.localdate():
+        raise PaymentsError(
+            "You can submit this claim once the activity has happened.", field="activity_date"
+        )
+    price(claim, terms=terms_for(claim.person))
+    duplicate = find_duplicate(claim, Claim.COUNTED)
+    # Flagged, not refused: the lead decides, and must record why if they approve it.
+    claim.possible_duplicate_of = duplicate
+    claim.state = S.SUBMITTED
+    claim.submitted_at = timezone.now()
+    claim.save()
+    audit.record(
+        actor=by,
+        action="claim.submitted",
+        obj=claim,
+        summary=f"Claim {claim.reference} submitted for approval",
+        changes={"state": [S.DRAFT, S.SUBMITTED]},
+    )
+    return claim
+
+
+def _may_decide(claim: Claim, by, doing: str) -> None:
+    require(by, APPROVERS, claim.organisation_id, f"{doing} claims")
+    if is_own(claim, by):
+        raise NotAllowed(
+            f"You cannot {doing} your own claim. Another co-production lead must do it."
+        )
+    if claim.state != S.SUBMITTED:
+        raise WrongState(
+            f"Claim {claim.reference} is already {claim.get_state_display().lower()}, so it "
+            f"cannot be {doing}d now."
+        )
+
+
+@transaction.atomic
+def claim_approve(
+    *,
+    claim: Claim,
+    approver,
+    tier: int | None = None,
+    tier_reason: str = "",
+    duplicate_reason: str = "",
+) -> Claim:
+    """Approve a submitted claim, optionally at another tier (with a reason)."""
+    claim = lock_claim(claim)
+    _may_decide(claim, approver, "approve")
+    before_tier = claim.tier
+    tier = tier or claim.suggested_tier
+    tier_reason = (tier_reason or "").strip()
+    if tier not in (1, 2, 3, 4, 5):
+        raise PaymentsError("Choose a tier from 1 to 5.", field="tier")
+    if tier != claim.suggested_tier and not tier_reason:
+        raise PaymentsError(
+            f"Say why tier {tier} is right rather than the suggested tier {claim.suggested_tier}.",
+            field="tier_reason",
+        )
+    claim.tier = tier
+    claim.tier_reason = tier_reason if tier != claim.suggested_tier else ""
+    duplicate = find_duplicate(claim, Claim.FINANCE_STATES)
+    duplicate_reason = (duplicate_reason or "").strip()
+    if duplicate is not None and not duplicate_reason:
+        raise DuplicateClaim(
+            f"{claim.person} already has an approved claim for this ({duplicate.reference}). "
+            "To approve this one as well, record why it is not a duplicate.",
+            field="duplicate_reason",
+        )
+    claim.duplicate_reason = duplicate_reason if duplicate is not None else ""
+    # The card in force on the activity date now (a card entered since submission with an
+    # earlier start applies); the payment terms stay those shown when it was submitted.
+    price(claim)
+    claim.state = S.APPROVED
+    claim.decided_by = approver
+    claim.decided_at = timezone.now()
+    try:
+        with transaction.atomic():
+            claim.save()
+    except IntegrityError as exc:
+        # Two leads approving two copies of the same claim at once: the unique index wins.
+        if "claim_once_per" in str(exc):
+            raise DuplicateClaim(
+                f"{claim.person} already has an approved claim for this. To approve this one "
+                "as well, record why it is not a duplicate.",
+                field="duplicate_reason",
+            ) from exc
+        raise
+    changes = {"state": [S.SUBMITTED, S.APPROVED]}
+    if before_tier != claim.tier:
+        changes["tier"] = [before_tier, claim.tier]
+    audit.record(
+        actor=approver,
+        action="claim.approved",
+        obj=claim,
+        summary=f"Claim {claim.reference} approved at tier {claim.tier} (£{claim.fee})",
+        changes=changes,
+    )
+    return claim
+
+
+@transaction.atomic
+def claim_reject(*, claim: Claim, by, reason: str) -> Claim:
+    claim = lock_claim(claim)
+    _may_decide(claim, by, "reject")
+    reason = (reason or "").strip()
+    if not reason:
+        raise PaymentsError(
+            "Say why the claim is not approved: the person will see it.", field="reason"
+        )
+    claim.state = S.REJECTED
+    claim.rejection_reason = reason
+    claim.decided_by = by
+    claim.decided_at = timezone.now()
+    claim.save()
+    audit.record(
+        actor=by,
+        action="claim.rejected",
+        obj=claim,
+        summary=f"Claim {claim.reference} not approved",
+        changes={"state": [S.SUBMITTED, S.REJECTED]},
+    )
+    return claim
+
+
+@transaction.atomic
+def claim_create_adjustment(*, original: Claim, by, fee: Decimal, reason: str) -> Claim:
+    """A correction to a claim already sent to finance: a new claim for what is still owed,
+    waiting for approval, paid in a later batch. The original never changes."""
+    original = Claim.objects.select_related("person").get(pk=original.pk)
+    require(by, APPROVERS, original.organisation_id, "correct claims")
+    if original.state not in (S.EXPORTED, S.PAID):
+        raise WrongState(
+            "Only a claim already sent to finance is corrected this way; change this one "
+            "before it is approved instead."
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise PaymentsError("Say what the correction is for.", field="reason")
+    fee = to_money(fee)
+    if fee < 0:
+        raise PaymentsError(
+            "A correction adds what is still owed: give an amount of £0.00 or more.", field="fee"
+        )
+    reduced_to = None
+    if original.payment_method == PaymentMethod.REDUCED:
+        # What is left under the person's own cap for this activity.
+        reduced_to = max(to_money(original.reduced_to) - original.fee_payable, ZERO)
+    claim = Claim(
+        person=original.person,
+        organisation_id=original.organisation_id,
+        claimant_user_id=original.person.user_id,
+        created_by=by,
+        activity=original.activity,
+        description=f"Correction to {original.reference}: {original.description}"[:200],
+        activity_date=original.activity_date,
+        cost_code=original.cost_code,
+        duration_minutes=original.duration_minutes,
+        preparation=original.preparation,
+        chaired_or_trained=original.chaired_or_trained,
+        suggested_tier=original.suggested_tier,
+        tier=original.tier,
+        tier_reason=original.tier_reason,
+        rate_card=original.rate_card,
+        fee=fee,
+        adjusts=original,
+        adjustment_reason=reason,
+        state=S.SUBMITTED,
+        submitted_at=timezone.now(),
+    )
+    price(claim, terms=Terms(original.payment_method, reduced_to))
+    claim.save()
+    audit.record(
+        actor=by,
+        action="claim.adjustment_created",
+        obj=claim,
+        summary=f"Correction {claim.reference} to {original.reference}: £{fee}",
+        changes={"adjusts": original.reference},
+    )
+    return claim

@@ -1,0 +1,236 @@
+"""Writes that set payments up: rate cards, activities, limits, preferences, discussions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+
+from payments.errors import NotAllowed, PaymentsError
+from payments.models import (
+    NEEDS_DISCUSSION,
+    Activity,
+    BenefitsThreshold,
+    PaymentDiscussion,
+    PaymentMethod,
+    PaymentPreference,
+    RateCard,
+    RateCardTier,
+)
+from payments.money import to_money
+from payments.services.common import APPROVERS, SETUP, require
+from payments.tiers import TIERS
+from workforce import access, audit
+from workforce.models import Organisation, Person, Team
+
+
+@transaction.atomic
+def rate_card_create(
+    *,
+    organisation: Organisation,
+    by,
+    name: str,
+    effective_from: date,
+    tiers: Mapping[int, tuple[Decimal, str]],
+    source: str = "",
+) -> RateCard:
+    """A new card; cards are never edited, so a new table of fees is always a new card."""
+    require(by, SETUP, organisation.pk, "add rate cards")
+    if sorted(tiers) != list(TIERS):
+        raise PaymentsError("A rate card needs a fee for each of the five tiers.")
+    fees = {tier: to_money(fee) for tier, (fee, _) in tiers.items()}
+    if any(fee < 0 for fee in fees.values()):
+        raise PaymentsError("Fees cannot be negative.")
+    if RateCard.objects.filter(organisation=organisation, effective_from=effective_from).exists():
+        raise PaymentsError(
+            f"A card already starts on {effective_from:%d/%m/%Y}. Choose another start date.",
+            field="effective_from",
+        )
+    card = RateCard.objects.create(
+        organisation=organisation,
+        name=name.strip()[:200],
+        effective_from=effective_from,
+        source=source.strip(),
+        created_by=by,
+    )
+    RateCardTier.objects.bulk_create(
+        RateCardTier(card=card, tier=tier, fee=fees[tier], description=text.strip()[:300])
+        for tier, (_, text) in sorted(tiers.items())
+    )
+    audit.record(
+        actor=by,
+        action="ratecard.created",
+        obj=card,
+        summary=f"Rate card “{card.name}” from {effective_from:%d/%m/%Y}",
+        changes={"fees": {str(t): str(f) for t, f in sorted(fees.items())}},
+    )
+    return card
+
+
+@transaction.atomic
+def activity_create(
+    *,
+    organisation: Organisation,
+    by,
+    title: str,
+    date: date,
+    team: Team | None = None,
+    cost_code: str = "",
+    description: str = "",
+) -> Activity:
+    require(by, APPROVERS, organisation.pk, "add involvement activities")
+    if team is not None and team.organisation_id != organisation.pk:
+        raise NotAllowed("That team belongs to another organisation.", field="team")
+    activity = Activity.objects.create(
+        organisation=organisation,
+        team=team,
+        title=title.strip()[:200],
+        date=date,
+        cost_code=cost_code.strip()[:50],
+        description=description.strip(),
+        created_by=by,
+    )
+    audit.record(
+        actor=by,
+        action="activity.created",
+        obj=activity,
+        summary=f"Activity “{activity.title}” on {date:%d/%m/%Y}",
+    )
+    return activity
+
+
+@transaction.atomic
+def threshold_create(
+    *,
+    organisation: Organisation,
+    by,
+    name: str,
+    period: str,
+    amount: Decimal,
+    effective_from: date,
+    effective_until: date | None = None,
+    notes: str = "",
+) -> BenefitsThreshold:
+    require(by, APPROVERS, organisation.pk, "set benefits limits")
+    amount = to_money(amount)
+    if amount <= 0:
+        raise PaymentsError("A limit must be more than £0.00.", field="amount")
+    if effective_until is not None and effective_until < effective_from:
+        raise PaymentsError("The end date is before the start date.", field="effective_until")
+    threshold = BenefitsThreshold.objects.create(
+        organisation=organisation,
+        name=name.strip()[:120],
+        period=period,
+        amount=amount,
+        effective_from=effective_from,
+        effective_until=effective_until,
+        notes=notes.strip(),
+        created_by=by,
+    )
+    audit.record(
+        actor=by,
+        action="threshold.created",
+        obj=threshold,
+        summary=f"Benefits limit “{threshold.name}”: £{amount} ({threshold.period})",
+    )
+    return threshold
+
+
+def _may_manage_person(person: Person, by) -> None:
+    if person.user_id == by.pk:
+        return
+    require(by, APPROVERS, person.organisation_id, "manage payment preferences")
+
+
+@transaction.atomic
+def discussion_record(
+    *,
+    person: Person,
+    by,
+    held_on: date,
+    held_with: str,
+    pay_schedule: str = "",
+    benefits_considerations: str = "",
+) -> PaymentDiscussion:
+    """Only a lead records the discussion: it is what unlocks vouchers or expenses only."""
+    require(by, APPROVERS, person.organisation_id, "record payment discussions")
+    if not held_with.strip():
+        raise PaymentsError("Say who the discussion was with.", field="held_with")
+    discussion = PaymentDiscussion.objects.create(
+        person=person,
+        held_on=held_on,
+        held_with=held_with.strip()[:200],
+        pay_schedule=pay_schedule.strip(),
+        benefits_considerations=benefits_considerations.strip(),
+        recorded_by=by,
+    )
+    audit.record(
+        actor=by,
+        action="preference.discussion_recorded",
+        obj=discussion,
+        organisation_id=person.organisation_id,
+        # The notes themselves stay on the record, never in the audit trail.
+        summary=f"Payment discussion with {person.full_name} on {held_on:%d/%m/%Y}",
+    )
+    return discussion
+
+
+@transaction.atomic
+def preference_set(
+    *,
+    person: Person,
+    by,
+    method: str,
+    reduced_amount: Decimal | None = None,
+    receives_benefits: bool = False,
+    thresholds: Iterable[BenefitsThreshold] = (),
+) -> PaymentPreference:
+    _may_manage_person(person, by)
+    preference, _ = PaymentPreference.objects.select_for_update().get_or_create(person=person)
+    before = preference.method
+    discussion = PaymentDiscussion.objects.filter(person=person).order_by("-held_on", "-pk").first()
+    if method in NEEDS_DISCUSSION and discussion is None:
+        raise PaymentsError(
+            f"“{PaymentMethod(method).label}” can be chosen only after an individual "
+            "discussion about pay and benefits has been recorded. Ask your co-production "
+            "lead.",
+            field="method",
+        )
+    if method == PaymentMethod.REDUCED:
+        if reduced_amount is None or to_money(reduced_amount) < 0:
+            raise PaymentsError(
+                "Give the most you want to be paid for one activity.", field="reduced_amount"
+            )
+        reduced_amount = to_money(reduced_amount)
+    else:
+        reduced_amount = None
+    thresholds = list(thresholds)
+    if any(t.organisation_id != person.organisation_id for t in thresholds):
+        raise NotAllowed("Those limits belong to another organisation.", field="thresholds")
+    preference.method = method
+    preference.reduced_amount = reduced_amount
+    preference.receives_benefits = receives_benefits
+    preference.discussion = discussion
+    preference.updated_by = by
+    preference.save()
+    preference.thresholds.set(thresholds)
+    audit.record(
+        actor=by,
+        action="preference.changed",
+        obj=preference,
+        organisation_id=person.organisation_id,
+        summary=f"Payment preference for {person.full_name}: {preference.get_method_display()}",
+        # Whether someone receives benefits is theirs to share: not copied into the trail.
+        changes={"method": [before, method]} if before != method else {},
+    )
+    return preference
+
+
+def may_choose_discouraged(person: Person) -> bool:
+    return PaymentDiscussion.objects.filter(person=person).exists()
+
+
+def managed_organisations(user) -> set[int]:
+    return access.organisation_ids(user, *APPROVERS)

@@ -1,0 +1,38 @@
+"""One claim's page, shared by every view that shows it again (with a refused form)."""
+
+from __future__ import annotations
+
+from payments import selectors
+from payments.forms import ApproveForm, ExpenseForm, RejectForm
+from payments.models import Claim
+from workforce import access, audit
+
+
+def claim_context(
+    user, claim: Claim, *, approve_form=None, reject_form=None, expense_form=None
+) -> dict:
+    claim = selectors.with_totals(Claim.objects.filter(pk=claim.pk)).select_related(
+        "person", "rate_card", "activity", "adjusts", "possible_duplicate_of"
+    )[0]
+    can_edit = access.can(user, "edit", claim)
+    can_decide = access.can(user, "decide", claim)
+    context = {
+        "claim": claim,
+        "is_owner": claim.person.user_id == user.pk,
+        "expenses": claim.expenses.all(),
+        "can_edit": can_edit,
+        "can_pay": claim.state == Claim.State.EXPORTED and access.can(user, "mark_paid", claim),
+        "can_correct": claim.is_locked and can_decide,
+        "benefits": (
+            selectors.benefits_checks(claim) if access.can(user, "see_benefits", claim) else []
+        ),
+        "history": audit.history(claim),
+        "expense_form": (expense_form or ExpenseForm()) if can_edit else None,
+        "batch_line": claim.batch_lines.select_related("batch").first(),
+        "adjustments": claim.adjustments.all(),
+    }
+    if claim.state == Claim.State.SUBMITTED and can_decide:
+        fees = dict(claim.rate_card.tiers.values_list("tier", "fee"))
+        context["approve_form"] = approve_form or ApproveForm(claim=claim, fees=fees)
+        context["reject_form"] = reject_form or RejectForm()
+    return context

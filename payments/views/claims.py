@@ -1,0 +1,202 @@
+"""The claimant's pages: my claims, the claim form with its tier suggestion, expenses."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from payments import selectors, services
+from payments.errors import PaymentsError
+from payments.forms import ClaimForm, ExpenseForm, show_error
+from payments.models import Activity, Claim, ExpenseLine
+from payments.money import ZERO, format_gbp
+from payments.tiers import suggest_tier
+from payments.views.claim_page import claim_context
+from payments.views.common import CLAIM_READERS, CLAIMANTS, own_person, page_of
+from workforce import access
+
+
+def _activities(user, person):
+    # Recent and upcoming activities of the person's own organisation.
+    today = timezone.localdate()
+    return (
+        access.scoped(user, Activity)
+        .filter(
+            organisation_id=person.organisation_id,
+            date__range=(today - timedelta(days=183), today + timedelta(days=31)),
+        )
+        .order_by("-date", "title")
+    )
+
+
+@access.access_required(*CLAIMANTS)
+def my_claims(request):
+    person = own_person(request.user)
+    state = request.GET.get("state", "")
+    if state not in Claim.State.values:
+        state = ""
+    claims = page_of(request, selectors.my_claims(request.user, state))
+    return render(
+        request,
+        "payments/my_claims.html",
+        {
+            "person": person,
+            "page": claims,
+            "state": state,
+            "states": Claim.State.choices,
+            "totals": selectors.running_totals(person.pk),
+        },
+    )
+
+
+@access.access_required(*CLAIMANTS)
+def claim_create(request):
+    person = own_person(request.user)
+    form = ClaimForm(request.POST or None, activities=_activities(request.user, person))
+    if request.method == "POST" and form.is_valid():
+        try:
+            claim = services.claim_create(person=person, by=request.user, **form.service_kwargs())
+        except PaymentsError as error:
+            show_error(form, error)
+        else:
+            messages.success(
+                request,
+                f"Saved as a draft: tier {claim.tier}, {format_gbp(claim.fee)}. Check it, add "
+                "any expenses, then submit it.",
+            )
+            return redirect("payments:claim", pk=claim.pk)
+    return render(request, "payments/claim_form.html", {"form": form, "claim": None})
+
+
+@access.access_required(*CLAIMANTS)
+def claim_edit(request, pk: int):
+    claim = access.get_object_for(request.user, Claim, "edit", pk=pk)
+    initial = {
+        "activity": claim.activity_id,
+        "description": "" if claim.activity_id else claim.description,
+        "activity_date": None if claim.activity_id else claim.activity_date,
+        "hours": claim.hours.quantize(ZERO),
+        "preparation": claim.preparation,
+        "chaired_or_trained": claim.chaired_or_trained,
+    }
+    form = ClaimForm(
+        request.POST or None,
+        initial=initial,
+        activities=_activities(request.user, claim.person),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.claim_update(claim=claim, by=request.user, **form.service_kwargs())
+        except PaymentsError as error:
+            show_error(form, error)
+        else:
+            messages.success(request, "Your changes are saved.")
+            return redirect("payments:claim", pk=claim.pk)
+    return render(request, "payments/claim_form.html", {"form": form, "claim": claim})
+
+
+@access.access_required(*CLAIM_READERS)
+def claim_detail(request, pk: int):
+    claim = access.get_object_for(request.user, Claim, "view", pk=pk)
+    return render(request, "payments/claim_detail.html", claim_context(request.user, claim))
+
+
+@access.access_required(*CLAIMANTS)
+@require_POST
+def claim_submit(request, pk: int):
+    claim = access.get_object_for(request.user, Claim, "view", pk=pk)
+    try:
+        claim = services.claim_submit(claim=claim, by=request.user)
+    except PaymentsError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            "Submitted. Your co-production lead will look at it; you will see here "
+            "when it is approved and paid.",
+        )
+    return redirect("payments:claim", pk=claim.pk)
+
+
+@access.access_required(*CLAIMANTS)
+def tier_suggestion(request):
+    """The live suggestion under the claim form (htmx); without JavaScript the same
+    suggestion shows on the claim's page once it is saved."""
+    person = own_person(request.user)
+    form = ClaimForm(request.GET, activities=_activities(request.user, person))
+    context = {"ready": False}
+    if form.is_valid():
+        data = form.cleaned_data
+        suggestion = suggest_tier(
+            minutes=form.minutes,
+            preparation=data["preparation"],
+            chaired_or_trained=data.get("chaired_or_trained", False),
+        )
+        day = data["activity"].date if data.get("activity") else data.get("activity_date")
+        context = {"ready": True, "suggestion": suggestion}
+        try:
+            card = services.card_in_force(organisation_id=person.organisation_id, day=day)
+            context.update(card=card, fee=services.tier_fee(card, suggestion.tier))
+        except PaymentsError as error:
+            context["problem"] = error.message
+    return render(request, "payments/partials/tier_suggestion.html", context)
+
+
+@access.access_required(*CLAIMANTS)
+@require_POST
+def expense_add(request, pk: int):
+    claim = access.get_object_for(request.user, Claim, "edit", pk=pk)
+    form = ExpenseForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.expense_add(claim=claim, by=request.user, **form.cleaned_data)
+        except PaymentsError as error:
+            show_error(form, error)
+        else:
+            messages.success(request, "Expense added.")
+            return redirect("payments:claim", pk=claim.pk)
+    # Shown again on its own page, with the errors next to the fields.
+    return render(request, "payments/expense_form.html", {"claim": claim, "form": form}, status=400)
+
+
+def _own_line(request, pk: int) -> ExpenseLine:
+    line = get_object_or_404(
+        access.scoped(request.user, ExpenseLine).select_related("claim__person"), pk=pk
+    )
+    if not access.can(request.user, "edit", line.claim):
+        raise Http404
+    return line
+
+
+@access.access_required(*CLAIMANTS)
+def expense_remove(request, pk: int):
+    """Confirm first (GET), then remove (POST)."""
+    line = _own_line(request, pk)
+    if request.method == "POST":
+        try:
+            services.expense_remove(line=line, by=request.user)
+        except PaymentsError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, "Expense removed.")
+        return redirect("payments:claim", pk=line.claim_id)
+    return render(request, "payments/expense_remove.html", {"line": line})
+
+
+@access.access_required(*CLAIM_READERS)
+def receipt(request, pk: int):
+    """The receipt file, only to those who may see its claim; 404 to everyone else."""
+    line = get_object_or_404(access.scoped(request.user, ExpenseLine), pk=pk)
+    if not access.can(request.user, "view_receipt", line):
+        raise Http404
+    response = FileResponse(
+        line.receipt.open("rb"), as_attachment=True, filename=line.receipt_name or "receipt"
+    )
+    # The type we checked on upload, never a guess from the name.
+    response["Content-Type"] = line.receipt_type
+    return response

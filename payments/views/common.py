@@ -1,0 +1,35 @@
+"""What the payments views share: capacities per page, pagination, organisation choice."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import Http404
+
+from workforce import access
+from workforce.models import Capacity as C
+from workforce.models import Organisation
+
+CLAIMANTS = (C.PEER_WORKER,)
+APPROVERS = (C.COPRODUCTION_LEAD, C.ADMIN)
+FINANCE = (C.FINANCE, C.ADMIN)
+CLAIM_READERS = (C.PEER_WORKER, C.COPRODUCTION_LEAD, C.FINANCE, C.ADMIN)
+TOTALS_READERS = (C.COPRODUCTION_LEAD, C.FINANCE, C.ADMIN)
+PER_PAGE = 25
+
+
+def page_of(request, items, per_page: int = PER_PAGE):
+    return Paginator(items, per_page).get_page(request.GET.get("page"))
+
+
+def organisations_for(user, capacities: tuple[str, ...]):
+    return Organisation.objects.filter(pk__in=access.organisation_ids(user, *capacities)).order_by(
+        "name"
+    )
+
+
+def own_person(user):
+    """The signed-in user's own person record; 404 if their login has none."""
+    person = getattr(user, "person", None)
+    if person is None:
+        raise Http404("This login is not linked to a person record.")
+    return person

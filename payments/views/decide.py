@@ -1,0 +1,101 @@
+"""The lead's pages: the approval queue, approving or rejecting, and corrections."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from payments import selectors, services
+from payments.errors import PaymentsError
+from payments.forms import AdjustmentForm, ApproveForm, RejectForm, show_error
+from payments.models import Claim
+from payments.views.claim_page import claim_context
+from payments.views.common import APPROVERS, organisations_for, page_of
+from workforce import access
+from workforce.models import Team
+
+
+@access.access_required(*APPROVERS)
+def approvals(request):
+    team_id = request.GET.get("team") or None
+    teams = Team.objects.filter(
+        organisation__in=organisations_for(request.user, APPROVERS)
+    ).select_related("organisation")
+    try:
+        team_id = int(team_id) if team_id else None
+    except ValueError:
+        team_id = None
+    page = page_of(request, selectors.approval_queue(request.user, team_id))
+    return render(
+        request,
+        "payments/approvals.html",
+        {"page": page, "teams": teams, "team_id": team_id},
+    )
+
+
+def _refused(request, claim: Claim, **forms):
+    """The claim's page again with the refused form and its errors (status 400)."""
+    context = claim_context(request.user, claim, **forms)
+    return render(request, "payments/claim_detail.html", context, status=400)
+
+
+@access.access_required(*APPROVERS)
+@require_POST
+def claim_approve(request, pk: int):
+    claim = access.get_object_for(request.user, Claim, "view", pk=pk)
+    fees = dict(claim.rate_card.tiers.values_list("tier", "fee"))
+    form = ApproveForm(request.POST, claim=claim, fees=fees)
+    if form.is_valid():
+        try:
+            claim = services.claim_approve(
+                claim=claim,
+                approver=request.user,
+                tier=form.cleaned_data["tier"],
+                tier_reason=form.cleaned_data.get("tier_reason", ""),
+                duplicate_reason=form.cleaned_data.get("duplicate_reason", ""),
+            )
+        except PaymentsError as error:
+            show_error(form, error)
+        else:
+            messages.success(request, f"Claim {claim.reference} approved.")
+            return redirect("payments:approvals")
+    return _refused(request, claim, approve_form=form)
+
+
+@access.access_required(*APPROVERS)
+@require_POST
+def claim_reject(request, pk: int):
+    claim = access.get_object_for(request.user, Claim, "view", pk=pk)
+    form = RejectForm(request.POST)
+    if form.is_valid():
+        try:
+            claim = services.claim_reject(
+                claim=claim, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except PaymentsError as error:
+            show_error(form, error)
+        else:
+            messages.success(request, f"Claim {claim.reference} not approved; they will see why.")
+            return redirect("payments:approvals")
+    return _refused(request, claim, reject_form=form)
+
+
+@access.access_required(*APPROVERS)
+def claim_adjust(request, pk: int):
+    """A correction to a claim already sent to finance: a new claim, never an edit."""
+    original = access.get_object_for(request.user, Claim, "decide", pk=pk)
+    form = AdjustmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            claim = services.claim_create_adjustment(
+                original=original, by=request.user, **form.cleaned_data
+            )
+        except PaymentsError as error:
+            show_error(form, error)
+        else:
+            messages.success(
+                request, f"Correction {claim.reference} created; it waits for approval."
+            )
+            return redirect("payments:claim", pk=claim.pk)
+    return render(request, "payments/claim_adjust.html", {"original": original, "form": form})

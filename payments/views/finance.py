@@ -1,0 +1,163 @@
+"""Finance's pages: what is waiting, batches, downloads, recording payment; and the
+per-person tax-year totals leads and finance share."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from payments import exports, periods, selectors, services
+from payments.errors import PaymentsError
+from payments.forms import BatchForm, MarkPaidForm, show_error
+from payments.models import Batch, Claim
+from payments.views.common import FINANCE, TOTALS_READERS, organisations_for, page_of
+from workforce import access, audit
+
+WAITING_SHOWN = 50
+PREVIEW_SHOWN = 200
+
+
+@access.access_required(*FINANCE)
+def batches(request):
+    waiting = selectors.finance_waiting(request.user)
+    return render(
+        request,
+        "payments/batches.html",
+        {
+            "page": page_of(request, selectors.batches_for(request.user)),
+            "waiting": waiting[:WAITING_SHOWN],
+            "waiting_count": waiting.count(),
+            "median_days": selectors.median_days_to_pay(request.user),
+            "form": BatchForm(organisations=organisations_for(request.user, FINANCE)),
+        },
+    )
+
+
+@access.access_required(*FINANCE)
+def batch_new(request):
+    """Check first (GET shows what would go in), then create (POST)."""
+    data = request.POST if request.method == "POST" else request.GET
+    form = BatchForm(data or None, organisations=organisations_for(request.user, FINANCE))
+    preview = None
+    if form.is_bound and form.is_valid():
+        organisation = form.chosen_organisation()
+        cut_off, cost_code = form.cleaned_data["cut_off"], form.cleaned_data["cost_code"]
+        if request.method == "POST":
+            try:
+                batch = services.batch_create(
+                    organisation=organisation, by=request.user, cut_off=cut_off, cost_code=cost_code
+                )
+            except PaymentsError as error:
+                show_error(form, error)
+            else:
+                messages.success(request, f"Batch {batch.reference} created.")
+                return redirect("payments:batch", pk=batch.pk)
+        candidates = selectors.with_totals(
+            services.batch_candidates(
+                organisation=organisation, cut_off=cut_off, cost_code=cost_code
+            )
+        ).select_related("person")
+        preview = {
+            "organisation": organisation,
+            "claims": candidates.order_by("pk")[:PREVIEW_SHOWN],
+            "totals": selectors.claims_summary(candidates),
+        }
+    return render(request, "payments/batch_new.html", {"form": form, "preview": preview})
+
+
+@access.access_required(*FINANCE)
+def batch_detail(request, pk: int):
+    batch = access.get_object_for(request.user, Batch, "view", pk=pk)
+    return render(
+        request,
+        "payments/batch_detail.html",
+        {
+            "batch": batch,
+            "page": page_of(request, selectors.batch_lines(batch), per_page=100),
+            "totals": selectors.batch_totals(batch),
+            "unpaid": Claim.objects.filter(
+                batch_lines__batch=batch, state=Claim.State.EXPORTED
+            ).count(),
+            "history": audit.history(batch),
+        },
+    )
+
+
+@access.access_required(*FINANCE)
+def batch_download(request, pk: int, fmt: str):
+    batch = access.get_object_for(request.user, Batch, "view", pk=pk)
+    name = exports.BatchExport(batch).filename
+    if fmt == "csv":
+        response = StreamingHttpResponse(
+            exports.batch_csv(batch), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+    if fmt == "xlsx":
+        return FileResponse(
+            exports.batch_xlsx(batch),
+            as_attachment=True,
+            filename=f"{name}.xlsx",
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    raise Http404
+
+
+@access.access_required(*FINANCE)
+def batch_mark_paid(request, pk: int):
+    """Confirm first (GET shows what will be marked), then record payment (POST)."""
+    batch = access.get_object_for(request.user, Batch, "mark_paid", pk=pk)
+    form = MarkPaidForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = services.batch_mark_paid(batch=batch, by=request.user, **form.cleaned_data)
+        except PaymentsError as error:
+            show_error(form, error)
+        else:
+            messages.success(request, f"{count} claims in {batch.reference} marked paid.")
+            return redirect("payments:batch", pk=batch.pk)
+    return render(
+        request,
+        "payments/batch_paid.html",
+        {"batch": batch, "form": form, "totals": selectors.batch_totals(batch)},
+    )
+
+
+@access.access_required(*FINANCE)
+def claim_mark_paid(request, pk: int):
+    claim = access.get_object_for(request.user, Claim, "mark_paid", pk=pk)
+    form = MarkPaidForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.claim_mark_paid(claim=claim, by=request.user, **form.cleaned_data)
+        except PaymentsError as error:
+            show_error(form, error)
+        else:
+            messages.success(request, f"Claim {claim.reference} marked paid.")
+            return redirect("payments:claim", pk=claim.pk)
+    return render(request, "payments/claim_paid.html", {"claim": claim, "form": form})
+
+
+@access.access_required(*TOTALS_READERS)
+def totals(request):
+    today = timezone.localdate()
+    start = periods.tax_year_from_label(request.GET.get("year", "")) or periods.tax_year_start(
+        today
+    )
+    this_year = periods.tax_year_start(today)
+    years = [this_year.replace(year=this_year.year - n) for n in range(0, 6)]
+    rows = selectors.tax_year_totals(request.user, start)
+    return render(
+        request,
+        "payments/totals.html",
+        {
+            "rows": rows,
+            "start": start,
+            "end": periods.tax_year_bounds(start)[1],
+            "label": periods.tax_year_label(start),
+            "years": [(periods.tax_year_label(y), y == start) for y in years],
+            "overall": selectors.claims_summary(selectors.tax_year_claims(request.user, start)),
+        },
+    )

@@ -1,0 +1,237 @@
+"""Setting payments up: rate cards, activities, benefits limits, payment preferences."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from payments import selectors, services
+from payments.errors import PaymentsError
+from payments.forms import (
+    ActivityForm,
+    DiscussionForm,
+    PreferenceForm,
+    RateCardForm,
+    ThresholdForm,
+    show_error,
+)
+from payments.models import (
+    NIHR_SEED_TIERS,
+    Activity,
+    BenefitsThreshold,
+    PaymentDiscussion,
+    PaymentPreference,
+)
+from payments.rules import CARD_READERS
+from payments.views.common import (
+    APPROVERS,
+    CLAIMANTS,
+    FINANCE,
+    organisations_for,
+    own_person,
+    page_of,
+)
+from workforce import access
+from workforce.models import Person
+
+
+@access.access_required(*CARD_READERS)
+def rate_cards(request):
+    return render(
+        request,
+        "payments/rate_cards.html",
+        {
+            "cards": selectors.rate_cards_for(request.user),
+            "can_add": access.has_capacity(request.user, *FINANCE),
+        },
+    )
+
+
+@access.access_required(*FINANCE)
+def rate_card_create(request):
+    organisations = organisations_for(request.user, FINANCE)
+    latest = selectors.rate_cards_for(request.user).filter(organisation__in=organisations).first()
+    # Start from the latest card's figures (or the NIHR seed table): the usual change is a
+    # new table of fees with the same descriptions.
+    start_from = (
+        {t.tier: (t.fee, t.description) for t in latest.tiers.all()} if latest else NIHR_SEED_TIERS
+    )
+    form = RateCardForm(request.POST or None, organisations=organisations, start_from=start_from)
+    if request.method == "POST" and form.is_valid():
+        try:
+            card = services.rate_card_create(
+                organisation=form.chosen_organisation(),
+                by=request.user,
+                name=form.cleaned_data["name"],
+                effective_from=form.cleaned_data["effective_from"],
+                source=form.cleaned_data["source"],
+                tiers=form.tiers(),
+            )
+        except PaymentsError as error:
+            show_error(form, error)
+        else:
+            messages.success(request, f"Rate card “{card.name}” added.")
+            return redirect("payments:rate_cards")
+    return render(request, "payments/rate_card_form.html", {"form": form, "latest": latest})
+
+
+@access.access_required(*APPROVERS)
+def activities(request):
+    organisations = organisations_for(request.user, APPROVERS)
+    form = ActivityForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data.pop("organisation", None)
+        try:
+            activity = services.activity_create(
+                organisation=form.chosen_organisation(), by=request.user, **data
+            )
+        except PaymentsError as error:
+            show_error(form, error)
+        else:
+            messages.success(request, f"Activity “{activity.title}” added.")
+            return redirect("payments:activities")
+    items = (
+        access.scoped(request.user, Activity)
+        .filter(organisation__in=organisations)
+        .select_related("team", "organisation")
+        .annotate(claim_count=selectors.Count("claims"))
+        .order_by("-date", "title")
+    )
+    return render(
+        request, "payments/activities.html", {"form": form, "page": page_of(request, items)}
+    )
+
+
+@access.access_required(*APPROVERS)
+def thresholds(request):
+    organisations = organisations_for(request.user, APPROVERS)
+    form = ThresholdForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data.pop("organisation", None)
+        try:
+            services.threshold_create(
+                organisation=form.chosen_organisation(), by=request.user, **data
+            )
+        except PaymentsError as error:
+            show_error(form, error)
+        else:
+            messages.success(request, "Limit added.")
+            return redirect("payments:thresholds")
+    items = (
+        access.scoped(request.user, BenefitsThreshold)
+        .filter(organisation__in=organisations)
+        .select_related("organisation")
+    )
+    return render(request, "payments/thresholds.html", {"form": form, "items": items})
+
+
+def _preference_form(request, person: Person, data=None) -> PreferenceForm:
+    preference = PaymentPreference.objects.filter(person=person).first()
+    initial = {}
+    if preference is not None:
+        initial = {
+            "method": preference.method,
+            "reduced_amount": preference.reduced_amount,
+            "receives_benefits": preference.receives_benefits,
+            "thresholds": list(preference.thresholds.values_list("pk", flat=True)),
+        }
+    return PreferenceForm(
+        data,
+        initial=initial,
+        thresholds=BenefitsThreshold.objects.filter(organisation_id=person.organisation_id),
+        discussed=services.may_choose_discouraged(person),
+    )
+
+
+def _save_preference(request, person: Person, form: PreferenceForm) -> bool:
+    if not form.is_valid():
+        return False
+    try:
+        services.preference_set(person=person, by=request.user, **form.cleaned_data)
+    except PaymentsError as error:
+        show_error(form, error)
+        return False
+    messages.success(request, "Payment preference saved.")
+    return True
+
+
+@access.access_required(*CLAIMANTS)
+def my_preferences(request):
+    person = own_person(request.user)
+    form = _preference_form(request, person, request.POST or None)
+    if request.method == "POST" and _save_preference(request, person, form):
+        return redirect("payments:my_claims")
+    return render(
+        request,
+        "payments/preferences.html",
+        {
+            "form": form,
+            "person": person,
+            "discussions": PaymentDiscussion.objects.filter(person=person),
+            "totals": selectors.running_totals(person.pk),
+        },
+    )
+
+
+def _managed_person(request, pk: int) -> Person:
+    person = get_object_or_404(
+        access.scoped(request.user, Person).select_related("organisation"), pk=pk
+    )
+    if not access.has_capacity(request.user, *APPROVERS, organisation_id=person.organisation_id):
+        raise Http404
+    return person
+
+
+def _person_page(request, person, *, preference_form=None, discussion_form=None, status=200):
+    claims = selectors.claims_for(request.user).filter(person=person).order_by("-activity_date")
+    return render(
+        request,
+        "payments/person.html",
+        {
+            "person": person,
+            "preference": PaymentPreference.objects.filter(person=person).first(),
+            "preference_form": preference_form or _preference_form(request, person),
+            "discussion_form": discussion_form or DiscussionForm(),
+            "discussions": PaymentDiscussion.objects.filter(person=person).select_related(
+                "recorded_by"
+            ),
+            "claims": claims[:20],
+            "totals": selectors.running_totals(person.pk),
+        },
+        status=status,
+    )
+
+
+@access.access_required(*APPROVERS)
+def person_payments(request, pk: int):
+    return _person_page(request, _managed_person(request, pk))
+
+
+@access.access_required(*APPROVERS)
+@require_POST
+def discussion_create(request, pk: int):
+    person = _managed_person(request, pk)
+    form = DiscussionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.discussion_record(person=person, by=request.user, **form.cleaned_data)
+        except PaymentsError as error:
+            show_error(form, error)
+        else:
+            messages.success(request, "Discussion recorded.")
+            return redirect("payments:person", pk=person.pk)
+    return _person_page(request, person, discussion_form=form, status=400)
+
+
+@access.access_required(*APPROVERS)
+@require_POST
+def person_preference(request, pk: int):
+    person = _managed_person(request, pk)
+    form = _preference_form(request, person, request.POST)
+    if _save_preference(request, person, form):
+        return redirect("payments:person", pk=person.pk)
+    return _person_page(request, person, preference_form=form, status=400)
