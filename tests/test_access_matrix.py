@@ -3,6 +3,8 @@
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.payments.matrix import PAYMENTS_MATRIX
+
 ANON = "anonymous"
 PERSONAS = ["lead", "supervisor", "peer", "peer2", "safeguarding", "finance", "admin", "outsider"]
 
@@ -85,6 +87,9 @@ MATRIX.update(
         "roles:retire": (_ROLE_WRITE, _published_role),
     }
 )
+
+# Involvement payments: claims, approvals, finance batches, rate cards.
+MATRIX.update(PAYMENTS_MATRIX)
 
 
 def _named_patterns(patterns, namespace=""):

@@ -10,6 +10,10 @@ ENTRIES: list[tuple[str, str, tuple[str, ...]]] = [
     ("Home", "home", ()),
     ("Organisations", "workforce:organisations", ()),
     ("Roles", "roles:list", ()),
+    # Payments: each capacity's starting page; the rest link from there.
+    ("My claims", "payments:my_claims", (C.PEER_WORKER,)),
+    ("Approve claims", "payments:approvals", (C.COPRODUCTION_LEAD, C.ADMIN)),
+    ("Payment batches", "payments:batches", (C.FINANCE, C.ADMIN)),
 ]
 
 # Plain-English summaries of what each capacity is for, shown on the home page.
