@@ -13,7 +13,9 @@ def published(org):
 @pytest.fixture
 def draft(org):
     """A role nobody has published yet: only leads and admins can see it."""
-    return make_role_version(org, title="Peer educator", family="peer_educator", published=False)
+    return make_role_version(
+        org, title="Recovery College peer tutor", family="peer_educator", published=False
+    )
 
 
 @pytest.fixture
