@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from payments import demo as payments_demo
 from roles import demo as roles_demo
 from workforce.models import Capacity as C
 from workforce.models import Membership, Organisation, Person, Team
@@ -102,6 +103,7 @@ def seed() -> dict[str, int]:
             )
             created["memberships"] += new
     created["roles"] = roles_demo.seed(organisations=orgs)
+    created["payments"] = payments_demo.seed(organisations=orgs)
     return created
 
 

@@ -1,0 +1,238 @@
+"""Demo payments data, written through the services (checked and audited like real data).
+
+Two rate cards (the NIHR seed table, and a later card with made-up figures, labelled as a
+demo), activities, benefits limits, payment preferences (one person on vouchers after a
+recorded discussion, one receiving benefits), and claims by `peer` and `peer2` in every
+state, with one batch exported and paid and another exported and waiting.
+
+Idempotent: cards, activities and limits are looked up by name; claims are made only if
+the demo peer has none yet. Called from workforce.demo.seed().
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from payments import services
+from payments.models import (
+    NIHR_SEED_TIERS,
+    Activity,
+    BenefitsThreshold,
+    Claim,
+    PaymentMethod,
+    RateCard,
+    RateCardTier,
+)
+from payments.models.ratecards import NIHR_SEED_FROM, NIHR_SEED_NAME
+from workforce.models import Organisation, Team
+
+TRUST = "Northshire Mental Health NHS Foundation Trust"
+DEMO_CARD = "DEMO ONLY: example later card (made-up figures, not NIHR's)"
+DEMO_CARD_FEES = {1: "30.00", 2: "55.00", 3: "80.00", 4: "160.00", 5: "320.00"}
+DEMO_CARD_SOURCE = (
+    "Made up for the demo to show how a new card takes over from its start date. Before "
+    "real use, enter NIHR's published table (rates rose by 10% from 16 December 2025) as "
+    "a new card from NIHR's own figures."
+)
+
+ACTIVITIES = {
+    # key: (title, team, cost code, days ago)
+    "ref": ("Service user reference group", "Involvement and Co-production", "INV-101", 95),
+    "panel": ("Interview panel: peer support worker posts", "Involvement", "INV-102", 88),
+    "course": (
+        "Recovery College: co-delivering “Understanding recovery”",
+        "Recovery",
+        "RC-201",
+        80,
+    ),
+    "focus": ("Focus group: discharge letters", "Acute Inpatient Wards", "INV-104", 45),
+    "board": ("Trust board: lived experience story", "Involvement", "INV-103", 40),
+    "ref2": ("Service user reference group (autumn)", "Involvement", "INV-101", 20),
+    "reading": ("Reading panel: community mental health strategy", "Community", "INV-105", 12),
+    "planning": ("Recovery College: course planning day", "Recovery College", "RC-201", 6),
+}
+
+
+def _seed_card(organisation: Organisation) -> int:
+    """The NIHR seed table, as migration 0003 gives organisations that existed then."""
+    card, new = RateCard.objects.get_or_create(
+        organisation=organisation,
+        effective_from=NIHR_SEED_FROM,
+        defaults={"name": NIHR_SEED_NAME, "source": "The NIHR rates in the seed documents."},
+    )
+    if new:
+        RateCardTier.objects.bulk_create(
+            RateCardTier(card=card, tier=tier, fee=fee, description=text)
+            for tier, (fee, text) in NIHR_SEED_TIERS.items()
+        )
+    return int(new)
+
+
+def _days_ago(days: int) -> date:
+    return timezone.localdate() - timedelta(days=days)
+
+
+@transaction.atomic
+def seed(*, organisations: dict[str, Organisation]) -> int:
+    users = {u.username: u for u in get_user_model().objects.filter(person__isnull=False)}
+    created = sum(_seed_card(org) for org in organisations.values())
+    trust = organisations[TRUST]
+    finance, lead = users["finance"], users["lead"]
+    if not RateCard.objects.filter(organisation=trust, name=DEMO_CARD).exists():
+        services.rate_card_create(
+            organisation=trust,
+            by=finance,
+            name=DEMO_CARD,
+            effective_from=_days_ago(30),
+            source=DEMO_CARD_SOURCE,
+            tiers={
+                tier: (Decimal(DEMO_CARD_FEES[tier]), text)
+                for tier, (_, text) in NIHR_SEED_TIERS.items()
+            },
+        )
+        created += 1
+    activities = {}
+    for key, (title, team, cost_code, days) in ACTIVITIES.items():
+        activity = Activity.objects.filter(organisation=trust, title=title).first()
+        if activity is None:
+            activity = services.activity_create(
+                organisation=trust,
+                by=lead,
+                title=title,
+                date=_days_ago(days),
+                team=Team.objects.filter(organisation=trust, name__startswith=team).first(),
+                cost_code=cost_code,
+            )
+            created += 1
+        activities[key] = activity
+    if not BenefitsThreshold.objects.filter(organisation=trust).exists():
+        esa = services.threshold_create(
+            organisation=trust,
+            by=lead,
+            name="ESA permitted work limit",
+            period=BenefitsThreshold.Period.WEEK,
+            amount=Decimal("195.50"),
+            effective_from=date(2025, 4, 6),
+            notes="Reference point from April 2025; check the current figure.",
+        )
+        services.threshold_create(
+            organisation=trust,
+            by=lead,
+            name="Universal Credit work allowance (lower)",
+            period=BenefitsThreshold.Period.MONTH,
+            amount=Decimal("411.00"),
+            effective_from=date(2025, 4, 6),
+            notes="Above it, Universal Credit tapers by 55%. Reference point only.",
+        )
+        created += 2
+        peer, peer2 = users["peer"].person, users["peer2"].person
+        services.preference_set(
+            person=peer,
+            by=users["peer"],
+            method=PaymentMethod.PAYROLL,
+            receives_benefits=True,
+            thresholds=[esa],
+        )
+        services.discussion_record(
+            person=peer2,
+            by=lead,
+            held_on=_days_ago(100),
+            held_with="Amara Okafor (co-production lead) and Joe",
+            pay_schedule="Monthly, with the trust's payroll run.",
+            benefits_considerations="Joe asked for vouchers; talked through that vouchers "
+            "count as income too. Joe will check with his own adviser.",
+        )
+        services.preference_set(person=peer2, by=users["peer2"], method=PaymentMethod.VOUCHERS)
+        created += 3
+    if not Claim.objects.filter(person__user=users["peer"]).exists():
+        created += _claims(users, activities, trust)
+    return created
+
+
+def _claims(users, activities, trust) -> int:
+    peer, peer2, lead, finance = users["peer"], users["peer2"], users["lead"], users["finance"]
+
+    def claim(user, key, hours, preparation="some", chaired=False, **adhoc):
+        return services.claim_create(
+            person=user.person,
+            by=user,
+            activity=activities.get(key),
+            duration_minutes=int(hours * 60),
+            preparation=preparation,
+            chaired_or_trained=chaired,
+            **adhoc,
+        )
+
+    def approved(c, **kwargs):
+        c = services.claim_submit(claim=c, by=c.person.user)
+        _backdate(c, "submitted_at", c.activity_date + timedelta(days=1))
+        c = services.claim_approve(claim=c, approver=lead, **kwargs)
+        _backdate(c, "decided_at", c.activity_date + timedelta(days=4))
+        return c
+
+    # Paid: a batch exported, then paid a fortnight or so after approval.
+    approved(claim(peer, "ref", 2))
+    approved(claim(peer, "panel", 4, "required"))
+    approved(claim(peer2, "ref", 2))
+    approved(claim(peer2, "course", 7, chaired=True))
+    paid = services.batch_create(organisation=trust, by=finance, cut_off=_days_ago(70))
+    services.batch_mark_paid(
+        batch=paid, by=finance, paid_on=_days_ago(62), reference="BACS-DEMO-0001"
+    )
+    # Exported, waiting to be paid.
+    focus = claim(peer, "focus", 2.5, "required")
+    services.expense_add(
+        claim=focus,
+        by=peer,
+        kind="travel",
+        description="Bus fare there and back",
+        amount=Decimal("6.40"),
+    )
+    approved(focus)
+    approved(claim(peer, "board", 1, "required"))
+    approved(claim(peer2, "board", 1))
+    services.batch_create(organisation=trust, by=finance, cut_off=_days_ago(30))
+    # Approved, waiting for the next batch: the lead chose a higher tier, with a reason.
+    approved(
+        claim(peer, "ref2", 2),
+        tier=3,
+        tier_reason="Sam prepared and presented the group's feedback summary.",
+    )
+    # Waiting for approval (the first takes Sam over the weekly ESA limit: a warning).
+    services.claim_submit(claim=claim(peer, "planning", 7, "substantial"), by=peer)
+    services.claim_submit(claim=claim(peer2, "reading", 1.5), by=peer2)
+    # Not approved, with the reason the person sees.
+    coffee = claim(
+        peer2, None, 1, "little", description="Coffee with the team", activity_date=_days_ago(9)
+    )
+    services.claim_submit(claim=coffee, by=peer2)
+    services.claim_reject(
+        claim=coffee,
+        by=lead,
+        reason="Informal catch-ups are not paid involvement. Talk to me if you think it was.",
+    )
+    # Drafts, not yet submitted.
+    claim(peer, "reading", 2)
+    claim(
+        peer2,
+        None,
+        3,
+        "required",
+        description="Peer research interviews",
+        activity_date=_days_ago(2),
+    )
+    return Claim.objects.filter(organisation=trust).count()
+
+
+def _backdate(claim: Claim, field: str, day: date) -> None:
+    """Demo only: time a claim as if it had been submitted or decided soon after the
+    activity, so time to pay shows real numbers. Only claims not yet exported can change
+    (the triggers guard the rest); real claims are timed by the services."""
+    moment = timezone.make_aware(datetime.combine(day, time(10, 0)))
+    Claim.objects.filter(pk=claim.pk).update(**{field: moment})
+    claim.refresh_from_db()
