@@ -240,3 +240,54 @@ def make_claim(user, *, state="draft", approver=None, finance=None, hours=2, **f
     )
     claim.refresh_from_db()
     return claim
+
+
+# --- Supervision
+
+
+def make_supervision_session(
+    *,
+    supervisor,
+    supervisees,
+    date=None,
+    kind="line_management",
+    minutes=60,
+    format="in_person",
+    status="confirmed",
+    logged_by=None,
+    notes="",
+    topics=(),
+):
+    """A session straight in the database (no audit, no service checks): test set-up only.
+    Real logging goes through supervision.services.session_log. Logged by the first
+    supervisee unless `logged_by` says otherwise; confirmed or disputed by the other party."""
+    from django.utils import timezone
+
+    from supervision.models import SessionNote, SessionSupervisee, SupervisionSession
+
+    date = date or timezone.localdate()
+    logged_by = logged_by or supervisees[0].user
+    other = supervisees[0].user if logged_by.pk == supervisor.pk else supervisor
+    now = timezone.now()
+    answered = {}
+    if status == "confirmed":
+        answered = {"confirmed_by": other, "confirmed_at": now}
+    elif status == "disputed":
+        answered = {"disputed_by": other, "disputed_at": now, "dispute_reason": "Not like that."}
+    session = SupervisionSession.objects.create(
+        organisation_id=supervisees[0].organisation_id,
+        supervisor=supervisor,
+        date=date,
+        minutes=minutes,
+        kind=kind,
+        format=format,
+        status=status,
+        logged_by=logged_by,
+        **answered,
+    )
+    SessionSupervisee.objects.bulk_create(
+        SessionSupervisee(session=session, person=p, supervisor=supervisor, date=date, kind=kind)
+        for p in supervisees
+    )
+    SessionNote.objects.create(session=session, text=notes, topics=list(topics))
+    return session

@@ -1,0 +1,288 @@
+"""Supervision sessions, who was supervised in them, their private notes and agreed actions.
+
+Privacy is built into the tables: `SupervisionSession` holds only what leads and
+administrators may see (that a session happened: date, type, format, minutes, status). What
+was said lives in `SessionNote` (notes and topics) and `SessionAction` (agreed actions), which
+only the supervisee(s) and the supervisor can read. Lists, compliance and exports read the
+session table alone, so they never even load the private text.
+
+Rules the database keeps (see the constraints below and migration 0001):
+- minutes are positive; a session is never dated after the day it was logged;
+- the same supervisee, supervisor, date and type is logged once (on `SessionSupervisee`,
+  whose copies of supervisor, date and type a composite foreign key keeps equal to the
+  session's);
+- status and the confirm/dispute columns agree, and nobody confirms or disputes their own log;
+- a supervisee belongs to the session's organisation and is never their own supervisor.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+from roles.models import SupervisionKind
+
+
+class SessionFormat(models.TextChoices):
+    IN_PERSON = "in_person", "In person"
+    VIDEO = "video", "Video call"
+    PHONE = "phone", "Phone call"
+
+
+class Topic(models.TextChoices):
+    BOUNDARIES = "boundaries", "Boundaries"
+    WELLBEING = "wellbeing", "Wellbeing and emotional labour"
+    ROLE_CLARITY = "role_clarity", "Role clarity"
+    CASELOAD = "caseload", "Caseload"
+    DEVELOPMENT = "development", "Development"
+    SAFEGUARDING = "safeguarding", "Safeguarding"
+    SELF_CARE = "self_care", "Self-care"
+
+
+class SessionStatus(models.TextChoices):
+    AWAITING = "awaiting", "Waiting for confirmation"
+    CONFIRMED = "confirmed", "Confirmed"
+    DISPUTED = "disputed", "Disputed"
+
+
+# A session longer than a working day is a typing mistake, not supervision.
+MAX_MINUTES = 600
+
+
+def _status_consistent() -> Q:
+    never_confirmed = Q(confirmed_by__isnull=True, confirmed_at__isnull=True)
+    confirmed = Q(confirmed_by__isnull=False, confirmed_at__isnull=False)
+    never_disputed = Q(disputed_by__isnull=True, disputed_at__isnull=True, dispute_reason="")
+    disputed = Q(disputed_by__isnull=False, disputed_at__isnull=False) & ~Q(dispute_reason="")
+    return (
+        (Q(status="awaiting") & never_confirmed & never_disputed)
+        | (Q(status="disputed") & never_confirmed & disputed)
+        | (Q(status="confirmed") & confirmed & (never_disputed | disputed))
+    )
+
+
+class SupervisionSession(models.Model):
+    """That a session happened: the metadata everyone allowed to know about it may see."""
+
+    Kind = SupervisionKind
+    Format = SessionFormat
+    Status = SessionStatus
+
+    organisation = models.ForeignKey(
+        "workforce.Organisation", on_delete=models.PROTECT, related_name="supervision_sessions"
+    )
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="supervision_given"
+    )
+    supervisees = models.ManyToManyField(
+        "workforce.Person", through="SessionSupervisee", related_name="supervision_sessions"
+    )
+    date = models.DateField()
+    minutes = models.PositiveSmallIntegerField()
+    kind = models.CharField("type", max_length=30, choices=SupervisionKind.choices)
+    format = models.CharField(max_length=20, choices=SessionFormat.choices)
+    status = models.CharField(
+        max_length=20, choices=SessionStatus.choices, default=SessionStatus.AWAITING
+    )
+
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    logged_at = models.DateTimeField(default=timezone.now)
+    # The local date the log was made: the "not in the future" check compares against it,
+    # because a CHECK against today's date would depend on when it is evaluated.
+    logged_on = models.DateField(default=timezone.localdate)
+
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    # A dispute is kept when the disputing party later confirms after all: both views stay.
+    disputed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    disputed_at = models.DateTimeField(null=True, blank=True)
+    dispute_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        indexes = [
+            # Serves leads' session lists and exports: one organisation, newest first.
+            models.Index(fields=["organisation", "date"], name="supsession_org_date_idx"),
+            # Serves "waiting for you to confirm" for supervisors.
+            models.Index(fields=["supervisor", "status"], name="supsession_supervisor_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(minutes__gt=0, minutes__lte=MAX_MINUTES),
+                name="supervisionsession_minutes_positive",
+                violation_error_message="Minutes must be more than 0 and at most 600.",
+            ),
+            models.CheckConstraint(
+                condition=Q(date__lte=F("logged_on")),
+                name="supervisionsession_not_in_future",
+                violation_error_message="A session cannot be logged before it has happened.",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=SupervisionKind.values), name="supervisionsession_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(format__in=SessionFormat.values),
+                name="supervisionsession_format_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=SessionStatus.values),
+                name="supervisionsession_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=_status_consistent(), name="supervisionsession_status_consistent"
+            ),
+            # The other party answers a log, never the person who made it.
+            models.CheckConstraint(
+                condition=(Q(confirmed_by__isnull=True) | ~Q(confirmed_by=F("logged_by")))
+                & (Q(disputed_by__isnull=True) | ~Q(disputed_by=F("logged_by"))),
+                name="supervisionsession_other_party_answers",
+            ),
+            # The target of SessionSupervisee's composite foreign key (migration 0001).
+            models.UniqueConstraint(
+                fields=["id", "supervisor", "date", "kind"], name="supervisionsession_link_key"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} on {self.date:%d/%m/%Y} ({self.get_status_display()})"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status == SessionStatus.CONFIRMED
+
+    @property
+    def is_disputed(self) -> bool:
+        return self.status == SessionStatus.DISPUTED
+
+    @property
+    def is_group(self) -> bool:
+        return len(self.supervisee_links.all()) > 1
+
+
+class SessionSupervisee(models.Model):
+    """One person supervised in a session (several for a group or reflective session).
+
+    `supervisor`, `date` and `kind` repeat the session's so that the duplicate rule can be
+    a unique constraint; a composite foreign key to the session keeps them equal.
+    """
+
+    session = models.ForeignKey(
+        SupervisionSession, on_delete=models.CASCADE, related_name="supervisee_links"
+    )
+    person = models.ForeignKey(
+        "workforce.Person", on_delete=models.PROTECT, related_name="supervision_links"
+    )
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    date = models.DateField()
+    kind = models.CharField(max_length=30, choices=SupervisionKind.choices)
+
+    class Meta:
+        ordering = ["session", "person__full_name"]
+        verbose_name = "session supervisee"
+        indexes = [
+            # Serves compliance: a person's latest session of a type.
+            models.Index(fields=["person", "kind", "-date"], name="supsupervisee_person_kind_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "supervisor", "date", "kind"],
+                name="supervision_session_not_duplicated",
+                violation_error_message="This session is already logged.",
+            ),
+            models.UniqueConstraint(
+                fields=["session", "person"], name="sessionsupervisee_once_per_session"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} in session #{self.session_id}"
+
+
+class SessionNote(models.Model):
+    """What was said: private to the supervisee(s) and the supervisor, nobody else."""
+
+    Topic = Topic
+
+    session = models.OneToOneField(
+        SupervisionSession, on_delete=models.CASCADE, primary_key=True, related_name="note"
+    )
+    topics = ArrayField(
+        models.CharField(max_length=30, choices=Topic.choices), default=list, blank=True
+    )
+    text = models.TextField("private notes", blank=True)
+
+    class Meta:
+        verbose_name = "session note"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(topics__contained_by=Topic.values), name="sessionnote_topics_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Private notes of session #{self.session_id}"
+
+    def topic_labels(self) -> list[str]:
+        return [Topic(value).label for value in self.topics]
+
+
+class SessionAction(models.Model):
+    """Something agreed in a session: one owner (a party to it), a due date, done or not.
+    Private to the parties, like the notes."""
+
+    session = models.ForeignKey(
+        SupervisionSession, on_delete=models.PROTECT, related_name="actions"
+    )
+    text = models.CharField("action", max_length=300)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="supervision_actions"
+    )
+    due_date = models.DateField()
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+        indexes = [
+            # Serves the open actions on home pages (open = done_at is null).
+            models.Index(
+                fields=["session", "due_date"],
+                condition=Q(done_at__isnull=True),
+                name="supaction_open_idx",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="sessionaction_text_required"),
+            models.CheckConstraint(
+                condition=Q(done_at__isnull=True, done_by__isnull=True)
+                | Q(done_at__isnull=False, done_by__isnull=False),
+                name="sessionaction_done_consistent",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Action #{self.pk} of session #{self.session_id}"
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None
+
+    def is_overdue(self, on=None) -> bool:
+        return not self.is_done and self.due_date < (on or timezone.localdate())

@@ -1,0 +1,140 @@
+"""The supervision app's entries in the one access layer (workforce/access.py).
+
+From the spec's "Who may do what" (supervision row), always inside the user's organisations:
+- The parties to a session (its supervisor and its supervisee(s)) see everything about it,
+  including the private notes, topics and agreed actions, and log, confirm or dispute it.
+- A supervisee's current supervisor sees that their sessions happened (metadata only), so the
+  "my supervisees" page can show who is overdue.
+- Co-production leads and administrators see metadata only: date, type, format, minutes,
+  status. Never the notes, topics or actions.
+- Safeguarding leads and finance see nothing of supervision.
+
+Imported from SupervisionConfig.ready(), so the rules are registered before any request.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from supervision.models import SessionAction, SessionNote, SessionSupervisee, SupervisionSession
+from workforce import access
+from workforce.models import Capacity as C
+from workforce.models import Organisation, Person, Team
+
+# Capacities that see, across their organisation, that sessions happened and compliance.
+METADATA_CAPACITIES = (C.COPRODUCTION_LEAD, C.ADMIN)
+# Capacities offered the "my supervisees" page: the ones that can be named as a supervisor.
+SUPERVISING_CAPACITIES = (C.SUPERVISOR, C.COPRODUCTION_LEAD)
+
+
+def party_sessions(user) -> QuerySet[SupervisionSession]:
+    """Sessions `user` took part in, as the supervisor or a supervisee: the only ones whose
+    private notes, topics and actions they may read."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return SupervisionSession.objects.none()
+    supervised_here = SessionSupervisee.objects.filter(
+        session=OuterRef("pk"), person__user_id=user.pk
+    )
+    return SupervisionSession.objects.filter(
+        Q(supervisor_id=user.pk) | Exists(supervised_here),
+        organisation_id__in=access.organisation_ids(user),
+    )
+
+
+@access.register_scope(SupervisionSession)
+def _sessions(user) -> QuerySet[SupervisionSession]:
+    own = SessionSupervisee.objects.filter(session=OuterRef("pk"), person__user_id=user.pk)
+    of_my_supervisees = SessionSupervisee.objects.filter(
+        session=OuterRef("pk"), person_id__in=access.supervisee_ids(user)
+    )
+    return SupervisionSession.objects.filter(
+        Q(supervisor_id=user.pk)
+        | Exists(own)
+        | Exists(of_my_supervisees)
+        | Q(organisation_id__in=access.organisation_ids(user, *METADATA_CAPACITIES)),
+        organisation_id__in=access.organisation_ids(user),
+    )
+
+
+@access.register_scope(SessionSupervisee)
+def _supervisee_links(user) -> QuerySet[SessionSupervisee]:
+    return SessionSupervisee.objects.filter(session__in=_sessions(user))
+
+
+@access.register_scope(SessionNote)
+def _notes(user) -> QuerySet[SessionNote]:
+    return SessionNote.objects.filter(session__in=party_sessions(user))
+
+
+@access.register_scope(SessionAction)
+def _actions(user) -> QuerySet[SessionAction]:
+    return SessionAction.objects.filter(session__in=party_sessions(user))
+
+
+def is_party(user, session: SupervisionSession) -> bool:
+    """The supervisor or one of the supervisees, and still a member of the organisation."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if session.organisation_id not in access.organisation_ids(user):
+        return False
+    if session.supervisor_id == user.pk:
+        return True
+    links = getattr(session, "_prefetched_objects_cache", {}).get("supervisee_links")
+    if links is not None:
+        return any(link.person.user_id == user.pk for link in links)
+    return session.supervisee_links.filter(person__user_id=user.pk).exists()
+
+
+def answers_log(user, session: SupervisionSession) -> bool:
+    """Whether `user` is the other party, who confirms or disputes the log: a supervisee
+    when the supervisor logged it (any one of them, for a group), otherwise the supervisor."""
+    if not is_party(user, session):
+        return False
+    if session.logged_by_id == session.supervisor_id:
+        return user.pk != session.supervisor_id
+    return user.pk == session.supervisor_id
+
+
+def may_confirm(user, session: SupervisionSession) -> bool:
+    if session.status == SupervisionSession.Status.AWAITING:
+        return answers_log(user, session)
+    # Whoever disputed may confirm after all, once it is talked through; the dispute stays.
+    if session.status == SupervisionSession.Status.DISPUTED:
+        return session.disputed_by_id == user.pk and is_party(user, session)
+    return False
+
+
+def may_dispute(user, session: SupervisionSession) -> bool:
+    return session.status == SupervisionSession.Status.AWAITING and answers_log(user, session)
+
+
+def may_view_person_supervision(user, person: Person) -> bool:
+    """Whose supervision record and compliance `user` may see (notes still per session)."""
+    return (
+        (person.user_id is not None and person.user_id == user.pk)
+        or access.is_supervisor_of(user, person)
+        or access.has_capacity(user, *METADATA_CAPACITIES, organisation_id=person.organisation_id)
+    )
+
+
+def may_view_compliance(user, organisation_id: int) -> bool:
+    return access.has_capacity(user, *METADATA_CAPACITIES, organisation_id=organisation_id)
+
+
+access.register_rule(SupervisionSession, "view")(
+    lambda user, session: _sessions(user).filter(pk=session.pk).exists()
+)
+access.register_rule(SupervisionSession, "view_notes")(is_party)
+access.register_rule(SupervisionSession, "add_action")(is_party)
+access.register_rule(SupervisionSession, "confirm")(may_confirm)
+access.register_rule(SupervisionSession, "dispute")(may_dispute)
+access.register_rule(SessionAction, "complete")(
+    lambda user, action: not action.is_done and is_party(user, action.session)
+)
+access.register_rule(Person, "view_supervision")(may_view_person_supervision)
+access.register_rule(Organisation, "view_supervision_compliance")(
+    lambda user, organisation: may_view_compliance(user, organisation.pk)
+)
+access.register_rule(Team, "view_supervision_compliance")(
+    lambda user, team: may_view_compliance(user, team.organisation_id)
+)

@@ -1,0 +1,175 @@
+"""Pages that read supervision: my supervision, my supervisees, the session list, a session,
+and the printable record. Private notes, topics and actions reach a template only through
+`selectors.private_content`, which returns them for the parties alone."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils import timezone
+
+from supervision import rules, selectors
+from supervision.forms import ActionForm, DisputeForm, RecordRangeForm, SessionFilterForm
+from supervision.models import SupervisionSession
+from supervision.selectors.compliance import annotate_compliance
+from workforce import access
+from workforce.models import Assignment, Person
+from workforce.models import Capacity as C
+
+PAGE_SIZE = 25
+SUPERVISED = (C.PEER_WORKER, C.SUPERVISOR, C.COPRODUCTION_LEAD)
+SUPERVISING = (C.SUPERVISOR, C.COPRODUCTION_LEAD)
+# Who has anything to find in the session list: parties and metadata readers.
+SESSION_READERS = (*SUPERVISED, C.ADMIN)
+RECORD_DEFAULT_DAYS = 365
+
+
+def _page(request, rows, size=PAGE_SIZE):
+    return Paginator(rows, size).get_page(request.GET.get("page"))
+
+
+@access.access_required(*SUPERVISED)
+def mine(request):
+    user = request.user
+    return render(
+        request,
+        "supervision/mine.html",
+        {
+            "rows": list(selectors.my_compliance(user)),
+            "awaiting": list(selectors.awaiting_answer(user)),
+            "actions": list(selectors.open_actions(user)),
+            "page": _page(request, selectors.my_history(user).order_by("-date", "-pk")),
+            "today": timezone.localdate(),
+            "has_person": getattr(user, "person", None) is not None,
+        },
+    )
+
+
+@access.access_required(*SUPERVISING)
+def supervisees(request):
+    user = request.user
+    return render(
+        request,
+        "supervision/supervisees.html",
+        {
+            "page": _page(request, selectors.supervisee_compliance(user), size=50),
+            "awaiting": list(selectors.awaiting_answer(user)),
+            "recent": list(selectors.given_sessions(user).order_by("-date", "-pk")[:10]),
+        },
+    )
+
+
+SORTS = {"-date": ("Newest first", ("-date", "-pk")), "date": ("Oldest first", ("date", "pk"))}
+
+
+@access.access_required(*SESSION_READERS)
+def session_list(request):
+    form = SessionFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    filters = selectors.SessionFilters(
+        q=data.get("q", "").strip(),
+        kind=data.get("kind", ""),
+        status=data.get("status", ""),
+        start=data.get("start"),
+        end=data.get("end"),
+    )
+    sort = request.GET.get("sort", "-date")
+    sort = sort if sort in SORTS else "-date"
+    sessions = selectors.session_list(request.user, filters).order_by(*SORTS[sort][1])
+    query = request.GET.copy()
+    query.pop("page", None)
+    sort_query = query.copy()
+    sort_query.pop("sort", None)
+    return render(
+        request,
+        "supervision/session_list.html",
+        {
+            "form": form,
+            "page": _page(request, sessions),
+            "query": query.urlencode(),
+            "sort_query": sort_query.urlencode(),
+            "sort": sort,
+            "sorts": [(key, label) for key, (label, _) in SORTS.items()],
+            "filtered": any(filters.__dict__.values()),
+        },
+    )
+
+
+def _parties(session: SupervisionSession) -> list[tuple[object, str]]:
+    supervisor = session.supervisor
+    person = getattr(supervisor, "person", None)
+    parties = [(supervisor, f"{person.full_name if person else supervisor} (supervisor)")]
+    for link in session.supervisee_links.all():
+        if link.person.user_id:
+            parties.append((link.person.user, link.person.full_name))
+    return parties
+
+
+def action_form_for(session: SupervisionSession, data=None) -> ActionForm:
+    initial = {"due_date": timezone.localdate() + datetime.timedelta(days=28)}
+    return ActionForm(data, parties=_parties(session), initial=initial, prefix="action")
+
+
+def render_detail(request, session, *, dispute_form=None, action_form=None, status=200):
+    user = request.user
+    private = None
+    if access.can(user, "view_notes", session):
+        private = selectors.private_content(user, [session]).get(session.pk)
+    return render(
+        request,
+        "supervision/session_detail.html",
+        {
+            "session": session,
+            "links": list(session.supervisee_links.all()),
+            "private": private,
+            "may_confirm": access.can(user, "confirm", session),
+            "may_dispute": access.can(user, "dispute", session),
+            "dispute_form": dispute_form or DisputeForm(),
+            "action_form": (action_form or action_form_for(session)) if private else None,
+            "today": timezone.localdate(),
+        },
+        status=status,
+    )
+
+
+@access.access_required()
+def session_detail(request, pk: int):
+    return render_detail(request, selectors.session_detail(request.user, pk))
+
+
+@access.access_required()
+def record(request, pk: int):
+    """A person's supervision over a date range, for appraisal; prints cleanly."""
+    user = request.user
+    person = access.get_object_for(user, Person, "view_supervision", pk=pk)
+    today = timezone.localdate()
+    defaults = {"start": today - datetime.timedelta(days=RECORD_DEFAULT_DAYS), "end": today}
+    form = RecordRangeForm(request.GET if "start" in request.GET else defaults)
+    start, end = defaults["start"], defaults["end"]
+    if form.is_valid():
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    sessions = selectors.person_record(user, person, start, end)
+    private = selectors.private_content(user, sessions)
+    rows = annotate_compliance(access.scoped(user, Assignment).filter(person=person)).order_by(
+        "status_rank", "next_due", "pk"
+    )
+    confirmed = [s for s in sessions if s.is_confirmed]
+    return render(
+        request,
+        "supervision/record.html",
+        {
+            "person": person,
+            "form": form,
+            "start": start,
+            "end": end,
+            "sessions": [(s, private.get(s.pk)) for s in sessions],
+            "rows": list(rows.select_related("role_version", "team")),
+            "confirmed_count": len(confirmed),
+            "confirmed_minutes": sum(s.minutes for s in confirmed),
+            "shows_private": bool(private),
+            "is_party_anywhere": any(rules.is_party(user, s) for s in sessions),
+            "printed_on": today,
+        },
+    )

@@ -1,0 +1,59 @@
+"""Supervision rows of the access matrix (merged into tests/test_access_matrix.py with
+MATRIX.update(SUPERVISION_MATRIX)).
+
+From the spec's table: peers log and confirm their own, supervisors their supervisees',
+co-production leads and admins see metadata, safeguarding and finance see nothing. Pages
+are refused (403) to capacities that never use them; sessions and people someone may not
+see are not found (404), never forbidden. The session is one `peer` logged with
+`supervisor` (peer2 is supervised by `supervisor` too, but was not in it).
+"""
+
+from tests.supervision import builders
+
+ANON = "anonymous"
+PERSONAS = ["lead", "supervisor", "peer", "peer2", "safeguarding", "finance", "admin", "outsider"]
+
+
+def _row(default=403, anon=302, **overrides):
+    row = dict.fromkeys(PERSONAS, default)
+    row[ANON] = anon
+    row.update(overrides)
+    return row
+
+
+def _with(builder):
+    return lambda f: builder(f["fixture"])
+
+
+# Supervised people: peer workers, supervisors and leads (the outsider leads elsewhere).
+_SUPERVISED = _row(200, safeguarding=403, finance=403, admin=403)
+_SUPERVISING = _row(403, lead=200, supervisor=200, outsider=200)
+_METADATA = _row(403, lead=200, admin=200, outsider=200)
+_METADATA_OBJECT = _row(403, lead=200, admin=200, outsider=404)
+# POST only: a GET changes nothing, for anyone.
+_POST_ONLY = _row(405, anon=405)
+
+SUPERVISION_MATRIX = {
+    "supervision:mine": (_SUPERVISED, None),
+    "supervision:log": (_SUPERVISED, None),
+    "supervision:supervisees": (_SUPERVISING, None),
+    "supervision:log_given": (_SUPERVISING, None),
+    "supervision:sessions": (_row(200, safeguarding=403, finance=403), None),
+    # The parties, and leads and admins (metadata only); nobody else knows it exists.
+    "supervision:session": (
+        _row(404, lead=200, supervisor=200, peer=200, admin=200),
+        _with(builders.matrix_session),
+    ),
+    "supervision:confirm": (_POST_ONLY, _with(builders.matrix_session)),
+    "supervision:dispute": (_POST_ONLY, _with(builders.matrix_session)),
+    "supervision:action_add": (_POST_ONLY, _with(builders.matrix_session)),
+    "supervision:action_complete": (_POST_ONLY, _with(builders.matrix_action)),
+    # Peer's own record: peer, their supervisor, leads and admins.
+    "supervision:record": (
+        _row(404, lead=200, supervisor=200, peer=200, admin=200),
+        _with(builders.matrix_person),
+    ),
+    "supervision:compliance": (_METADATA, None),
+    "supervision:team_compliance": (_METADATA_OBJECT, _with(builders.matrix_team)),
+    "supervision:compliance_export": (_METADATA_OBJECT, _with(builders.matrix_organisation)),
+}
