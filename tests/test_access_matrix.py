@@ -4,6 +4,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.payments.matrix import PAYMENTS_MATRIX
+from tests.workforce.matrix import WORKFORCE_MATRIX
 
 ANON = "anonymous"
 PERSONAS = ["lead", "supervisor", "peer", "peer2", "safeguarding", "finance", "admin", "outsider"]
@@ -43,6 +44,8 @@ MATRIX = {
     "two_factor_verify": (_everyone(200, peer=302, peer2=302, supervisor=302), None),
     "two_factor_cancel": (_everyone(405, anon=405), None),
 }
+# The workforce register: people, assignments, training, wellbeing, diversity.
+MATRIX.update(WORKFORCE_MATRIX)
 
 
 # --- Roles. Co-production leads and admins write (publish, retire, edit drafts); everyone in

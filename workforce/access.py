@@ -16,11 +16,24 @@ from django.db import models
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from workforce.models import Capacity, Membership, Organisation, Person, Team
+from workforce.models import (
+    Assignment,
+    Capacity,
+    DiversityProfile,
+    Membership,
+    Organisation,
+    Person,
+    Team,
+    TrainingRecord,
+    WellbeingPlan,
+    current_q,
+)
 
 C = Capacity
 # Capacities that may see everyone in their organisation's register.
 ORGANISATION_WIDE = (C.COPRODUCTION_LEAD, C.SAFEGUARDING_LEAD, C.ADMIN)
+# Capacities that may change the register: people, logins, assignments, training.
+REGISTER_WRITERS = (C.COPRODUCTION_LEAD, C.ADMIN)
 
 
 def capacities(user) -> dict[int, frozenset[str]]:
@@ -59,6 +72,34 @@ def all_capacities(user) -> frozenset[str]:
     return frozenset().union(*capacities(user).values()) if capacities(user) else frozenset()
 
 
+def _supervisee_filter(user) -> models.Q:
+    """People with an assignment in force today whose named supervisor is `user`, in an
+    organisation the user belongs to (membership first, as everywhere)."""
+    return models.Q(
+        models.Exists(
+            Assignment.objects.filter(current_q(), person=models.OuterRef("pk"), supervisor=user)
+        ),
+        organisation_id__in=organisation_ids(user),
+    )
+
+
+def supervisee_ids(user) -> frozenset[int]:
+    """Ids of the people `user` currently supervises, read once per request user."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    cached = getattr(user, "_workforce_supervisees", None)
+    if cached is None:
+        cached = frozenset(
+            Person.objects.filter(_supervisee_filter(user)).values_list("pk", flat=True)
+        )
+        user._workforce_supervisees = cached
+    return cached
+
+
+def is_supervisor_of(user, person: Person) -> bool:
+    return person.pk in supervisee_ids(user)
+
+
 # --- Which rows: one rule per model, each starting from organisation membership.
 
 
@@ -71,9 +112,48 @@ def _teams(user) -> models.QuerySet:
 
 
 def _people(user) -> models.QuerySet:
+    """Peer worker: self. Supervisor: self and supervisees. Leads, safeguarding, admin: their
+    organisations. Finance: their organisations too, but only as payees: the rules below
+    ("view_profile" and friends) keep everything else about a person from them."""
     own = models.Q(user_id=user.pk)
-    wide = models.Q(organisation_id__in=organisation_ids(user, *ORGANISATION_WIDE))
-    return Person.objects.filter(own | wide)
+    wide = models.Q(organisation_id__in=organisation_ids(user, *ORGANISATION_WIDE, C.FINANCE))
+    return Person.objects.filter(own | wide | _supervisee_filter(user))
+
+
+def _profile_people_filter(user, prefix: str = "") -> models.Q:
+    """Whose whole profile (assignments, training) `user` may read: not finance's payees."""
+    own = models.Q(**{f"{prefix}user_id": user.pk})
+    wide = models.Q(**{f"{prefix}organisation_id__in": organisation_ids(user, *ORGANISATION_WIDE)})
+    supervised = models.Q(**{f"{prefix}pk__in": supervisee_ids(user)})
+    return own | wide | supervised
+
+
+def _assignments(user) -> models.QuerySet:
+    return Assignment.objects.filter(_profile_people_filter(user, "person__"))
+
+
+def _training_records(user) -> models.QuerySet:
+    return TrainingRecord.objects.filter(_profile_people_filter(user, "person__"))
+
+
+def _wellbeing_people_filter(user, prefix: str = "") -> models.Q:
+    """The person, their supervisor and the organisation's co-production leads: nobody else,
+    not safeguarding leads, finance or administrators."""
+    own = models.Q(**{f"{prefix}user_id": user.pk})
+    leads = models.Q(
+        **{f"{prefix}organisation_id__in": organisation_ids(user, C.COPRODUCTION_LEAD)}
+    )
+    supervised = models.Q(**{f"{prefix}pk__in": supervisee_ids(user)})
+    return own | leads | supervised
+
+
+def _wellbeing_plans(user) -> models.QuerySet:
+    return WellbeingPlan.objects.filter(_wellbeing_people_filter(user, "person__"))
+
+
+def _diversity_profiles(user) -> models.QuerySet:
+    # Only the person themselves, whatever else the user may do.
+    return DiversityProfile.objects.filter(person__user_id=user.pk)
 
 
 def _memberships(user) -> models.QuerySet:
@@ -87,6 +167,10 @@ SCOPES: dict[type[models.Model], Callable] = {
     Team: _teams,
     Person: _people,
     Membership: _memberships,
+    Assignment: _assignments,
+    TrainingRecord: _training_records,
+    WellbeingPlan: _wellbeing_plans,
+    DiversityProfile: _diversity_profiles,
 }
 
 
@@ -118,10 +202,67 @@ def _member_of(user, obj) -> bool:
     return obj.organisation_id in organisation_ids(user)
 
 
+def _is_self(user, person: Person) -> bool:
+    return person.user_id is not None and person.user_id == user.pk
+
+
+def _holds(*wanted: str) -> Callable:
+    def rule(user, person: Person) -> bool:
+        return has_capacity(user, *wanted, organisation_id=person.organisation_id)
+
+    return rule
+
+
+def _person_profile(user, person: Person) -> bool:
+    return (
+        _is_self(user, person)
+        or is_supervisor_of(user, person)
+        or _holds(*ORGANISATION_WIDE)(user, person)
+    )
+
+
+def _person_payee(user, person: Person) -> bool:
+    return _person_profile(user, person) or _holds(C.FINANCE)(user, person)
+
+
+def _person_wellbeing(user, person: Person) -> bool:
+    return (
+        _is_self(user, person)
+        or is_supervisor_of(user, person)
+        or _holds(C.COPRODUCTION_LEAD)(user, person)
+    )
+
+
+def _person_training(user, person: Person) -> bool:
+    return is_supervisor_of(user, person) or _holds(*REGISTER_WRITERS)(user, person)
+
+
 RULES: dict[tuple[type[models.Model], str], Callable] = {
     (Organisation, "view"): lambda user, org: org.pk in organisation_ids(user),
     (Team, "view"): _member_of,
     (Person, "view"): lambda user, person: scoped(user, Person).filter(pk=person.pk).exists(),
+    # Contact details, engagement, assignments and training: not finance.
+    (Person, "view_profile"): _person_profile,
+    # Name and payee reference: what finance needs to pay someone.
+    (Person, "view_payee"): _person_payee,
+    (Person, "edit"): _holds(*REGISTER_WRITERS),
+    (Person, "invite"): _holds(*REGISTER_WRITERS),
+    (Person, "assign"): _holds(*REGISTER_WRITERS),
+    (Person, "record_training"): _person_training,
+    (Person, "view_wellbeing"): _person_wellbeing,
+    (Person, "edit_wellbeing"): _person_wellbeing,
+    # Only the person answers, and only the person ever reads the answers.
+    (Person, "edit_diversity"): _is_self,
+    (Organisation, "import_people"): lambda user, org: has_capacity(
+        user, *REGISTER_WRITERS, organisation_id=org.pk
+    ),
+    (Organisation, "view_diversity_report"): lambda user, org: has_capacity(
+        user, *REGISTER_WRITERS, organisation_id=org.pk
+    ),
+    (Assignment, "view"): lambda user, a: scoped(user, Assignment).filter(pk=a.pk).exists(),
+    (Assignment, "change"): lambda user, a: has_capacity(
+        user, *REGISTER_WRITERS, organisation_id=a.team.organisation_id
+    ),
 }
 
 

@@ -1,12 +1,14 @@
 from django.contrib import admin
 
 from workforce.models import (
+    Assignment,
     AuditEntry,
     DiversityProfile,
     Membership,
     Organisation,
     Person,
     Team,
+    TrainingRecord,
     WellbeingPlan,
 )
 
@@ -117,3 +119,34 @@ class PrivateToThePersonAdmin(admin.ModelAdmin):
 
 admin.site.register(WellbeingPlan, PrivateToThePersonAdmin)
 admin.site.register(DiversityProfile, PrivateToThePersonAdmin)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Assignments and training records change only through the app's pages, whose services
+    check the rules and write the audit trail; here they can be looked up, not edited."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(ReadOnlyAdmin):
+    list_display = ["person", "role_version", "team", "supervisor", "start_date", "end_date"]
+    list_filter = ["team__organisation"]
+    search_fields = ["person__full_name", "role_version__title"]
+    list_select_related = ["person", "role_version", "team", "supervisor"]
+    date_hierarchy = "start_date"
+
+
+@admin.register(TrainingRecord)
+class TrainingRecordAdmin(ReadOnlyAdmin):
+    list_display = ["person", "requirement", "completed_on", "expires_on"]
+    search_fields = ["person__full_name", "requirement__item"]
+    list_select_related = ["person", "requirement"]
+    date_hierarchy = "completed_on"

@@ -9,7 +9,20 @@ from workforce.models import Capacity as C
 ENTRIES: list[tuple[str, str, tuple[str, ...]]] = [
     ("Home", "home", ()),
     ("Organisations", "workforce:organisations", ()),
+    (
+        "People",
+        "workforce:people",
+        (C.SUPERVISOR, C.COPRODUCTION_LEAD, C.SAFEGUARDING_LEAD, C.FINANCE, C.ADMIN),
+    ),
+    ("Training", "workforce:training", (C.SUPERVISOR, C.COPRODUCTION_LEAD, C.ADMIN)),
+    ("Diversity", "workforce:diversity_report", (C.COPRODUCTION_LEAD, C.ADMIN)),
+    # Anyone on a register (any capacity at all) has a profile of their own.
+    ("My profile", "workforce:my_profile", tuple(C.values)),
     ("Roles", "roles:list", ()),
+    # Supervision: peers' own page, supervisors' supervisees, leads' compliance.
+    ("My supervision", "supervision:mine", (C.PEER_WORKER, C.SUPERVISOR)),
+    ("My supervisees", "supervision:supervisees", (C.SUPERVISOR,)),
+    ("Supervision compliance", "supervision:compliance", (C.COPRODUCTION_LEAD, C.ADMIN)),
     # Payments: each capacity's starting page; the rest link from there.
     ("My claims", "payments:my_claims", (C.PEER_WORKER,)),
     ("Approve claims", "payments:approvals", (C.COPRODUCTION_LEAD, C.ADMIN)),
@@ -37,3 +50,21 @@ def entries_for(user, held: frozenset[str]) -> list[dict]:
     if user.is_staff:
         items.append({"label": "Admin site", "url_name": "admin:index"})
     return items
+
+
+# Links on a person's page to what later apps keep about them (their supervision, incidents,
+# claims). Each: (label, url name taking the person's pk as `pk`, access action on Person).
+# Apps append here; a link shows only to those the access layer lets do that action.
+PERSON_LINKS: list[tuple[str, str, str]] = []
+
+
+def person_links(user, person) -> list[dict]:
+    from django.urls import reverse
+
+    from workforce import access
+
+    return [
+        {"label": label, "url": reverse(url_name, kwargs={"pk": person.pk})}
+        for label, url_name, action in PERSON_LINKS
+        if access.can(user, action, person)
+    ]

@@ -8,6 +8,7 @@ app_patterns = (
     [
         path("organisations/", views.organisation_list, name="organisations"),
         path("organisations/<int:pk>/", views.organisation_detail, name="organisation"),
+        path("", include("workforce.register_urls")),
     ],
     "workforce",
 )

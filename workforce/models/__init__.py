@@ -1,5 +1,6 @@
 """The workforce app's models, one module per area; import them from here."""
 
+from workforce.models.assignments import EXPIRING_WITHIN_DAYS, Assignment, TrainingRecord, current_q
 from workforce.models.core import (
     AuditEntry,
     Capacity,
@@ -12,6 +13,10 @@ from workforce.models.diversity import DiversityProfile
 from workforce.models.wellbeing import WellbeingPlan
 
 __all__ = [
+    "EXPIRING_WITHIN_DAYS",
+    "Assignment",
+    "TrainingRecord",
+    "current_q",
     "AuditEntry",
     "Capacity",
     "DiversityProfile",

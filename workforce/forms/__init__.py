@@ -1,0 +1,34 @@
+"""The workforce app's forms (crispy, Bootstrap 5), one module per area."""
+
+from workforce.forms.assignments import (
+    AssignmentChangeForm,
+    AssignmentEndForm,
+    AssignmentForm,
+    AssignmentMoveForm,
+    TrainingRecordForm,
+)
+from workforce.forms.people import (
+    DateInput,
+    ImportForm,
+    InviteForm,
+    LeaveForm,
+    PeopleFilterForm,
+    PersonForm,
+)
+from workforce.forms.private import DiversityForm, WellbeingPlanForm
+
+__all__ = [
+    "AssignmentChangeForm",
+    "AssignmentEndForm",
+    "AssignmentForm",
+    "AssignmentMoveForm",
+    "DateInput",
+    "DiversityForm",
+    "ImportForm",
+    "InviteForm",
+    "LeaveForm",
+    "PeopleFilterForm",
+    "PersonForm",
+    "TrainingRecordForm",
+    "WellbeingPlanForm",
+]

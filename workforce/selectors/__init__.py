@@ -1,0 +1,27 @@
+"""Reads shared by pages and reports, always starting from the access layer's scopes."""
+
+from workforce.selectors.core import memberships_of, organisation_teams, organisations_for
+from workforce.selectors.diversity import diversity_report
+from workforce.selectors.people import (
+    PeopleFilters,
+    payee_only,
+    people_list,
+    person_assignments,
+    person_training,
+    supervisors_for,
+)
+from workforce.selectors.training import training_due
+
+__all__ = [
+    "PeopleFilters",
+    "diversity_report",
+    "memberships_of",
+    "organisation_teams",
+    "organisations_for",
+    "payee_only",
+    "people_list",
+    "person_assignments",
+    "person_training",
+    "supervisors_for",
+    "training_due",
+]

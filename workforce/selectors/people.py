@@ -1,0 +1,180 @@
+"""Reads about people for the people list, its CSV export and the person page."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from workforce import access
+from workforce.models import Assignment, Capacity, Person, TrainingRecord, current_q
+
+# ?sort= value -> (label, ordering). Every ordering ends in pk so pages never overlap.
+SORTS = {
+    "name": ("Name (A to Z)", [Lower("full_name").asc(), "pk"]),
+    "-name": ("Name (Z to A)", [Lower("full_name").desc(), "-pk"]),
+    "start": (
+        "Start date (earliest first)",
+        [F("start_date").asc(nulls_last=True), Lower("full_name").asc(), "pk"],
+    ),
+    "-start": (
+        "Start date (latest first)",
+        [F("start_date").desc(nulls_last=True), Lower("full_name").asc(), "pk"],
+    ),
+    "organisation": ("Organisation", ["organisation__name", Lower("full_name").asc(), "pk"]),
+    "status": ("Status", ["status", Lower("full_name").asc(), "pk"]),
+}
+DEFAULT_SORT = "name"
+
+
+@dataclass(frozen=True)
+class PeopleFilters:
+    q: str = ""
+    organisation: int | None = None
+    team: int | None = None
+    family: str = ""
+    engagement_type: str = ""
+    status: str = ""
+    sort: str = DEFAULT_SORT
+
+
+def payee_only(user) -> bool:
+    """Finance sees people as payees: name and payee reference, nothing else. Someone who
+    is also a lead, supervisor or safeguarding lead somewhere sees more, per person."""
+    held = access.all_capacities(user)
+    return Capacity.FINANCE in held and not held.intersection(
+        {*access.ORGANISATION_WIDE, Capacity.SUPERVISOR}
+    )
+
+
+def current_assignments_prefetch(on: datetime.date | None = None) -> Prefetch:
+    return Prefetch(
+        "assignments",
+        queryset=Assignment.objects.filter(current_q(on=on))
+        .select_related("role_version__role", "team", "supervisor__person")
+        .order_by("-start_date", "-pk"),
+        to_attr="current_assignments",
+    )
+
+
+def people_list(user, filters: PeopleFilters) -> QuerySet[Person]:
+    """The people `user` may see, filtered and sorted; the same rows for page and export."""
+    people = access.scoped(user, Person).select_related("organisation")
+    if filters.q:
+        people = people.filter(
+            Q(full_name__icontains=filters.q) | Q(preferred_name__icontains=filters.q)
+        )
+    if filters.organisation:
+        people = people.filter(organisation_id=filters.organisation)
+    if filters.status:
+        people = people.filter(status=filters.status)
+    if not payee_only(user):
+        # Finance filters by name and status only: a filter on role or team would let
+        # them learn what the columns they cannot see would say.
+        if filters.engagement_type:
+            people = people.filter(engagement_type=filters.engagement_type)
+        current = Assignment.objects.filter(current_q(), person=OuterRef("pk"))
+        if filters.team:
+            people = people.filter(Exists(current.filter(team_id=filters.team)))
+        if filters.family:
+            people = people.filter(
+                Exists(current.filter(role_version__role__family=filters.family))
+            )
+        people = people.prefetch_related(current_assignments_prefetch())
+    ordering = SORTS.get(filters.sort, SORTS[DEFAULT_SORT])[1]
+    return people.order_by(*ordering)
+
+
+def person_assignments(user, person: Person) -> dict[str, list[Assignment]]:
+    """The person's assignments split into current, upcoming and past, each newest first."""
+    today = timezone.localdate()
+    rows = (
+        access.scoped(user, Assignment)
+        .filter(person=person)
+        .select_related("role_version__role", "team", "supervisor__person", "previous")
+        .order_by("-start_date", "-pk")
+    )
+    split: dict[str, list[Assignment]] = {"current": [], "upcoming": [], "past": []}
+    for assignment in rows:
+        if assignment.is_current(today):
+            split["current"].append(assignment)
+        elif assignment.is_upcoming(today):
+            split["upcoming"].append(assignment)
+        else:
+            split["past"].append(assignment)
+    return split
+
+
+@dataclass
+class TrainingLine:
+    """One training requirement of a role version the person holds now, and where they are
+    with it. Training done under an earlier version counts when the item is the same."""
+
+    item: str
+    renewal_months: int | None
+    role_title: str
+    requirement_id: int
+    latest: TrainingRecord | None
+
+    @property
+    def status(self) -> str:
+        return self.latest.status() if self.latest else "missing"
+
+
+def person_training(
+    user, person: Person, current: list[Assignment]
+) -> tuple[list[TrainingLine], list[TrainingRecord]]:
+    """(a line per requirement of the person's current role versions, all their records)."""
+    from roles.models import TrainingRequirement
+
+    records = list(
+        access.scoped(user, TrainingRecord)
+        .filter(person=person)
+        .select_related("requirement__version", "recorded_by__person")
+        .order_by("-completed_on", "-pk")
+    )
+    latest_by_item: dict[str, TrainingRecord] = {}
+    for record in records:  # newest first, so the first seen per item is the latest
+        latest_by_item.setdefault(record.requirement.item.strip().lower(), record)
+    version_titles = {a.role_version_id: a.role_version.title for a in current}
+    requirements = TrainingRequirement.objects.filter(version_id__in=version_titles).order_by(
+        "version_id", "position"
+    )
+    lines = []
+    seen: set[str] = set()
+    for requirement in requirements:
+        key = requirement.item.strip().lower()
+        if key in seen:
+            continue  # the same item required by two current roles shows once
+        seen.add(key)
+        lines.append(
+            TrainingLine(
+                item=requirement.item,
+                renewal_months=requirement.renewal_months,
+                role_title=version_titles[requirement.version_id],
+                requirement_id=requirement.pk,
+                latest=latest_by_item.get(key),
+            )
+        )
+    return lines, records
+
+
+def supervisors_for(organisation_id: int) -> QuerySet:
+    """Logins that may be named as someone's supervisor in the organisation, for forms."""
+    from workforce.services.assignments import SUPERVISING_CAPACITIES
+
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            memberships__organisation_id=organisation_id,
+            memberships__capacity__in=SUPERVISING_CAPACITIES,
+        )
+        .select_related("person")
+        .distinct()
+        .order_by("username")
+    )

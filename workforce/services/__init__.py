@@ -1,0 +1,38 @@
+"""Every write that matters in the workforce app: keyword-only functions named
+<entity>_<action>, each atomic, raising WorkforceError on a broken rule and recording an
+audit entry in the same transaction. Import them from here."""
+
+from workforce.services.assignments import (
+    assignment_create,
+    assignment_end,
+    assignment_move_to_version,
+    assignment_update,
+    training_record_create,
+)
+from workforce.services.base import WorkforceError
+from workforce.services.imports import ImportRejected, ImportResult, people_import
+from workforce.services.people import (
+    person_create,
+    person_invite,
+    person_leave,
+    person_update,
+)
+from workforce.services.private import diversity_profile_update, wellbeing_plan_update
+
+__all__ = [
+    "assignment_create",
+    "assignment_end",
+    "assignment_move_to_version",
+    "assignment_update",
+    "training_record_create",
+    "ImportRejected",
+    "ImportResult",
+    "WorkforceError",
+    "diversity_profile_update",
+    "people_import",
+    "person_create",
+    "person_invite",
+    "person_leave",
+    "person_update",
+    "wellbeing_plan_update",
+]

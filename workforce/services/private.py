@@ -1,0 +1,74 @@
+"""Writes to what is private to a person: their wellbeing plan and their diversity answers."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from workforce import audit
+from workforce.models import DiversityProfile, Person, WellbeingPlan
+from workforce.models.diversity import CHARACTERISTICS
+from workforce.services.base import diff, snapshot
+
+DIVERSITY_FIELDS = [field for field, _, _, _ in CHARACTERISTICS]
+
+
+@transaction.atomic
+def wellbeing_plan_update(*, person: Person, by, **sections: str) -> WellbeingPlan:
+    """Save the plan's sections; the audit entry keeps each changed section before and after.
+
+    Those words are as private as the plan: the audit entry is shown only on the plan's own
+    history, to those who may read the plan, and the admin masks it (see workforce/admin.py).
+    """
+    names = WellbeingPlan.section_names()
+    unknown = set(sections) - set(names)
+    if unknown:
+        raise TypeError(f"wellbeing_plan_update() got unexpected sections: {sorted(unknown)}")
+    # Locking the person serialises the first save, which creates the plan.
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    plan, created = WellbeingPlan.objects.select_for_update().get_or_create(person=person)
+    before = {} if created else snapshot(plan, names)
+    for name, text in sections.items():
+        setattr(plan, name, (text or "").strip())
+    changes = diff(before, snapshot(plan, names))
+    if created:
+        changes = {name: ["", new] for name, (_, new) in changes.items() if new}
+    if not changes and not created:
+        return plan
+    plan.updated_by = by if getattr(by, "pk", None) else None
+    plan.save()
+    audit.record(
+        actor=by,
+        action="wellbeing_plan.updated",
+        obj=plan,
+        organisation_id=person.organisation_id,
+        summary=f"Wellbeing plan of {person.full_name} changed: "
+        + (", ".join(changes) if changes else "created"),
+        changes=changes,
+    )
+    return plan
+
+
+@transaction.atomic
+def diversity_profile_update(*, person: Person, by, **answers: str) -> DiversityProfile:
+    """Save the person's own answers. Only the person may: nobody answers for someone else."""
+    if getattr(by, "pk", None) is None or by.pk != person.user_id:
+        raise PermissionDenied("Only the person can give their own diversity answers.")
+    unknown = set(answers) - set(DIVERSITY_FIELDS)
+    if unknown:
+        raise TypeError(f"diversity_profile_update() got unexpected fields: {sorted(unknown)}")
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    profile, _ = DiversityProfile.objects.select_for_update().get_or_create(person=person)
+    for name, value in answers.items():
+        setattr(profile, name, value or "")
+    profile.save()
+    # That the answers changed is recorded, but not what they are, nor even which ones
+    # changed: "pregnancy and maternity changed" would itself say too much.
+    audit.record(
+        actor=by,
+        action="diversity.updated",
+        obj=profile,
+        organisation_id=person.organisation_id,
+        summary="Diversity monitoring answers updated",
+    )
+    return profile
