@@ -194,14 +194,19 @@ def progression_choices(
     return roles
 
 
-def role_version_for(user) -> RoleVersion | None:
-    """The role version a peer worker was given, for their home page.
+def role_versions_for(user) -> list[RoleVersion]:
+    """The role versions a person holds today, from their current assignments, with their
+    lists loaded: what the peer worker's home page shows as "your role".
 
-    Extension point: which version a person holds comes from their assignment (person x
-    role version x team), which issue 4 adds. Until then nobody has one, and the home page
-    says nothing about "your role" rather than guess.
+    It is the version they were given, even if a newer one has since been published:
+    that is what they were asked to do until someone moves them to the new version.
     """
-    return None
+    from workforce.models import Assignment
+
+    if not getattr(user, "is_authenticated", False):
+        return []
+    held = Assignment.objects.current().filter(person__user=user).values("role_version_id")
+    return list(with_lists(RoleVersion.objects.filter(pk__in=held)).order_by("title", "pk"))
 
 
 # --- Differences between two versions
@@ -302,6 +307,31 @@ def _diff_in_order(before: list[str], after: list[str], diff: ListDiff):
             diff.changed.extend(zip(before[i1 : i1 + pairs], after[j1 : j1 + pairs], strict=True))
             diff.removed.extend(before[i1 + pairs : i2])
             diff.added.extend(after[j1 + pairs : j2])
+
+
+def comparison_pair(
+    versions: list[RoleVersion],
+    *,
+    current: RoleVersion,
+    before: int | None = None,
+    after: int | None = None,
+) -> tuple[int, int]:
+    """Which two version numbers to compare: those asked for when they exist; otherwise
+    the current version, against the version it was copied from (else the one before it).
+    Needs at least two versions."""
+    numbers = [v.number for v in versions]
+    if after not in numbers:
+        after = current.number
+    if before in numbers and before != after:
+        return before, after
+    after_version = next(v for v in versions if v.number == after)
+    based_on = next((v.number for v in versions if v.pk == after_version.based_on_id), None)
+    older = [n for n in numbers if n < after]
+    if based_on is not None:
+        return based_on, after
+    if older:
+        return max(older), after
+    return min(n for n in numbers if n != after), after
 
 
 def version_diff(before: RoleVersion, after: RoleVersion) -> VersionDiff:

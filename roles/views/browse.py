@@ -136,25 +136,15 @@ def role_history(request, pk: int):
 def role_diff(request, pk: int):
     role = access.get_object_for(request.user, Role, "view", pk=pk)
     versions = list(selectors.version_history(request.user, role))
-    numbers = [v.number for v in versions]
     context = {"role": role, "versions": versions, "diff": None}
     if len(versions) < 2:
         return render(request, "roles/diff.html", context)
-    current = selectors.current_version(request.user, role)
-    after = _int_or_none(request.GET.get("to"))
-    before = _int_or_none(request.GET.get("from"))
-    if after not in numbers:
-        after = current.number
-    if before not in numbers or before == after:
-        # By default compare with the version this one was made from, else the one before.
-        after_version = next(v for v in versions if v.number == after)
-        based_on = next((v for v in versions if v.pk == after_version.based_on_id), None)
-        older = [n for n in numbers if n < after]
-        before = (
-            based_on.number
-            if based_on
-            else (max(older) if older else min(n for n in numbers if n != after))
-        )
+    before, after = selectors.comparison_pair(
+        versions,
+        current=selectors.current_version(request.user, role),
+        before=_int_or_none(request.GET.get("from")),
+        after=_int_or_none(request.GET.get("to")),
+    )
     pair = {
         v.number: v
         for v in selectors.with_lists(

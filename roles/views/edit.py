@@ -67,7 +67,7 @@ def _reshow(form, formsets, action, *, form_kwargs, role_choices):
     elif verb == "up" and 0 < index < len(rows[target]):
         rows[target][index - 1], rows[target][index] = rows[target][index], rows[target][index - 1]
         focus = index - 1
-    new_form = RoleVersionForm(initial=row_values(form), **form_kwargs)
+    new_form = RoleVersionForm(**{**form_kwargs, "initial": row_values(form)})
     new_formsets = _formsets(None, initial=rows, role_choices=role_choices)
     if focus is not None:
         row = new_formsets[target].forms[focus]

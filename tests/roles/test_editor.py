@@ -144,6 +144,18 @@ def test_add_another_row_keeps_input_shows_no_errors_and_saves_nothing(lead_clie
     assert "autofocus" in new_row
 
 
+def test_add_another_row_when_editing_a_draft(lead_client, draft):
+    url = reverse("roles:edit_draft", args=[draft.role_id])
+    data = editor_data(title="Renamed, not yet saved", family="peer_researcher")
+    data["add_exclusions"] = "1"
+    html = lead_client.post(url, data).content.decode()
+    assert 'name="exclusions-TOTAL_FORMS" value="3"' in html
+    assert 'value="Renamed, not yet saved"' in html
+    assert '<option value="peer_researcher" selected>' in html
+    draft.refresh_from_db()
+    assert draft.title == "Recovery College peer tutor"
+
+
 def test_move_up_swaps_rows(lead_client):
     data = editor_data(lists={**GOOD_LISTS, "duties": [{"text": "Second"}, {"text": "First"}]})
     data["up_duties"] = "1"

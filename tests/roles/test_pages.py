@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from roles import selectors, services
+from roles import services
 from roles.models import RoleVersion
 from tests.factories import RoleFactory, RoleVersionFactory, make_role_version
 from workforce.models import AuditEntry
@@ -289,21 +289,60 @@ def test_role_page_query_count_does_not_grow_with_list_lengths(
 # --- The peer worker's home page
 
 
-def test_home_says_nothing_about_a_role_until_assignments_exist(client, personas, published):
-    client.force_login(personas["peer"])
-    html = client.get(reverse("home")).content.decode()
-    assert "Your role" not in html
+def _assign(person, version, supervisor, **fields):
+    from django.utils import timezone
+
+    from workforce.models import Assignment
+
+    values = {"start_date": timezone.localdate(), "hours_per_week": 22.5}
+    values.update(fields)
+    return Assignment.objects.create(
+        person=person,
+        role_version=version,
+        team=version.role.organisation.teams.first(),
+        supervisor=supervisor,
+        **values,
+    )
 
 
-def test_home_shows_the_role_version_the_extension_point_returns(
-    client, personas, published, monkeypatch
-):
-    version = selectors.with_lists(RoleVersion.objects.filter(pk=published.pk)).get()
-    monkeypatch.setattr(selectors, "role_version_for", lambda user: version)
+def test_home_shows_the_role_a_peer_worker_holds(client, personas, published):
+    _assign(personas["peer"].person, published, personas["supervisor"])
     client.force_login(personas["peer"])
     html = client.get(reverse("home")).content.decode()
     assert "Your role: Peer support worker" in html
-    assert "What you must never do" in html and "Crisis intervention" in html
+    for text in [
+        "What you do",
+        "What you must never do",
+        "Crisis intervention",
+        "Your supervision",
+        "When something goes wrong",
+    ]:
+        assert text in html, text
+    # Someone with no current assignment is told nothing about "their role".
+    client.force_login(personas["peer2"])
+    assert "Your role" not in client.get(reverse("home")).content.decode()
+
+
+def test_home_keeps_the_version_given_and_ignores_ended_assignments(
+    client, personas, published, org, request
+):
+    import datetime
+
+    _assign(personas["peer"].person, published, personas["supervisor"])
+    request.getfixturevalue("two_versions")  # version 2 published after the assignment
+    ended = make_role_version(org, title="Ward peer mentor")
+    _assign(
+        personas["peer"].person,
+        ended,
+        personas["supervisor"],
+        start_date=datetime.date(2025, 1, 6),
+        end_date=datetime.date(2025, 6, 30),
+    )
+    client.force_login(personas["peer"])
+    html = client.get(reverse("home")).content.decode()
+    assert "Your role: Peer support worker</h2>" in html  # version 1, the one given
+    assert "A newer version has been published since" in html
+    assert "Ward peer mentor" not in html
 
 
 def test_a_role_with_no_visible_version_is_not_found(client, personas, org):
