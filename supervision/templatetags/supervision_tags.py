@@ -3,9 +3,11 @@
 from django import template
 from django.utils import timezone
 
-from supervision import selectors
+from supervision import rules, selectors
 from supervision.models import SupervisionSession
 from supervision.selectors.compliance import Status
+from workforce import access
+from workforce.models import Capacity
 
 register = template.Library()
 
@@ -56,6 +58,9 @@ def supervision_home(context):
     """Open actions and logs waiting for an answer, on the home page of everyone in a
     session, until they are done."""
     user = context["request"].user
+    if not access.has_capacity(user, *rules.SUPERVISING_CAPACITIES, Capacity.PEER_WORKER):
+        # Only people who can be in a session have anything here: spare the queries.
+        return {}
     return {
         "actions": list(selectors.open_actions(user)[:20]),
         "awaiting": list(selectors.awaiting_answer(user)[:10]),

@@ -169,7 +169,7 @@ def action_complete(request, pk: int):
     except SupervisionError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"Marked done: {action.text}")
+        messages.success(request, "Action marked done.")
     next_url = request.POST.get("next", "")
     if next_url in ("home", "mine"):
         return redirect("home" if next_url == "home" else "supervision:mine")
