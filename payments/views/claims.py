@@ -160,8 +160,9 @@ def expense_add(request, pk: int):
         else:
             messages.success(request, "Expense added.")
             return redirect("payments:claim", pk=claim.pk)
-    # Shown again on its own page, with the errors next to the fields.
-    return render(request, "payments/expense_form.html", {"claim": claim, "form": form}, status=400)
+    # The claim's page again, with the errors next to the expense's fields.
+    context = claim_context(request.user, claim, expense_form=form)
+    return render(request, "payments/claim_detail.html", context, status=400)
 
 
 def _own_line(request, pk: int) -> ExpenseLine:

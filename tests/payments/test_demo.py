@@ -50,9 +50,9 @@ def test_demo_payments_cover_every_state_and_are_idempotent(db, settings):
     batches = list(Batch.objects.filter(organisation=trust).order_by("pk"))
     assert len(batches) == 2
     assert not Claim.objects.filter(batch_lines__batch=batches[0]).exclude(state="paid").exists()
-    assert not Claim.objects.filter(batch_lines__batch=batches[1]).exclude(
-        state="exported"
-    ).exists()
+    assert (
+        not Claim.objects.filter(batch_lines__batch=batches[1]).exclude(state="exported").exists()
+    )
 
     vouchers = PaymentPreference.objects.get(person__user__username="peer2")
     assert vouchers.method == PaymentMethod.VOUCHERS and vouchers.discussion is not None
