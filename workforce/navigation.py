@@ -16,8 +16,9 @@ ENTRIES: list[tuple[str, str, tuple[str, ...]]] = [
     ),
     ("Training", "workforce:training", (C.SUPERVISOR, C.COPRODUCTION_LEAD, C.ADMIN)),
     ("Diversity", "workforce:diversity_report", (C.COPRODUCTION_LEAD, C.ADMIN)),
-    # Anyone on a register (any capacity at all) has a profile of their own.
-    ("My profile", "workforce:my_profile", tuple(C.values)),
+    # The lived experience workforce's own page (role, training, plan, diversity answers);
+    # others reach theirs from the people list.
+    ("My profile", "workforce:my_profile", (C.PEER_WORKER, C.SUPERVISOR)),
     ("Roles", "roles:list", ()),
     # Supervision: peers' own page, supervisors' supervisees, leads' compliance.
     ("My supervision", "supervision:mine", (C.PEER_WORKER, C.SUPERVISOR)),
