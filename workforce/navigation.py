@@ -28,6 +28,13 @@ ENTRIES: list[tuple[str, str, tuple[str, ...]]] = [
     ("My claims", "payments:my_claims", (C.PEER_WORKER,)),
     ("Approve claims", "payments:approvals", (C.COPRODUCTION_LEAD, C.ADMIN)),
     ("Payment batches", "payments:batches", (C.FINANCE, C.ADMIN)),
+    # Boundary incidents: never finance or administrators (they see the audit trail only).
+    (
+        "Incidents",
+        "incidents:list",
+        (C.PEER_WORKER, C.SUPERVISOR, C.COPRODUCTION_LEAD, C.SAFEGUARDING_LEAD),
+    ),
+    ("Escalations", "incidents:escalations", (C.SAFEGUARDING_LEAD,)),
 ]
 
 # Plain-English summaries of what each capacity is for, shown on the home page.

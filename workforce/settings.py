@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "workforce",
     "roles",
     "supervision",
+    "supervision.incidents",
     "payments",
 ]
 

@@ -1,0 +1,105 @@
+"""The incident vocabulary, at module level so the models' constraints can name it."""
+
+from django.db import models
+
+
+class Category(models.TextChoices):
+    INFORMAL_CONTACT = "informal_contact", "Informal contact outside agreed settings"
+    SOCIAL_MEDIA = "social_media", "Social media contact"
+    GIFTS_OR_MONEY = "gifts_or_money", "Gifts or money"
+    DUAL_RELATIONSHIP = "dual_relationship", "Dual relationship"
+    DISCLOSURE = "disclosure", "Disclosure beyond purpose"
+    CLINICAL_ADVICE = "clinical_advice", "Clinical advice given"
+    CRISIS_INTERVENTION = "crisis_intervention", "Crisis intervention beyond role"
+    CONFIDENTIALITY = "confidentiality", "Confidentiality"
+    LONE_WORKING = "lone_working", "Lone working"
+    OTHER = "other", "Other"
+
+
+class Severity(models.TextChoices):
+    LOW = "low", "Low"
+    MODERATE = "moderate", "Moderate"
+    HIGH = "high", "High"
+    CRITICAL = "critical", "Critical"
+
+
+class Safeguarding(models.TextChoices):
+    NONE = "none", "No safeguarding concern"
+    ADULT = "adult", "Adult at risk"
+    CHILD = "child", "Child at risk"
+
+
+class State(models.TextChoices):
+    REPORTED = "reported", "Reported: waiting for triage"
+    TRIAGED = "triaged", "Being managed through supervision"
+    ESCALATED = "escalated", "Escalated: waiting for the safeguarding lead"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged by the safeguarding lead"
+    IN_REVIEW = "in_review", "In review"
+    CLOSED = "closed", "Closed"
+
+
+class TriageDecision(models.TextChoices):
+    SUPERVISION = "supervision", "Manage it through supervision"
+    ESCALATE = "escalate", "Escalate it to a safeguarding lead"
+
+
+class Outcome(models.TextChoices):
+    NO_FURTHER_ACTION = "no_further_action", "No further action needed"
+    SUPERVISION_SUPPORT = "supervision_support", "Support and reflection in supervision"
+    TRAINING = "training", "Training or development"
+    ROLE_ADJUSTED = "role_adjusted", "Role, duties or working arrangements adjusted"
+    FORMAL_PROCESS = "formal_process", "Formal HR or disciplinary process"
+    EXTERNAL = "external", "Taken forward by an external agency"
+    OTHER = "other", "Other"
+
+
+class EventKind(models.TextChoices):
+    REPORTED = "reported", "Reported"
+    TRIAGED = "triaged", "Triaged"
+    ESCALATED = "escalated", "Escalated"
+    REASSIGNED = "reassigned", "Passed to another safeguarding lead"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    REFERRAL = "referral", "External referral recorded"
+    ACTION_ADDED = "action_added", "Action agreed"
+    ACTION_DONE = "action_done", "Action completed"
+    REVIEWED = "reviewed", "Reviewed"
+    CLOSED = "closed", "Closed"
+    CORRECTED = "corrected", "Correction added"
+    RESTRICTED = "restricted", "Hidden from the worker"
+    UNRESTRICTED = "unrestricted", "Shown to the worker again"
+    POLICY = "policy", "Deadlines changed"
+
+
+class Agency(models.TextChoices):
+    ADULT_SAFEGUARDING = "adult_safeguarding", "Local authority adult safeguarding"
+    CHILDRENS_SERVICES = "childrens_services", "Local authority children's services"
+    LADO = "lado", "Local authority designated officer (LADO)"
+    POLICE = "police", "Police"
+    CQC = "cqc", "Care Quality Commission"
+    OTHER = "other", "Another agency"
+
+
+class NoticeKind(models.TextChoices):
+    ESCALATED = "escalated", "New escalation"
+    TRIAGE_OVERDUE = "triage_overdue", "Triage overdue"
+    ACKNOWLEDGE_OVERDUE = "acknowledge_overdue", "Acknowledgement overdue"
+    ACTION_OVERDUE = "action_overdue", "Action overdue"
+
+
+# Severity or safeguarding that makes escalation mandatory (triage cannot choose supervision).
+MANDATORY_SEVERITIES = (Severity.HIGH, Severity.CRITICAL)
+OPTIONAL_SEVERITIES = (Severity.LOW, Severity.MODERATE)
+OPEN_STATES = (
+    State.REPORTED,
+    State.TRIAGED,
+    State.ESCALATED,
+    State.ACKNOWLEDGED,
+    State.IN_REVIEW,
+)
+# Chronology entries about hiding the incident from the worker are never shown to the worker:
+# the reason may say why telling them would put someone at risk.
+HIDDEN_FROM_WORKER = (EventKind.RESTRICTED, EventKind.UNRESTRICTED)
+
+
+def escalation_is_mandatory(*, severity: str, safeguarding: str) -> bool:
+    return severity in MANDATORY_SEVERITIES or safeguarding != Safeguarding.NONE

@@ -1,0 +1,338 @@
+"""A boundary incident: the original report (fixed for ever) and where it is in the workflow.
+
+Rules the database keeps, whatever writes to it (the constraints below and migration 0002's
+trigger):
+- the original report (who reported it, about whom, when, the narrative, and every
+  `reported_*` column) never changes after submission; corrections change only the current
+  classification columns, and each one is appended to the chronology;
+- the workflow only moves along its steps (reported -> triaged or escalated, triaged ->
+  escalated or in review, escalated -> acknowledged -> in review -> closed), and what a step
+  records (who, when, the decision) is written once;
+- escalation is mandatory for high or critical severity or any safeguarding concern: such an
+  incident cannot be past triage without a named safeguarding lead;
+- a step's columns are filled exactly when the incident has reached that step;
+- an incident is never deleted.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from supervision.incidents.models.choices import (
+    OPEN_STATES,
+    OPTIONAL_SEVERITIES,
+    Category,
+    Outcome,
+    Safeguarding,
+    Severity,
+    State,
+    TriageDecision,
+    escalation_is_mandatory,
+)
+
+_USER = settings.AUTH_USER_MODEL
+
+
+def _user(**kwargs) -> models.ForeignKey:
+    return models.ForeignKey(_USER, on_delete=models.PROTECT, related_name="+", **kwargs)
+
+
+def _all_or_none(*fields: str) -> Q:
+    return Q(**{f"{name}__isnull": True for name in fields}) | Q(
+        **{f"{name}__isnull": False for name in fields}
+    )
+
+
+class Incident(models.Model):
+    Category = Category
+    Severity = Severity
+    Safeguarding = Safeguarding
+    State = State
+    TriageDecision = TriageDecision
+    Outcome = Outcome
+
+    organisation = models.ForeignKey(
+        "workforce.Organisation", on_delete=models.PROTECT, related_name="incidents"
+    )
+    person = models.ForeignKey(
+        "workforce.Person",
+        on_delete=models.PROTECT,
+        related_name="incidents",
+        verbose_name="worker concerned",
+    )
+    reported_by = _user()
+    reported_at = models.DateTimeField()
+    narrative = models.TextField("what happened")
+    told_someone = models.BooleanField("already told someone verbally", default=False)
+    told_whom = models.CharField("who they told", max_length=200, blank=True)
+
+    # As reported: never changes.
+    reported_occurred_on = models.DateField()
+    reported_occurred_time = models.TimeField(null=True, blank=True)
+    reported_category = models.CharField(max_length=30, choices=Category.choices)
+    reported_exclusion = models.ForeignKey(
+        "roles.RoleExclusion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reported_severity = models.CharField(max_length=10, choices=Severity.choices)
+    reported_safeguarding = models.CharField(max_length=10, choices=Safeguarding.choices)
+
+    # Now: the same, after any corrections (each one is in the chronology).
+    occurred_on = models.DateField("date it happened")
+    occurred_time = models.TimeField("time it happened", null=True, blank=True)
+    category = models.CharField(max_length=30, choices=Category.choices)
+    exclusion = models.ForeignKey(
+        "roles.RoleExclusion",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="incidents",
+        verbose_name="role exclusion breached",
+    )
+    severity = models.CharField(max_length=10, choices=Severity.choices)
+    safeguarding = models.CharField(
+        "safeguarding concern", max_length=10, choices=Safeguarding.choices
+    )
+
+    # Flagged when reported: an earlier incident for the same worker and category within
+    # 12 months (the links are IncidentRecurrence rows).
+    is_recurrence = models.BooleanField(default=False)
+    earlier = models.ManyToManyField(
+        "self",
+        through="incidents.IncidentRecurrence",
+        symmetrical=False,
+        related_name="later",
+        blank=True,
+    )
+
+    state = models.CharField(max_length=20, choices=State.choices, default=State.REPORTED)
+    triage_due_at = models.DateTimeField()
+    triaged_at = models.DateTimeField(null=True, blank=True)
+    triaged_by = _user(null=True, blank=True)
+    triage_decision = models.CharField(max_length=20, choices=TriageDecision.choices, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    escalated_by = _user(null=True, blank=True)
+    escalated_to = models.ForeignKey(
+        _USER,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="incidents_escalated_to",
+        verbose_name="safeguarding lead",
+    )
+    acknowledge_due_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = _user(null=True, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = _user(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = _user(null=True, blank=True)
+    outcome = models.CharField(max_length=30, choices=Outcome.choices, blank=True)
+    learning = models.TextField("learning", blank=True)
+    no_referral_reason = models.TextField("why no external referral was made", blank=True)
+
+    # A safeguarding lead may hide an incident from the worker it is about (reason required).
+    worker_restricted = models.BooleanField("hidden from the worker", default=False)
+    worker_restricted_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-reported_at", "-pk"]
+        indexes = [
+            # Serves every list: an organisation's incidents by state, newest first.
+            models.Index(
+                fields=["organisation", "state", "reported_at"], name="incident_org_state_idx"
+            ),
+            # Serves the recurrence check and the per-worker chronology.
+            models.Index(
+                fields=["person", "category", "occurred_on"], name="incident_recurrence_idx"
+            ),
+            # Serves the triage queue and the overdue-triage reminders.
+            models.Index(
+                fields=["triage_due_at"],
+                condition=Q(state="reported"),
+                name="incident_awaiting_triage_idx",
+            ),
+            # Serves the escalations queue and the overdue-acknowledgement reminders.
+            models.Index(
+                fields=["escalated_to", "acknowledge_due_at"],
+                condition=Q(state="escalated"),
+                name="incident_awaiting_ack_idx",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=State.values), name="incident_state_valid"
+            ),
+            *[
+                models.CheckConstraint(
+                    condition=Q(**{f"{prefix}category__in": Category.values}),
+                    name=f"incident_{prefix}category_valid",
+                )
+                for prefix in ("", "reported_")
+            ],
+            *[
+                models.CheckConstraint(
+                    condition=Q(**{f"{prefix}severity__in": Severity.values}),
+                    name=f"incident_{prefix}severity_valid",
+                )
+                for prefix in ("", "reported_")
+            ],
+            *[
+                models.CheckConstraint(
+                    condition=Q(**{f"{prefix}safeguarding__in": Safeguarding.values}),
+                    name=f"incident_{prefix}safeguarding_valid",
+                )
+                for prefix in ("", "reported_")
+            ],
+            models.CheckConstraint(
+                condition=Q(triage_decision__in=["", *TriageDecision.values]),
+                name="incident_triage_decision_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome__in=["", *Outcome.values]), name="incident_outcome_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(narrative=""),
+                name="incident_narrative_required",
+                violation_error_message="Say what happened.",
+            ),
+            models.CheckConstraint(
+                condition=Q(told_someone=False, told_whom="")
+                | (Q(told_someone=True) & ~Q(told_whom="")),
+                name="incident_told_whom_iff_told",
+                violation_error_message="Say who you told, or that you have not told anyone.",
+            ),
+            models.CheckConstraint(
+                condition=Q(triage_due_at__gt=F("reported_at")),
+                name="incident_triage_due_after_report",
+            ),
+            # THE rule: high or critical severity, or any safeguarding concern, cannot be past
+            # triage without a named safeguarding lead ("supervision only" is refused).
+            models.CheckConstraint(
+                condition=Q(severity__in=OPTIONAL_SEVERITIES, safeguarding=Safeguarding.NONE)
+                | Q(state=State.REPORTED)
+                | Q(escalated_to__isnull=False),
+                name="incident_escalation_mandatory",
+                violation_error_message="High or critical severity, or any safeguarding "
+                "concern, must be escalated to a safeguarding lead.",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    state=State.REPORTED,
+                    triaged_at__isnull=True,
+                    triaged_by__isnull=True,
+                    triage_decision="",
+                )
+                | (
+                    ~Q(state=State.REPORTED)
+                    & Q(triaged_at__isnull=False, triaged_by__isnull=False)
+                    & ~Q(triage_decision="")
+                ),
+                name="incident_triage_recorded",
+            ),
+            models.CheckConstraint(
+                condition=_all_or_none(
+                    "escalated_at", "escalated_by", "escalated_to", "acknowledge_due_at"
+                ),
+                name="incident_escalation_recorded",
+            ),
+            # "Escalate" at triage names the lead in the same step.
+            models.CheckConstraint(
+                condition=~Q(triage_decision=TriageDecision.ESCALATE)
+                | Q(escalated_at__isnull=False),
+                name="incident_escalate_decision_has_lead",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state__in=[State.ESCALATED, State.ACKNOWLEDGED])
+                | Q(escalated_at__isnull=False),
+                name="incident_escalated_states_have_lead",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state__in=[State.REPORTED, State.TRIAGED])
+                | Q(escalated_at__isnull=True),
+                name="incident_not_escalated_before_escalation",
+            ),
+            models.CheckConstraint(
+                condition=Q(acknowledge_due_at__isnull=True)
+                | Q(acknowledge_due_at__gt=F("escalated_at")),
+                name="incident_acknowledge_due_after_escalation",
+            ),
+            # Acknowledged exactly when escalated and past the "escalated" state.
+            models.CheckConstraint(
+                condition=Q(
+                    acknowledged_at__isnull=True,
+                    acknowledged_by__isnull=True,
+                    state__in=[State.REPORTED, State.TRIAGED, State.ESCALATED],
+                )
+                | Q(
+                    acknowledged_at__isnull=True,
+                    acknowledged_by__isnull=True,
+                    escalated_at__isnull=True,
+                    state__in=[State.IN_REVIEW, State.CLOSED],
+                )
+                | Q(
+                    acknowledged_at__isnull=False,
+                    acknowledged_by__isnull=False,
+                    escalated_at__isnull=False,
+                    state__in=[State.ACKNOWLEDGED, State.IN_REVIEW, State.CLOSED],
+                ),
+                name="incident_acknowledgement_recorded",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    state__in=[State.IN_REVIEW, State.CLOSED],
+                    reviewed_at__isnull=False,
+                    reviewed_by__isnull=False,
+                )
+                | (
+                    ~Q(state__in=[State.IN_REVIEW, State.CLOSED])
+                    & Q(reviewed_at__isnull=True, reviewed_by__isnull=True)
+                ),
+                name="incident_review_recorded",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(state=State.CLOSED, closed_at__isnull=False, closed_by__isnull=False)
+                    & ~Q(outcome="")
+                    & ~Q(learning="")
+                )
+                | (
+                    ~Q(state=State.CLOSED)
+                    & Q(
+                        closed_at__isnull=True,
+                        closed_by__isnull=True,
+                        outcome="",
+                        learning="",
+                        no_referral_reason="",
+                    )
+                ),
+                name="incident_closure_recorded",
+                violation_error_message="Closing needs an outcome and the learning.",
+            ),
+            models.CheckConstraint(
+                condition=Q(worker_restricted=False, worker_restricted_reason="")
+                | (Q(worker_restricted=True) & ~Q(worker_restricted_reason="")),
+                name="incident_restriction_has_reason",
+                violation_error_message="Give the reason for hiding it from the worker.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Boundary incident #{self.pk}"
+
+    @property
+    def reference(self) -> str:
+        return f"#{self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    @property
+    def is_escalated(self) -> bool:
+        return self.escalated_at is not None
+
+    @property
+    def escalation_mandatory(self) -> bool:
+        return escalation_is_mandatory(severity=self.severity, safeguarding=self.safeguarding)

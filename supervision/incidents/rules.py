@@ -1,0 +1,183 @@
+"""The incidents app's entries in the one access layer (workforce/access.py).
+
+Who sees an incident (and so its narrative, chronology and actions), within the incident's
+organisation only:
+- whoever reported it;
+- the worker's supervisor (named on a current assignment);
+- co-production leads and safeguarding leads of the organisation;
+- the worker it is about, once it has been triaged, unless a safeguarding lead has hidden it
+  from them (with a recorded reason).
+Finance and administrators never do: they hold no incident capacity, so they see no rows, no
+counts and no pages (administrators see the audit trail, which carries no narrative). Other
+organisations see nothing (404).
+
+Imported from IncidentsConfig.ready(), so the rules are registered before any request.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from supervision.incidents.models import (
+    Incident,
+    IncidentAction,
+    IncidentEvent,
+    IncidentReferral,
+    State,
+)
+from workforce import access
+from workforce.models import Capacity as C
+from workforce.models import Organisation, Person
+
+# Capacities that use the incident pages at all (finance and administrators do not).
+INCIDENT_CAPACITIES = (C.PEER_WORKER, C.SUPERVISOR, C.COPRODUCTION_LEAD, C.SAFEGUARDING_LEAD)
+# Capacities that see and manage every incident of their organisation.
+LEADS = (C.COPRODUCTION_LEAD, C.SAFEGUARDING_LEAD)
+TRIAGERS = (C.SUPERVISOR, C.COPRODUCTION_LEAD, C.SAFEGUARDING_LEAD)
+
+
+def visible_q(user, prefix: str = "") -> Q:
+    """The incidents `user` may see, as a filter (`prefix` to filter through a relation)."""
+    p = prefix
+    members = access.organisation_ids(user, *INCIDENT_CAPACITIES)
+    leads = access.organisation_ids(user, *LEADS)
+    worker_sees = (
+        Q(**{f"{p}person__user_id": user.pk})
+        & ~Q(**{f"{p}state": State.REPORTED})
+        & Q(**{f"{p}worker_restricted": False})
+    )
+    who = (
+        Q(**{f"{p}reported_by_id": user.pk})
+        | Q(**{f"{p}organisation_id__in": leads})
+        | Q(**{f"{p}person_id__in": access.supervisee_ids(user)})
+        | worker_sees
+    )
+    # Membership (with an incident capacity) first, as everywhere.
+    return Q(**{f"{p}organisation_id__in": members}) & who
+
+
+@access.register_scope(Incident)
+def _incidents(user) -> QuerySet[Incident]:
+    return Incident.objects.filter(visible_q(user))
+
+
+@access.register_scope(IncidentEvent)
+def _events(user) -> QuerySet[IncidentEvent]:
+    return IncidentEvent.objects.filter(visible_q(user, "incident__"))
+
+
+@access.register_scope(IncidentAction)
+def _actions(user) -> QuerySet[IncidentAction]:
+    return IncidentAction.objects.filter(visible_q(user, "incident__"))
+
+
+@access.register_scope(IncidentReferral)
+def _referrals(user) -> QuerySet[IncidentReferral]:
+    return IncidentReferral.objects.filter(visible_q(user, "incident__"))
+
+
+# --- What they may do. Each rule re-checks the organisation, so it is safe on its own; the
+# services check the same rules again, and the workflow state besides.
+
+
+def _in_org(user, organisation_id: int, *wanted: str) -> bool:
+    return access.has_capacity(user, *wanted, organisation_id=organisation_id)
+
+
+def is_worker(user, incident: Incident) -> bool:
+    return incident.person.user_id is not None and incident.person.user_id == user.pk
+
+
+def may_view(user, incident: Incident) -> bool:
+    return access.scoped(user, Incident).filter(pk=incident.pk).exists()
+
+
+def may_report_about(user, person: Person) -> bool:
+    """Peer workers report about their own work; supervisors about themselves and the people
+    they supervise; co-production and safeguarding leads about anyone in their organisation."""
+    org = person.organisation_id
+    if not _in_org(user, org, *INCIDENT_CAPACITIES):
+        return False
+    return (
+        (person.user_id is not None and person.user_id == user.pk)
+        or access.is_supervisor_of(user, person)
+        or _in_org(user, org, *LEADS)
+    )
+
+
+def may_triage(user, incident: Incident) -> bool:
+    """The worker's supervisor, or a lead of the organisation; never the worker themselves."""
+    if is_worker(user, incident) or not _in_org(user, incident.organisation_id, *TRIAGERS):
+        return False
+    return access.is_supervisor_of(user, incident.person) or _in_org(
+        user, incident.organisation_id, *LEADS
+    )
+
+
+def may_manage(user, incident: Incident) -> bool:
+    """Agree actions, review and close. Once escalated the incident belongs to the leads; until
+    then the worker's supervisor manages it too."""
+    if is_worker(user, incident):
+        return False
+    if _in_org(user, incident.organisation_id, *LEADS):
+        return True
+    return not incident.is_escalated and may_triage(user, incident)
+
+
+def may_acknowledge(user, incident: Incident) -> bool:
+    return incident.escalated_to_id == user.pk and _in_org(
+        user, incident.organisation_id, C.SAFEGUARDING_LEAD
+    )
+
+
+def may_safeguard(user, incident: Incident) -> bool:
+    """Safeguarding leads: record referrals, hide or show the incident to the worker."""
+    return not is_worker(user, incident) and _in_org(
+        user, incident.organisation_id, C.SAFEGUARDING_LEAD
+    )
+
+
+def may_correct(user, incident: Incident) -> bool:
+    return may_view(user, incident) and (
+        incident.reported_by_id == user.pk or may_manage(user, incident)
+    )
+
+
+def may_complete_action(user, action: IncidentAction) -> bool:
+    return (
+        not action.is_done
+        and may_view(user, action.incident)
+        and (action.owner_id == user.pk or may_manage(user, action.incident))
+    )
+
+
+def may_view_person_incidents(user, person: Person) -> bool:
+    org = person.organisation_id
+    if not _in_org(user, org, *INCIDENT_CAPACITIES):
+        return False
+    return (
+        (person.user_id is not None and person.user_id == user.pk)
+        or access.is_supervisor_of(user, person)
+        or _in_org(user, org, *LEADS)
+    )
+
+
+def may_configure(user, organisation: Organisation) -> bool:
+    return _in_org(user, organisation.pk, *LEADS)
+
+
+for _action, _rule in {
+    "view": may_view,
+    "triage": may_triage,
+    "escalate": may_triage,
+    "acknowledge": may_acknowledge,
+    "refer": may_safeguard,
+    "restrict": may_safeguard,
+    "manage": may_manage,
+    "correct": may_correct,
+}.items():
+    access.register_rule(Incident, _action)(_rule)
+access.register_rule(IncidentAction, "complete")(may_complete_action)
+access.register_rule(Person, "report_incident")(may_report_about)
+access.register_rule(Person, "view_incidents")(may_view_person_incidents)
+access.register_rule(Organisation, "configure_incidents")(may_configure)

@@ -1,0 +1,305 @@
+"""Reads that incident pages, queues and reports share, always starting from the access
+layer's scopes: a list shows only what the viewer may see, and every count is a count of
+that, so nothing leaks through a number."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.utils import timezone
+
+from roles.models import RoleExclusion
+from supervision.incidents import deadlines, rules
+from supervision.incidents.models import (
+    HIDDEN_FROM_WORKER,
+    OPEN_STATES,
+    Incident,
+    IncidentAction,
+    IncidentEvent,
+    IncidentReferral,
+    Severity,
+    State,
+)
+from workforce import access
+from workforce.models import Assignment, Person
+from workforce.models import Capacity as C
+
+_SEVERITY_RANK = Case(
+    When(severity=Severity.CRITICAL, then=Value(0)),
+    When(severity=Severity.HIGH, then=Value(1)),
+    When(severity=Severity.MODERATE, then=Value(2)),
+    default=Value(3),
+    output_field=IntegerField(),
+)
+
+
+def overdue_q(now: datetime.datetime | None = None) -> Q:
+    """Incidents with an open step past its deadline: triage, acknowledgement or an action."""
+    now = now or deadlines.now()
+    late_action = IncidentAction.objects.filter(
+        incident=OuterRef("pk"), done_at__isnull=True, due_on__lt=timezone.localdate(now)
+    )
+    return (
+        Q(state=State.REPORTED, triage_due_at__lt=now)
+        | Q(state=State.ESCALATED, acknowledge_due_at__lt=now)
+        | Q(Exists(late_action))
+    )
+
+
+def visible(user) -> QuerySet[Incident]:
+    """Every incident `user` may see, with what list rows show, annotated `is_overdue`."""
+    return (
+        access.scoped(user, Incident)
+        .select_related("person", "organisation", "escalated_to__person", "reported_by__person")
+        .annotate(
+            is_overdue=Case(
+                When(overdue_q(), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Filters:
+    state: str = ""
+    category: str = ""
+    severity: str = ""
+    overdue: bool = False
+    recurrence: bool = False
+    person: int | None = None
+    sort: str = "newest"
+
+
+SORTS = {
+    "newest": ("Newest first", ["-reported_at", "-pk"]),
+    "oldest": ("Oldest first", ["reported_at", "pk"]),
+    "severity": ("Most severe first", [_SEVERITY_RANK, "-reported_at", "-pk"]),
+    "occurred": ("Date it happened", ["-occurred_on", "-pk"]),
+}
+
+
+def incident_list(user, filters: Filters) -> QuerySet[Incident]:
+    incidents = visible(user)
+    if filters.state == "open":
+        incidents = incidents.filter(state__in=OPEN_STATES)
+    elif filters.state in State.values:
+        incidents = incidents.filter(state=filters.state)
+    if filters.category:
+        incidents = incidents.filter(category=filters.category)
+    if filters.severity:
+        incidents = incidents.filter(severity=filters.severity)
+    if filters.overdue:
+        incidents = incidents.filter(is_overdue=True)
+    if filters.recurrence:
+        incidents = incidents.filter(is_recurrence=True)
+    if filters.person:
+        incidents = incidents.filter(person_id=filters.person)
+    return incidents.order_by(*SORTS.get(filters.sort, SORTS["newest"])[1])
+
+
+def my_reports(user) -> QuerySet[Incident]:
+    return visible(user).filter(reported_by=user).order_by("-reported_at", "-pk")
+
+
+def about_me(user) -> QuerySet[Incident]:
+    return visible(user).filter(person__user=user).order_by("-reported_at", "-pk")
+
+
+def triage_queue(user) -> QuerySet[Incident]:
+    """Incidents waiting for triage that `user` may triage, the nearest deadline first."""
+    leads = access.organisation_ids(user, *rules.LEADS)
+    triagers = access.organisation_ids(user, *rules.TRIAGERS)
+    mine = Q(organisation_id__in=leads) | Q(person_id__in=access.supervisee_ids(user))
+    return (
+        visible(user)
+        .filter(mine, organisation_id__in=triagers, state=State.REPORTED)
+        .exclude(person__user=user)
+        .order_by("triage_due_at", _SEVERITY_RANK, "pk")
+    )
+
+
+def escalations_queue(user) -> QuerySet[Incident]:
+    """Open escalated incidents in the safeguarding lead's organisations, most urgent first:
+    overdue, then waiting for acknowledgement by the nearest deadline, then by severity."""
+    orgs = access.organisation_ids(user, C.SAFEGUARDING_LEAD)
+    waiting = Case(
+        When(state=State.ESCALATED, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
+    return (
+        visible(user)
+        .filter(organisation_id__in=orgs, escalated_at__isnull=False, state__in=OPEN_STATES)
+        .annotate(waiting=waiting)
+        .order_by("-is_overdue", "waiting", "acknowledge_due_at", _SEVERITY_RANK, "pk")
+    )
+
+
+def summary(incidents: QuerySet[Incident]) -> dict:
+    """Counts for the dashboard panel, from a queryset already scoped to the viewer."""
+    open_states = {state: Count("pk", filter=Q(state=state)) for state in OPEN_STATES}
+    counts = incidents.order_by().aggregate(
+        **open_states,
+        overdue=Count("pk", filter=Q(is_overdue=True)),
+        recurrences=Count("pk", filter=Q(is_recurrence=True)),
+        total=Count("pk"),
+    )
+    return {
+        "by_state": [(State(state).label, counts[state], state) for state in OPEN_STATES],
+        "open": sum(counts[state] for state in OPEN_STATES),
+        "overdue": counts["overdue"],
+        "recurrences": counts["recurrences"],
+        "total": counts["total"],
+    }
+
+
+def chronology(user, incident: Incident) -> list[IncidentEvent]:
+    """The incident's steps, oldest first. The worker it is about does not see the entries
+    about hiding it from them (their reasons may say why telling them would be unsafe)."""
+    events = (
+        access.scoped(user, IncidentEvent)
+        .filter(incident=incident)
+        .select_related("actor__person")
+        .order_by("at", "pk")
+    )
+    if rules.is_worker(user, incident):
+        events = events.exclude(kind__in=HIDDEN_FROM_WORKER)
+    return list(events)
+
+
+def actions_of(user, incident: Incident) -> list[IncidentAction]:
+    return list(
+        access.scoped(user, IncidentAction)
+        .filter(incident=incident)
+        .select_related("owner__person", "done_by__person")
+        .order_by("due_on", "pk")
+    )
+
+
+def referrals_of(user, incident: Incident) -> list[IncidentReferral]:
+    return list(
+        access.scoped(user, IncidentReferral)
+        .filter(incident=incident)
+        .select_related("recorded_by__person")
+    )
+
+
+def earlier_visible(user, incident: Incident) -> list[Incident]:
+    """The earlier incidents this one recurs that `user` may see (never a count of the rest)."""
+    return list(visible(user).filter(later=incident).order_by("occurred_on", "pk"))
+
+
+def later_visible(user, incident: Incident) -> list[Incident]:
+    return list(visible(user).filter(earlier=incident).order_by("occurred_on", "pk"))
+
+
+def person_incidents(user, person: Person) -> list[Incident]:
+    return list(visible(user).filter(person=person).order_by("-occurred_on", "-pk"))
+
+
+def person_events(user, incidents: list[Incident]) -> list[IncidentEvent]:
+    """Every step of the given incidents, newest first, for the per-worker chronology."""
+    events = (
+        access.scoped(user, IncidentEvent)
+        .filter(incident__in=[incident.pk for incident in incidents])
+        .select_related("actor__person", "incident")
+        .order_by("-at", "-pk")
+    )
+    worker_ids = {i.pk for i in incidents if rules.is_worker(user, i)}
+    if worker_ids:
+        events = events.exclude(incident_id__in=worker_ids, kind__in=HIDDEN_FROM_WORKER)
+    return list(events)
+
+
+def supervision_metadata(user, person: Person):
+    """When and how `person` was supervised (never what was said), from the supervision app,
+    scoped by its own rules. None if that app does not offer it."""
+    try:
+        from supervision.selectors import sessions_metadata_for
+    except ImportError:  # the supervision app predates it
+        return None
+    return list(sessions_metadata_for(user, person)[:50])
+
+
+# --- Choices for forms.
+
+
+def current_exclusions(person: Person) -> QuerySet[RoleExclusion]:
+    """The exclusions of the role versions `person` holds today (what an incident may say was
+    breached)."""
+    versions = Assignment.objects.current().filter(person=person).values("role_version_id")
+    return (
+        RoleExclusion.objects.filter(version_id__in=versions)
+        .select_related("version")
+        .order_by("version__title", "version_id", "position")
+    )
+
+
+def reportable_people(user) -> QuerySet[Person]:
+    """Whom `user` may report an incident about: themselves, the people they supervise, and
+    for leads everyone in their organisations."""
+    members = access.organisation_ids(user, *rules.INCIDENT_CAPACITIES)
+    leads = access.organisation_ids(user, *rules.LEADS)
+    return (
+        Person.objects.filter(organisation_id__in=members)
+        .filter(
+            Q(user_id=user.pk)
+            | Q(pk__in=access.supervisee_ids(user))
+            | Q(organisation_id__in=leads)
+        )
+        .exclude(status=Person.Status.LEFT)
+        .select_related("organisation")
+        .order_by("full_name", "pk")
+    )
+
+
+def safeguarding_leads(incident: Incident) -> QuerySet:
+    """Who an incident may be escalated to: active safeguarding leads of its organisation."""
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            memberships__organisation_id=incident.organisation_id,
+            memberships__capacity=C.SAFEGUARDING_LEAD,
+        )
+        .exclude(pk=incident.person.user_id or 0)
+        .select_related("person")
+        .distinct()
+        .order_by("person__full_name", "username")
+    )
+
+
+def action_owner_choices(incident: Incident) -> list:
+    """Who may own an action: active people of the organisation who can see the incident
+    (its leads, the worker's supervisors, the reporter, and the worker once they may see it)."""
+    supervisors = Assignment.objects.current().filter(person_id=incident.person_id)
+    who = (
+        Q(memberships__capacity__in=rules.LEADS)
+        | Q(pk__in=supervisors.values("supervisor_id"))
+        | Q(pk=incident.reported_by_id)
+    )
+    if incident.person.user_id:
+        who |= Q(pk=incident.person.user_id)
+    candidates = (
+        get_user_model()
+        .objects.filter(who, is_active=True, memberships__organisation_id=incident.organisation_id)
+        .select_related("person")
+        .distinct()
+        .order_by("person__full_name", "username")
+    )
+    # The final word is the access rule itself (a handful of people, so a check each is fine).
+    return [user for user in candidates if rules.may_view(user, incident)]

@@ -1,0 +1,125 @@
+"""Emails: recorded first (IncidentNotice, keyed by step and recipient), sent after commit.
+
+Recording before sending is what makes reminders idempotent: a notice's key is unique, so the
+same reminder is never created twice, and a notice is sent only while `sent_at` is empty,
+under a row lock, so two runs at once cannot both send it. A notice whose email failed stays
+unsent and the next `send_reminders` run tries again.
+
+Emails never carry the narrative or the worker's name (email is not a safe place for them):
+only the incident's number, category, severity, the deadline and a link to sign in.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from supervision.incidents import deadlines
+from supervision.incidents.models import Incident, IncidentAction, IncidentNotice, NoticeKind
+
+logger = logging.getLogger(__name__)
+
+
+def base_url(explicit: str = "") -> str:
+    """Where links in emails point: the request's own address when a page triggered the email;
+    otherwise settings.SITE_URL if the deployment sets one; otherwise a relative link."""
+    return (explicit or getattr(settings, "SITE_URL", "") or "").rstrip("/")
+
+
+def record(
+    *,
+    key: str,
+    kind: str,
+    incident: Incident,
+    recipient,
+    action: IncidentAction | None = None,
+) -> IncidentNotice | None:
+    """The notice, newly recorded; None if one with this key already exists."""
+    try:
+        with transaction.atomic():
+            return IncidentNotice.objects.create(
+                key=key,
+                kind=kind,
+                incident=incident,
+                action=action,
+                recipient=recipient,
+                created_at=deadlines.now(),
+            )
+    except IntegrityError:
+        return None
+
+
+def send_after_commit(notice: IncidentNotice, *, link_base: str = "") -> None:
+    """Send this notice as soon as the surrounding transaction commits (never if it rolls
+    back). A failure is logged and left for `send_reminders` to retry."""
+    notice_id = notice.pk
+    transaction.on_commit(lambda: deliver([notice_id], link_base=link_base), robust=True)
+
+
+def _render(notice: IncidentNotice, link_base: str) -> tuple[str, str]:
+    incident = notice.incident
+    context = {
+        "notice": notice,
+        "incident": incident,
+        "action": notice.action,
+        "link": base_url(link_base) + reverse("incidents:detail", kwargs={"pk": incident.pk}),
+        "deadline": _deadline(notice),
+    }
+    subject = render_to_string("incidents/email/subject.txt", context).strip()
+    body = render_to_string("incidents/email/body.txt", context)
+    return " ".join(subject.split()), body
+
+
+def _deadline(notice: IncidentNotice):
+    incident = notice.incident
+    if notice.kind == NoticeKind.TRIAGE_OVERDUE:
+        return incident.triage_due_at
+    if notice.kind in (NoticeKind.ACKNOWLEDGE_OVERDUE, NoticeKind.ESCALATED):
+        return incident.acknowledge_due_at
+    if notice.kind == NoticeKind.ACTION_OVERDUE and notice.action is not None:
+        return deadlines.action_due(notice.action.due_on)
+    return None
+
+
+def deliver(notice_ids=None, *, link_base: str = "") -> int:
+    """Send the given notices (or every unsent one); return how many were sent."""
+    pending = IncidentNotice.objects.filter(sent_at__isnull=True)
+    if notice_ids is not None:
+        pending = pending.filter(pk__in=notice_ids)
+    sent = 0
+    for notice_id in pending.order_by("created_at", "pk").values_list("pk", flat=True):
+        try:
+            sent += _deliver_one(notice_id, link_base)
+        except Exception:
+            # Left unsent: the next run of send_reminders tries again.
+            logger.exception("Could not send incident notice %s", notice_id)
+    return sent
+
+
+def _deliver_one(notice_id: int, link_base: str) -> int:
+    with transaction.atomic():
+        notice = (
+            IncidentNotice.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("incident", "action", "recipient")
+            .filter(pk=notice_id, sent_at__isnull=True)
+            .first()
+        )
+        if notice is None:
+            return 0  # already sent, or being sent by another run right now
+        email = notice.recipient.email
+        if not email or not notice.recipient.is_active:
+            notice.failure = "no email address" if not email else "login deactivated"
+            notice.sent_at = deadlines.now()
+            notice.save(update_fields=["failure", "sent_at"])
+            return 0
+        subject, body = _render(notice, link_base)
+        # Sent inside the transaction: if sending fails, the notice stays unsent.
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email])
+        notice.sent_at = deadlines.now()
+        notice.save(update_fields=["sent_at"])
+        return 1

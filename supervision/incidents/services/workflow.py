@@ -1,0 +1,488 @@
+"""The escalation workflow, one service per step:
+
+    reported -> triaged (manage through supervision) ----------------------> in review -> closed
+             \\-> escalated (named safeguarding lead) -> acknowledged ------/
+    triaged -> escalated (when it turns out to need it)
+
+Referrals and actions are recorded along the way. Every service locks the incident row,
+checks the state, and appends the step to the chronology and the audit trail; the database
+refuses any other move (migration 0002) and an unescalated high-risk incident (constraint
+incident_escalation_mandatory), whatever the code does.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+
+from supervision.incidents import deadlines, rules
+from supervision.incidents.models import (
+    Agency,
+    EventKind,
+    Incident,
+    IncidentAction,
+    IncidentReferral,
+    NoticeKind,
+    Outcome,
+    State,
+    TriageDecision,
+)
+from supervision.incidents.services import notify
+from supervision.incidents.services.base import (
+    STEP_STATES,
+    IncidentError,
+    lock,
+    name_of,
+    refuse_unless,
+    step,
+    when,
+    wrong_state,
+)
+from workforce.models import Capacity
+
+
+def _why_mandatory(incident: Incident) -> str:
+    reasons = []
+    if incident.severity in ("high", "critical"):
+        reasons.append(f"it is {incident.get_severity_display().lower()} severity")
+    if incident.safeguarding != "none":
+        reasons.append(f"there is a safeguarding concern ({incident.get_safeguarding_display()})")
+    return " and ".join(reasons)
+
+
+def _check_lead(incident: Incident, lead) -> None:
+    if lead is None:
+        raise IncidentError("Choose the safeguarding lead to escalate it to.", field="escalate_to")
+    is_lead = (
+        lead.is_active
+        and lead.memberships.filter(
+            organisation_id=incident.organisation_id, capacity=Capacity.SAFEGUARDING_LEAD
+        ).exists()
+    )
+    if not is_lead or rules.is_worker(lead, incident):
+        raise IncidentError(
+            f"Choose a safeguarding lead of {incident.organisation.name}.", field="escalate_to"
+        )
+
+
+def _escalate(incident: Incident, *, to, by, now: datetime.datetime) -> None:
+    incident.escalated_at = now
+    incident.escalated_by = by
+    incident.escalated_to = to
+    incident.acknowledge_due_at = deadlines.acknowledge_due(
+        now,
+        severity=incident.severity,
+        safeguarding=incident.safeguarding,
+        policy=deadlines.policy_for(incident.organisation_id),
+    )
+    incident.state = State.ESCALATED
+
+
+def _tell_lead(incident: Incident, event, lead, link_base: str) -> None:
+    """Email the safeguarding lead at once, after commit (recorded first, so a failed email is
+    retried by send_reminders rather than lost)."""
+    notice = notify.record(
+        key=f"escalated:{incident.pk}:{event.pk}:{lead.pk}",
+        kind=NoticeKind.ESCALATED,
+        incident=incident,
+        recipient=lead,
+    )
+    if notice is not None:
+        notify.send_after_commit(notice, link_base=link_base)
+
+
+def _escalation_step(incident: Incident, *, kind: str, by, at, detail: str = ""):
+    return step(
+        incident=incident,
+        kind=kind,
+        by=by,
+        at=at,
+        summary=f"Escalated to {name_of(incident.escalated_to)}, to acknowledge by "
+        f"{when(incident.acknowledge_due_at)}"
+        if kind == EventKind.ESCALATED
+        else f"Passed to {name_of(incident.escalated_to)}",
+        detail=detail,
+        after={
+            "escalated_to": incident.escalated_to_id,
+            "acknowledge_due_at": incident.acknowledge_due_at.isoformat(),
+        },
+        audit_changes={"escalated_to": incident.escalated_to_id},
+    )
+
+
+@transaction.atomic
+def incident_triage(
+    *,
+    incident: Incident,
+    by,
+    decision: str,
+    reason: str,
+    escalate_to=None,
+    link_base: str = "",
+) -> Incident:
+    """Decide: manage it through supervision, or escalate it to a named safeguarding lead
+    (mandatory for high or critical severity or any safeguarding concern)."""
+    incident = lock(incident)
+    refuse_unless(
+        rules.may_triage(by, incident),
+        "Only the worker's supervisor or a co-production or safeguarding lead can triage it.",
+    )
+    if incident.state not in STEP_STATES["triage"]:
+        raise wrong_state(incident, "triage it", "See what was decided on the incident page.")
+    if decision not in TriageDecision.values:
+        raise IncidentError("Choose what should happen next.", field="decision")
+    reason = (reason or "").strip()
+    if not reason:
+        raise IncidentError("Say briefly why you decided this.", field="reason")
+    if decision == TriageDecision.SUPERVISION and incident.escalation_mandatory:
+        raise IncidentError(
+            f"This incident must be escalated because {_why_mandatory(incident)}: it cannot be "
+            "managed through supervision alone. Choose a safeguarding lead to escalate it to.",
+            field="decision",
+        )
+    if decision == TriageDecision.ESCALATE:
+        _check_lead(incident, escalate_to)
+    now = deadlines.now()
+    before = {"state": incident.state}
+    incident.triaged_at, incident.triaged_by, incident.triage_decision = now, by, decision
+    if decision == TriageDecision.ESCALATE:
+        _escalate(incident, to=escalate_to, by=by, now=now)
+    else:
+        incident.state = State.TRIAGED
+    incident.save(
+        update_fields=[
+            "state",
+            "triaged_at",
+            "triaged_by",
+            "triage_decision",
+            "escalated_at",
+            "escalated_by",
+            "escalated_to",
+            "acknowledge_due_at",
+        ]
+    )
+    step(
+        incident=incident,
+        kind=EventKind.TRIAGED,
+        by=by,
+        at=now,
+        summary=f"Triaged: {TriageDecision(decision).label.lower()}",
+        detail=reason,
+        before=before,
+        after={"state": incident.state, "decision": decision},
+        audit_changes={"state": [before["state"], incident.state], "decision": decision},
+    )
+    if decision == TriageDecision.ESCALATE:
+        event = _escalation_step(incident, kind=EventKind.ESCALATED, by=by, at=now)
+        _tell_lead(incident, event, escalate_to, link_base)
+    return incident
+
+
+@transaction.atomic
+def incident_escalate(*, incident: Incident, to, by, reason: str, link_base: str = "") -> Incident:
+    """Escalate an incident being managed through supervision, or pass an escalation nobody has
+    acknowledged yet to another safeguarding lead (the deadline stays as it was)."""
+    incident = lock(incident)
+    refuse_unless(
+        rules.may_triage(by, incident),
+        "Only the worker's supervisor or a co-production or safeguarding lead can escalate it.",
+    )
+    if incident.state == State.REPORTED:
+        raise IncidentError(
+            "Triage it first: choosing to escalate is part of triage.", field="escalate_to"
+        )
+    if incident.state not in STEP_STATES["escalate"]:
+        raise wrong_state(
+            incident,
+            "escalate it",
+            "Once a safeguarding lead has acknowledged it, it stays with them.",
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise IncidentError("Say briefly why.", field="reason")
+    _check_lead(incident, to)
+    now = deadlines.now()
+    if incident.state == State.ESCALATED:
+        if to.pk == incident.escalated_to_id:
+            raise IncidentError(f"It is already with {name_of(to)}.", field="escalate_to")
+        incident.escalated_to = to
+        incident.save(update_fields=["escalated_to"])
+        event = _escalation_step(incident, kind=EventKind.REASSIGNED, by=by, at=now, detail=reason)
+    else:
+        _escalate(incident, to=to, by=by, now=now)
+        incident.save(
+            update_fields=[
+                "state",
+                "escalated_at",
+                "escalated_by",
+                "escalated_to",
+                "acknowledge_due_at",
+            ]
+        )
+        event = _escalation_step(incident, kind=EventKind.ESCALATED, by=by, at=now, detail=reason)
+    _tell_lead(incident, event, to, link_base)
+    return incident
+
+
+@transaction.atomic
+def incident_acknowledge(*, incident: Incident, by, note: str = "") -> Incident:
+    """The named safeguarding lead takes it on."""
+    incident = lock(incident)
+    if incident.state not in STEP_STATES["acknowledge"]:
+        raise wrong_state(incident, "acknowledge it", "")
+    refuse_unless(
+        rules.may_acknowledge(by, incident),
+        f"Only {name_of(incident.escalated_to)}, the safeguarding lead it was escalated to, "
+        "can acknowledge it. If they are away, pass it to yourself first.",
+    )
+    now = deadlines.now()
+    late = deadlines.overdue_by(incident.acknowledge_due_at, now)
+    incident.acknowledged_at, incident.acknowledged_by = now, by
+    incident.state = State.ACKNOWLEDGED
+    incident.save(update_fields=["state", "acknowledged_at", "acknowledged_by"])
+    step(
+        incident=incident,
+        kind=EventKind.ACKNOWLEDGED,
+        by=by,
+        at=now,
+        summary="Acknowledged"
+        + (f", {deadlines.describe_duration(late)} after the deadline" if late else ", in time"),
+        detail=(note or "").strip(),
+        before={"state": State.ESCALATED},
+        after={"state": State.ACKNOWLEDGED},
+        audit_changes={"state": [State.ESCALATED, State.ACKNOWLEDGED], "late": bool(late)},
+    )
+    return incident
+
+
+@transaction.atomic
+def incident_record_referral(
+    *,
+    incident: Incident,
+    by,
+    agency: str,
+    referred_on: datetime.date,
+    agency_name: str = "",
+    reference: str = "",
+) -> IncidentReferral:
+    """Record an external referral the safeguarding lead has made."""
+    incident = lock(incident)
+    refuse_unless(
+        rules.may_safeguard(by, incident),
+        "Only a safeguarding lead of the organisation can record a referral.",
+    )
+    if incident.state not in STEP_STATES["referral"]:
+        raise wrong_state(
+            incident,
+            "record a referral",
+            "A referral is recorded once a safeguarding lead has acknowledged the escalation.",
+        )
+    if not incident.is_escalated:
+        raise IncidentError(
+            "Escalate it first: external referrals are recorded on escalated incidents."
+        )
+    if agency not in Agency.values:
+        raise IncidentError("Choose the agency it was referred to.", field="agency")
+    agency_name = (agency_name or "").strip()
+    if agency == Agency.OTHER and not agency_name:
+        raise IncidentError("Name the agency.", field="agency_name")
+    if referred_on > deadlines.today():
+        raise IncidentError("The referral date cannot be in the future.", field="referred_on")
+    if referred_on < incident.occurred_on:
+        raise IncidentError(
+            "The referral date cannot be before the incident happened.", field="referred_on"
+        )
+    now = deadlines.now()
+    referral = IncidentReferral.objects.create(
+        incident=incident,
+        agency=agency,
+        agency_name=agency_name,
+        reference=(reference or "").strip(),
+        referred_on=referred_on,
+        recorded_at=now,
+        recorded_by=by,
+    )
+    step(
+        incident=incident,
+        kind=EventKind.REFERRAL,
+        by=by,
+        at=now,
+        summary=f"Referred to {referral.get_agency_display()} on {referred_on:%d/%m/%Y}",
+        after={
+            "agency": agency,
+            "agency_name": agency_name,
+            "reference": referral.reference,
+            "referred_on": referred_on.isoformat(),
+        },
+        audit_changes={"agency": agency, "referral": referral.pk},
+    )
+    return referral
+
+
+@transaction.atomic
+def incident_add_action(
+    *, incident: Incident, by, description: str, owner, due_on: datetime.date
+) -> IncidentAction:
+    incident = lock(incident)
+    refuse_unless(rules.may_manage(by, incident), "You cannot agree actions on this incident.")
+    if incident.state not in STEP_STATES["action_add"]:
+        raise wrong_state(
+            incident,
+            "add an action",
+            "Actions are agreed once it has been triaged and, if escalated, acknowledged.",
+        )
+    description = (description or "").strip()
+    if not description:
+        raise IncidentError("Say what needs doing.", field="description")
+    if due_on < deadlines.today():
+        raise IncidentError("The due date cannot be in the past.", field="due_on")
+    if owner is None or not owner.is_active or not rules.may_view(owner, incident):
+        raise IncidentError(
+            "Choose someone who can see this incident to own the action.", field="owner"
+        )
+    now = deadlines.now()
+    action = IncidentAction.objects.create(
+        incident=incident,
+        description=description,
+        owner=owner,
+        due_on=due_on,
+        created_at=now,
+        created_by=by,
+    )
+    step(
+        incident=incident,
+        kind=EventKind.ACTION_ADDED,
+        by=by,
+        at=now,
+        summary=f"Action for {name_of(owner)}, due {due_on:%d/%m/%Y}",
+        detail=description,
+        after={"action": action.pk, "owner": owner.pk, "due_on": due_on.isoformat()},
+        audit_changes={"action": action.pk, "owner": owner.pk, "due_on": due_on.isoformat()},
+    )
+    return action
+
+
+@transaction.atomic
+def action_complete(*, action: IncidentAction, by, note: str = "") -> IncidentAction:
+    incident = lock(action.incident)
+    action = IncidentAction.objects.select_for_update().get(pk=action.pk)
+    action.incident = incident
+    if action.is_done:
+        raise IncidentError(
+            f"This action was already marked done by {name_of(action.done_by)} at "
+            f"{when(action.done_at)}."
+        )
+    refuse_unless(
+        rules.may_complete_action(by, action),
+        "Only the action's owner, or someone managing the incident, can mark it done.",
+    )
+    now = deadlines.now()
+    late = deadlines.overdue_by(deadlines.action_due(action.due_on), now)
+    action.done_at, action.done_by, action.done_note = now, by, (note or "").strip()
+    action.save(update_fields=["done_at", "done_by", "done_note"])
+    step(
+        incident=incident,
+        kind=EventKind.ACTION_DONE,
+        by=by,
+        at=now,
+        summary=f"Action done (it was due {action.due_on:%d/%m/%Y})",
+        detail=action.done_note,
+        after={"action": action.pk},
+        audit_changes={"action": action.pk, "late": bool(late)},
+    )
+    return action
+
+
+@transaction.atomic
+def incident_review(*, incident: Incident, by, notes: str) -> Incident:
+    """Look back at what was done before closing."""
+    incident = lock(incident)
+    refuse_unless(rules.may_manage(by, incident), "You cannot review this incident.")
+    if incident.state not in STEP_STATES["review"]:
+        needs = (
+            "The safeguarding lead must acknowledge it first."
+            if incident.state == State.ESCALATED
+            else "It must be triaged first."
+            if incident.state == State.REPORTED
+            else ""
+        )
+        raise wrong_state(incident, "start the review", needs)
+    notes = (notes or "").strip()
+    if not notes:
+        raise IncidentError("Say what the review found.", field="notes")
+    now = deadlines.now()
+    before = incident.state
+    incident.reviewed_at, incident.reviewed_by = now, by
+    incident.state = State.IN_REVIEW
+    incident.save(update_fields=["state", "reviewed_at", "reviewed_by"])
+    step(
+        incident=incident,
+        kind=EventKind.REVIEWED,
+        by=by,
+        at=now,
+        summary="Review started",
+        detail=notes,
+        before={"state": before},
+        after={"state": State.IN_REVIEW},
+        audit_changes={"state": [before, State.IN_REVIEW]},
+    )
+    return incident
+
+
+@transaction.atomic
+def incident_close(
+    *, incident: Incident, by, outcome: str, learning: str, no_referral_reason: str = ""
+) -> Incident:
+    incident = lock(incident)
+    refuse_unless(rules.may_manage(by, incident), "You cannot close this incident.")
+    if incident.state not in STEP_STATES["close"]:
+        raise wrong_state(incident, "close it", "An incident is closed after its review.")
+    open_actions = incident.actions.filter(done_at__isnull=True).count()
+    if open_actions:
+        raise IncidentError(
+            f"{open_actions} action{'s are' if open_actions > 1 else ' is'} still open: "
+            "mark them done before closing."
+        )
+    if outcome not in Outcome.values:
+        raise IncidentError("Choose the outcome.", field="outcome")
+    learning = (learning or "").strip()
+    if not learning:
+        raise IncidentError(
+            "Say what has been learned, even if it is that the arrangements worked.",
+            field="learning",
+        )
+    no_referral_reason = (no_referral_reason or "").strip()
+    if not incident.is_escalated or incident.referrals.exists():
+        no_referral_reason = ""
+    elif not no_referral_reason:
+        raise IncidentError(
+            "No external referral is recorded: record it, or say why none was made.",
+            field="no_referral_reason",
+        )
+    now = deadlines.now()
+    incident.closed_at, incident.closed_by = now, by
+    incident.outcome, incident.learning = outcome, learning
+    incident.no_referral_reason = no_referral_reason
+    incident.state = State.CLOSED
+    incident.save(
+        update_fields=[
+            "state",
+            "closed_at",
+            "closed_by",
+            "outcome",
+            "learning",
+            "no_referral_reason",
+        ]
+    )
+    step(
+        incident=incident,
+        kind=EventKind.CLOSED,
+        by=by,
+        at=now,
+        summary=f"Closed: {Outcome(outcome).label}",
+        before={"state": State.IN_REVIEW},
+        after={"state": State.CLOSED, "outcome": outcome},
+        audit_changes={"state": [State.IN_REVIEW, State.CLOSED], "outcome": outcome},
+    )
+    return incident

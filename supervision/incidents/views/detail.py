@@ -1,0 +1,179 @@
+"""Reporting an incident, and the incident page with its chronology, actions and next steps."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from supervision.incidents import deadlines, rules, selectors, services
+from supervision.incidents.forms import ChoosePersonForm, ReportForm
+from supervision.incidents.models import Incident, State
+from supervision.incidents.services.base import STEP_STATES, when
+from supervision.incidents.views.helpers import show_error
+from supervision.incidents.views.lists import _context, uses_incidents
+from workforce import access
+
+# Each step: (url name, label, access rule, button style). Shown when the rule allows it and
+# the incident is in a state where the step can be taken.
+STEPS = [
+    ("triage", "Triage", "triage", "btn-primary"),
+    ("acknowledge", "Acknowledge", "acknowledge", "btn-primary"),
+    ("escalate", "Escalate", "escalate", "btn-outline-danger"),
+    ("referral", "Record an external referral", "refer", "btn-outline-primary"),
+    ("action_add", "Add an action", "manage", "btn-outline-primary"),
+    ("review", "Start the review", "manage", "btn-outline-primary"),
+    ("close", "Close", "manage", "btn-primary"),
+    ("correct", "Add a correction", "correct", "btn-outline-secondary"),
+    ("visibility", None, "restrict", "btn-outline-secondary"),
+]
+
+
+def available_steps(user, incident: Incident) -> list[dict]:
+    steps = []
+    for name, label, rule, style in STEPS:
+        if incident.state not in STEP_STATES[name] or not access.can(user, rule, incident):
+            continue
+        if name == "referral" and not incident.is_escalated:
+            continue
+        if name == "escalate" and incident.state == State.ESCALATED:
+            label = "Pass to another safeguarding lead"
+        if name == "visibility":
+            label = (
+                "Show it to the worker again"
+                if incident.worker_restricted
+                else "Hide it from the worker"
+            )
+        steps.append(
+            {
+                "label": label,
+                "url": reverse(f"incidents:{name}", kwargs={"pk": incident.pk}),
+                "style": style,
+            }
+        )
+    return steps
+
+
+def open_deadlines(incident: Incident, actions) -> list[dict]:
+    """Each open step with its deadline and how overdue it is."""
+    rows = []
+    if incident.state == State.REPORTED:
+        rows.append({"label": "Triage", "due": incident.triage_due_at})
+    if incident.state == State.ESCALATED:
+        rows.append(
+            {
+                "label": "Acknowledgement by the safeguarding lead",
+                "due": incident.acknowledge_due_at,
+            }
+        )
+    for action in actions:
+        if not action.is_done:
+            rows.append({"label": f"Action: {action.description}", "due": action_due(action)})
+    for row in rows:
+        late = deadlines.overdue_by(row["due"])
+        row["overdue_by"] = deadlines.describe_duration(late) if late else ""
+    return rows
+
+
+def action_due(action):
+    return deadlines.action_due(action.due_on)
+
+
+@uses_incidents
+def report(request):
+    """Step 1: who it is about (skipped when there is only one choice). Step 2: the report."""
+    people = selectors.reportable_people(request.user)
+    chosen = request.POST.get("person") or request.GET.get("person")
+    if not chosen and len(people[:2]) == 1:
+        chosen = str(people[0].pk)
+    if not chosen or not chosen.isdigit():
+        choose = ChoosePersonForm(request.GET or None, people=people)
+        return render(
+            request,
+            "incidents/report_choose.html",
+            _context(request, form=choose, nobody=not people.exists()),
+        )
+    person = people.filter(pk=int(chosen)).first()
+    if person is None:
+        raise Http404
+    exclusions = selectors.current_exclusions(person)
+    form = ReportForm(request.POST or None, exclusions=exclusions)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            incident = services.incident_report(
+                by=request.user,
+                person=person,
+                occurred_on=data["occurred_on"],
+                occurred_time=data["occurred_time"],
+                category=data["category"],
+                exclusion=data["exclusion"],
+                severity=data["severity"],
+                safeguarding=data["safeguarding"],
+                narrative=data["narrative"],
+                told_someone=data["told_someone"],
+                told_whom=data["told_whom"],
+            )
+        except services.IncidentError as error:
+            show_error(form, error)
+        else:
+            messages.success(
+                request,
+                f"Thank you. Incident {incident.reference} has been reported and is waiting for "
+                f"triage by {when(incident.triage_due_at)}.",
+            )
+            if incident.is_recurrence:
+                messages.warning(
+                    request,
+                    "This worker has had an incident of the same kind in the last 12 months: "
+                    "see the links on the incident page.",
+                )
+            return redirect("incidents:detail", pk=incident.pk)
+    return render(
+        request,
+        "incidents/report.html",
+        _context(
+            request,
+            form=form,
+            person=person,
+            is_self=person.user_id == request.user.pk,
+            can_change_person=len(people[:2]) > 1,
+        ),
+    )
+
+
+@uses_incidents
+def detail(request, pk: int):
+    # Through the access layer's scope (as get_object_for does), with the page's joins.
+    incident = get_object_or_404(selectors.visible(request.user), pk=pk)
+    actions = selectors.actions_of(request.user, incident)
+    for action in actions:
+        action.can_complete = access.can(request.user, "complete", action)
+        action.late_by = deadlines.overdue_by(action_due(action)) if not action.is_done else None
+        action.late_text = deadlines.describe_duration(action.late_by) if action.late_by else ""
+    corrected = (
+        any(
+            getattr(incident, name) != getattr(incident, f"reported_{name}")
+            for name in ("occurred_on", "occurred_time", "category", "severity", "safeguarding")
+        )
+        or incident.exclusion_id != incident.reported_exclusion_id
+    )
+    return render(
+        request,
+        "incidents/detail.html",
+        _context(
+            request,
+            incident=incident,
+            events=selectors.chronology(request.user, incident),
+            actions=actions,
+            referrals=selectors.referrals_of(request.user, incident),
+            earlier=selectors.earlier_visible(request.user, incident),
+            later=selectors.later_visible(request.user, incident),
+            steps=available_steps(request.user, incident),
+            deadlines=open_deadlines(incident, actions),
+            corrected=corrected,
+            is_worker=rules.is_worker(request.user, incident),
+            can_see_person=access.can(request.user, "view_incidents", incident.person),
+        ),
+    )

@@ -1,0 +1,13 @@
+"""Small helpers the incident views share."""
+
+from __future__ import annotations
+
+from django import forms
+
+from supervision.incidents.services import IncidentError
+
+
+def show_error(form: forms.Form, error: IncidentError) -> None:
+    """Show a service's refusal beside the field it is about, or at the top of the form."""
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)

@@ -1,0 +1,351 @@
+"""One page per workflow step: a form (GET) that is sent by POST to the step's service.
+
+Every step page first asks the access layer whether this user may take the step on this
+incident (404 if not, the same as an incident that does not exist). A step the incident's
+state no longer allows sends the user back to the incident page with a message saying what
+happened, for example when someone else triaged it while they were typing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+
+from supervision.incidents import forms, selectors, services
+from supervision.incidents.models import Incident, IncidentAction, State
+from supervision.incidents.services.base import STEP_STATES
+from supervision.incidents.views.helpers import show_error
+from supervision.incidents.views.lists import _context, uses_incidents
+from workforce import access
+
+
+def _run_step(
+    request,
+    pk: int,
+    *,
+    name: str,
+    rule: str,
+    make_form: Callable,
+    perform: Callable,
+    success: str,
+    title: str,
+    submit: str,
+    intro: str = "",
+    danger: bool = False,
+    template: str = "incidents/step.html",
+):
+    incident = access.get_object_for(request.user, Incident, rule, pk=pk)
+    if request.method != "POST" and incident.state not in STEP_STATES[name]:
+        messages.info(
+            request,
+            f"That step is not available now: the incident is "
+            f"“{incident.get_state_display().lower()}”.",
+        )
+        return redirect("incidents:detail", pk=incident.pk)
+    form = make_form(request.POST or None, incident)
+    if request.method == "POST" and form.is_valid():
+        try:
+            perform(incident, form.cleaned_data)
+        except services.IncidentError as error:
+            incident.refresh_from_db()
+            if incident.state not in STEP_STATES[name] or not access.can(
+                request.user, rule, incident
+            ):
+                messages.error(request, error.message)
+                return redirect("incidents:detail", pk=incident.pk)
+            show_error(form, error)
+        else:
+            messages.success(request, success)
+            return redirect("incidents:detail", pk=incident.pk)
+    return render(
+        request,
+        template,
+        _context(
+            request,
+            incident=incident,
+            form=form,
+            title=title,
+            intro=intro,
+            submit=submit,
+            danger=danger,
+        ),
+    )
+
+
+@uses_incidents
+def triage(request, pk: int):
+    def make_form(data, incident):
+        leads = selectors.safeguarding_leads(incident)
+        return forms.TriageForm(data, incident=incident, leads=leads)
+
+    def perform(incident, data):
+        services.incident_triage(
+            incident=incident,
+            by=request.user,
+            decision=data["decision"],
+            reason=data["reason"],
+            escalate_to=data.get("escalate_to"),
+            link_base=request.build_absolute_uri("/"),
+        )
+
+    return _run_step(
+        request,
+        pk,
+        name="triage",
+        rule="triage",
+        make_form=make_form,
+        perform=perform,
+        success="Triage recorded.",
+        title="Triage",
+        intro="Decide whether this can be managed through supervision or must go to a "
+        "safeguarding lead. High or critical incidents and any safeguarding concern always go "
+        "to a safeguarding lead.",
+        submit="Record triage",
+        template="incidents/triage.html",
+    )
+
+
+@uses_incidents
+def escalate(request, pk: int):
+    def make_form(data, incident):
+        return forms.EscalateForm(data, leads=selectors.safeguarding_leads(incident))
+
+    def perform(incident, data):
+        services.incident_escalate(
+            incident=incident,
+            by=request.user,
+            to=data["escalate_to"],
+            reason=data["reason"],
+            link_base=request.build_absolute_uri("/"),
+        )
+
+    return _run_step(
+        request,
+        pk,
+        name="escalate",
+        rule="escalate",
+        make_form=make_form,
+        perform=perform,
+        success="Escalated. The safeguarding lead has been emailed.",
+        title="Escalate to a safeguarding lead",
+        intro="The lead you choose is emailed straight away and must acknowledge it before "
+        "the deadline. If it is already escalated, the deadline stays as it was.",
+        submit="Escalate",
+        danger=True,
+    )
+
+
+@uses_incidents
+def acknowledge(request, pk: int):
+    def make_form(data, incident):
+        return forms.NoteForm(
+            data,
+            label="Anything to note now? (optional)",
+            help_text="For example, first steps you have taken.",
+        )
+
+    return _run_step(
+        request,
+        pk,
+        name="acknowledge",
+        rule="acknowledge",
+        make_form=make_form,
+        perform=lambda incident, data: services.incident_acknowledge(
+            incident=incident, by=request.user, note=data["note"]
+        ),
+        success="Acknowledged: it is now yours to take forward.",
+        title="Acknowledge the escalation",
+        intro="Acknowledging says you have it in hand. Record any external referral next.",
+        submit="Acknowledge",
+    )
+
+
+@uses_incidents
+def referral(request, pk: int):
+    return _run_step(
+        request,
+        pk,
+        name="referral",
+        rule="refer",
+        make_form=lambda data, incident: forms.ReferralForm(data),
+        perform=lambda incident, data: services.incident_record_referral(
+            incident=incident,
+            by=request.user,
+            agency=data["agency"],
+            agency_name=data["agency_name"],
+            reference=data["reference"],
+            referred_on=data["referred_on"],
+        ),
+        success="Referral recorded.",
+        title="Record an external referral",
+        intro="Record each referral made outside the organisation: local authority "
+        "safeguarding, LADO, police or another agency.",
+        submit="Record referral",
+    )
+
+
+@uses_incidents
+def action_add(request, pk: int):
+    return _run_step(
+        request,
+        pk,
+        name="action_add",
+        rule="manage",
+        make_form=lambda data, incident: forms.ActionForm(
+            data, owners=selectors.action_owner_choices(incident)
+        ),
+        perform=lambda incident, data: services.incident_add_action(
+            incident=incident,
+            by=request.user,
+            description=data["description"],
+            owner=data["owner"],
+            due_on=data["due_on"],
+        ),
+        success="Action added.",
+        title="Add an action",
+        submit="Add action",
+    )
+
+
+@uses_incidents
+def review(request, pk: int):
+    return _run_step(
+        request,
+        pk,
+        name="review",
+        rule="manage",
+        make_form=lambda data, incident: forms.NoteForm(
+            data,
+            label="What did the review find?",
+            help_text="Were the actions right, and were they done? Is anyone still at risk?",
+            required=True,
+        ),
+        perform=lambda incident, data: services.incident_review(
+            incident=incident, by=request.user, notes=data["note"]
+        ),
+        success="Review started. Close the incident when the actions are done.",
+        title="Review",
+        submit="Start the review",
+    )
+
+
+@uses_incidents
+def close(request, pk: int):
+    def make_form(data, incident):
+        needs = incident.is_escalated and not incident.referrals.exists()
+        return forms.CloseForm(data, needs_referral_reason=needs)
+
+    return _run_step(
+        request,
+        pk,
+        name="close",
+        rule="manage",
+        make_form=make_form,
+        perform=lambda incident, data: services.incident_close(
+            incident=incident,
+            by=request.user,
+            outcome=data["outcome"],
+            learning=data["learning"],
+            no_referral_reason=data.get("no_referral_reason", ""),
+        ),
+        success="Closed. The outcome and learning are on the incident page.",
+        title="Close the incident",
+        intro="Closing is final: after this only corrections can be added.",
+        submit="Close the incident",
+        danger=True,
+    )
+
+
+@uses_incidents
+def correct(request, pk: int):
+    def make_form(data, incident):
+        exclusions = selectors.current_exclusions(incident.person)
+        return forms.CorrectionForm(data, incident=incident, exclusions=exclusions)
+
+    def perform(incident, data):
+        changes = {name: data[name] for name in services.CORRECTABLE}
+        services.incident_correct(
+            incident=incident, by=request.user, reason=data["reason"], **changes
+        )
+
+    return _run_step(
+        request,
+        pk,
+        name="correct",
+        rule="correct",
+        make_form=make_form,
+        perform=perform,
+        success="Correction added to the chronology.",
+        title="Add a correction",
+        intro="The original report is never changed. What you change here becomes the "
+        "incident's current details, and the chronology keeps both, with your reason.",
+        submit="Add correction",
+    )
+
+
+@uses_incidents
+def visibility(request, pk: int):
+    def perform(incident, data):
+        services.incident_restrict_visibility(
+            incident=incident,
+            by=request.user,
+            restricted=not incident.worker_restricted,
+            reason=data["reason"],
+        )
+
+    incident = access.get_object_for(request.user, Incident, "restrict", pk=pk)
+    hiding = not incident.worker_restricted
+    return _run_step(
+        request,
+        pk,
+        name="visibility",
+        rule="restrict",
+        make_form=lambda data, incident: forms.VisibilityForm(data),
+        perform=perform,
+        success="The worker can no longer see this incident."
+        if hiding
+        else "The worker can see this incident again.",
+        title="Hide it from the worker" if hiding else "Show it to the worker again",
+        intro="Hide it only when telling the worker could put someone at risk or harm an "
+        "investigation. They will not see it, or know that it exists."
+        if hiding
+        else "The worker will see the incident, its chronology and its outcome.",
+        submit="Hide it from the worker" if hiding else "Show it to the worker",
+        danger=hiding,
+    )
+
+
+@uses_incidents
+def action_complete(request, pk: int, action_pk: int):
+    incident = get_object_or_404(access.scoped(request.user, Incident), pk=pk)
+    action = get_object_or_404(
+        access.scoped(request.user, IncidentAction).select_related("owner__person"),
+        pk=action_pk,
+        incident=incident,
+    )
+    if action.is_done:
+        messages.info(request, "That action is already done.")
+        return redirect("incidents:detail", pk=incident.pk)
+    if not access.can(request.user, "complete", action):
+        raise Http404
+    form = forms.NoteForm(
+        request.POST or None,
+        label="Anything to note? (optional)",
+        help_text="For example, what was done, or why it was done differently.",
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.action_complete(action=action, by=request.user, note=form.cleaned_data["note"])
+        except services.IncidentError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, "Action marked done.")
+        return redirect("incidents:detail", pk=incident.pk)
+    return render(
+        request,
+        "incidents/action_complete.html",
+        _context(request, incident=incident, action=action, form=form, state=State),
+    )
