@@ -31,6 +31,8 @@ def claim_context(
         "batch_line": claim.batch_lines.select_related("batch").first(),
         "adjustments": claim.adjustments.all(),
     }
+    # A refused decision's errors show even if the form itself is no longer offered.
+    context["refused_form"] = approve_form or reject_form
     if claim.state == Claim.State.SUBMITTED and can_decide:
         fees = dict(claim.rate_card.tiers.values_list("tier", "fee"))
         context["approve_form"] = approve_form or ApproveForm(claim=claim, fees=fees)

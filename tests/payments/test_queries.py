@@ -1,0 +1,76 @@
+"""Query counts on list pages stay constant as rows grow (no N+1), and small."""
+
+import itertools
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from payments import services
+from tests.factories import ActivityFactory, RateCardFactory
+
+TODAY = timezone.localdate()
+
+
+def _count(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+SERIAL = itertools.count()
+
+
+def _grow(claims, org, personas, n):
+    for _ in range(n):
+        i = next(SERIAL)
+        claims("peer", "approved", description=f"Approved {i}")
+        claims("peer2", "submitted", description=f"Waiting {i}")
+        ActivityFactory(organisation=org)
+        RateCardFactory(organisation=org, effective_from=TODAY.replace(year=2001 + i % 20))
+    services.batch_create(organisation=org, by=personas["finance"], cut_off=TODAY)
+    for _ in range(n):
+        claims("peer", "approved", description=f"Next {next(SERIAL)}")
+
+
+# The most queries each page may make, sign-in and session included.
+PAGES = [
+    ("peer", "payments:my_claims", None, 8),
+    ("lead", "payments:approvals", None, 8),
+    ("finance", "payments:batches", None, 11),
+    ("finance", "payments:batch", "batch", 14),
+    ("finance", "payments:totals", None, 9),
+    ("lead", "payments:rate_cards", None, 7),
+    ("lead", "payments:activities", None, 9),
+]
+
+
+def test_list_pages_do_not_grow_with_rows(
+    client, personas, org, claims, django_assert_max_num_queries
+):
+    from payments.models import Batch
+
+    def url(url_name, needs_batch):
+        if needs_batch:
+            return reverse(url_name, kwargs={"pk": Batch.objects.order_by("pk").first().pk})
+        return reverse(url_name)
+
+    def measure():
+        counts = {}
+        for who, url_name, needs_batch, _ in PAGES:
+            client.force_login(personas[who])
+            _count(client, url(url_name, needs_batch))  # a session's first request does more
+            counts[url_name] = _count(client, url(url_name, needs_batch))
+        return counts
+
+    _grow(claims, org, personas, 1)
+    few = measure()
+    _grow(claims, org, personas, 4)
+    many = measure()
+    assert many == few, "a list page's queries grew with its rows"
+    for who, url_name, needs_batch, most in PAGES:
+        client.force_login(personas[who])
+        client.get(url(url_name, needs_batch))
+        with django_assert_max_num_queries(most):
+            assert client.get(url(url_name, needs_batch)).status_code == 200
