@@ -291,3 +291,59 @@ def make_supervision_session(
     )
     SessionNote.objects.create(session=session, text=notes, topics=list(topics))
     return session
+
+
+# --- Workforce register: assignments, training, wellbeing plans, diversity answers. The
+# database keeps person, team and role in one organisation, so they share `organisation`.
+
+
+class AssignmentFactory(factory.django.DjangoModelFactory):
+    """A current assignment to a published role version, with a named supervisor."""
+
+    class Meta:
+        model = "workforce.Assignment"
+
+    class Params:
+        organisation = factory.SubFactory(OrganisationFactory)
+
+    person = factory.SubFactory(PersonFactory, organisation=factory.SelfAttribute("..organisation"))
+    team = factory.SubFactory(TeamFactory, organisation=factory.SelfAttribute("..organisation"))
+    role_version = factory.LazyAttribute(lambda o: make_role_version(o.organisation))
+    supervisor = factory.LazyAttributeSequence(
+        lambda o, n: make_login(f"assignment-supervisor-{n}", o.organisation, "supervisor")
+    )
+    start_date = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=30))
+    hours_per_week = 22
+
+
+class TrainingRecordFactory(factory.django.DjangoModelFactory):
+    """Training against the first requirement of the person's assignment's role version."""
+
+    class Meta:
+        model = "workforce.TrainingRecord"
+
+    class Params:
+        assignment = factory.SubFactory(AssignmentFactory)
+
+    person = factory.SelfAttribute("assignment.person")
+    requirement = factory.LazyAttribute(
+        lambda o: o.assignment.role_version.training_requirements.first()
+    )
+    completed_on = factory.LazyFunction(timezone.localdate)
+
+
+class WellbeingPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "workforce.WellbeingPlan"
+
+    person = factory.SubFactory(PersonFactory)
+    keeps_me_well = "Regular breaks and a walk at lunchtime."
+    adjustments_agreed = "A later start on Mondays."
+
+
+class DiversityProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "workforce.DiversityProfile"
+
+    person = factory.SubFactory(PersonFactory)
+    age = "prefer_not_to_say"

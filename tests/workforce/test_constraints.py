@@ -199,3 +199,20 @@ def test_diversity_answers_must_be_known_values(org):
         DiversityProfile.objects.create(person=person, age="17")
     DiversityProfile.objects.create(person=person, age="prefer_not_to_say", race="")
     assert Person.objects.get(pk=person.pk).diversity.age == "prefer_not_to_say"
+
+
+def test_factories_make_valid_rows(db):
+    from tests.factories import (
+        AssignmentFactory,
+        DiversityProfileFactory,
+        TrainingRecordFactory,
+        WellbeingPlanFactory,
+    )
+
+    assignment = AssignmentFactory()
+    assert assignment.is_current()
+    assert assignment.person.organisation_id == assignment.team.organisation_id
+    record = TrainingRecordFactory(assignment=assignment)
+    assert record.person == assignment.person
+    assert WellbeingPlanFactory().keeps_me_well
+    assert DiversityProfileFactory().age == "prefer_not_to_say"
