@@ -144,3 +144,46 @@ def test_query_count_is_the_same_for_few_and_many_people(
     with CaptureQueriesContext(connection) as export:
         _export(client)
     assert len(_app_queries(export)) <= len(_app_queries(few))
+
+
+def test_person_page_query_count_does_not_grow_with_history(client, personas, org, lead, version):
+    import datetime
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from workforce import services
+
+    person = PersonFactory(organisation=org)
+    today = timezone.localdate()
+    first = builders.assign(
+        person,
+        version,
+        supervisor=personas["supervisor"],
+        by=lead,
+        start=today - datetime.timedelta(days=400),
+    )
+    client.force_login(lead)
+    url = reverse("workforce:person", args=[person.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    # A long history: moved through three newer versions, with training each time.
+    current, v = first, version
+    for step in range(3):
+        v = builders.newer_version(v, lead, title=f"Peer support worker v{step + 2}")
+        current = services.assignment_move_to_version(
+            assignment=current,
+            role_version=v,
+            on=today - datetime.timedelta(days=300 - 100 * step),
+            by=lead,
+        )
+        for requirement in v.training_requirements.all():
+            services.training_record_create(
+                person=person, requirement=requirement, completed_on=current.start_date, by=lead
+            )
+    with CaptureQueriesContext(connection) as many:
+        html = client.get(url).content.decode()
+    assert "moved from version 3" in html
+    assert len(_app_queries(many)) == len(_app_queries(few)), "\n".join(_app_queries(many))

@@ -95,7 +95,9 @@ def person_assignments(user, person: Person) -> dict[str, list[Assignment]]:
     rows = (
         access.scoped(user, Assignment)
         .filter(person=person)
-        .select_related("role_version__role", "team", "supervisor__person", "previous")
+        .select_related(
+            "role_version__role", "team", "supervisor__person", "previous__role_version"
+        )
         .order_by("-start_date", "-pk")
     )
     split: dict[str, list[Assignment]] = {"current": [], "upcoming": [], "past": []}
