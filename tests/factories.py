@@ -293,6 +293,25 @@ def make_supervision_session(
     return session
 
 
+# --- Boundary incidents
+
+
+def report_incident(reporter, person, **fields):
+    """A boundary incident reported through the service (so it has its chronology and audit
+    entry); `fields` override the defaults below."""
+    from supervision.incidents import deadlines, services
+
+    values = {
+        "occurred_on": deadlines.today(),
+        "category": "gifts_or_money",
+        "severity": "moderate",
+        "safeguarding": "none",
+        "narrative": "A person the worker supports gave them a gift card at the end of a session.",
+    }
+    values.update(fields)
+    return services.incident_report(by=reporter, person=person, **values)
+
+
 # --- Workforce register: assignments, training, wellbeing plans, diversity answers. The
 # database keeps person, team and role in one organisation, so they share `organisation`.
 

@@ -3,7 +3,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
-PROJECT_APPS = ["workforce", "roles", "supervision", "payments"]
+PROJECT_APPS = ["workforce", "roles", "supervision", "incidents", "payments"]
 
 
 def test_every_model_is_registered_in_admin():

@@ -1,0 +1,33 @@
+"""Demo incidents: every state, one overdue escalation, one recurrence, one hidden from the
+worker; made through the services, and seeding twice changes nothing."""
+
+from django.core.management import call_command
+
+from supervision.incidents import deadlines, selectors
+from supervision.incidents.models import Incident, IncidentEvent, IncidentNotice, State
+from workforce.models import Organisation
+
+
+def test_demo_incidents(db, settings, mailbox):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    counts = (Incident.objects.count(), IncidentEvent.objects.count())
+    call_command("seed_demo")
+    assert (Incident.objects.count(), IncidentEvent.objects.count()) == counts
+
+    trust = Organisation.objects.get(kind=Organisation.Kind.NHS_TRUST)
+    incidents = Incident.objects.filter(organisation=trust)
+    assert set(incidents.values_list("state", flat=True)) == set(State.values)
+    overdue_escalations = incidents.filter(
+        state=State.ESCALATED, acknowledge_due_at__lt=deadlines.now()
+    )
+    assert overdue_escalations.count() == 1
+    assert incidents.filter(is_recurrence=True).count() == 1
+    assert incidents.filter(worker_restricted=True).count() == 1
+    assert incidents.filter(selectors.overdue_q()).exists()
+    # Each has a real chronology, starting with its report.
+    for incident in incidents:
+        assert incident.events.order_by("at", "pk").first().kind == "reported"
+    # Nobody is emailed about demo data.
+    assert mailbox == []
+    assert not IncidentNotice.objects.filter(sent_at__isnull=True).exists()
