@@ -17,7 +17,7 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from supervision.models import SessionAction, SessionNote, SessionSupervisee, SupervisionSession
-from workforce import access
+from workforce import access, navigation
 from workforce.models import Capacity as C
 from workforce.models import Organisation, Person, Team
 
@@ -138,3 +138,9 @@ access.register_rule(Organisation, "view_supervision_compliance")(
 access.register_rule(Team, "view_supervision_compliance")(
     lambda user, team: may_view_compliance(user, team.organisation_id)
 )
+
+
+# A "Supervision record" link on a person's page, for those who may see their supervision.
+PERSON_LINK = ("Supervision record", "supervision:record", "view_supervision")
+if PERSON_LINK not in navigation.PERSON_LINKS:
+    navigation.PERSON_LINKS.append(PERSON_LINK)

@@ -356,3 +356,13 @@ def test_printable_record_covers_a_date_range(client, fixture, peer, supervisor)
     bad = client.get(url, {"start": days_ago(1).isoformat(), "end": days_ago(5).isoformat()})
     assert "The end date cannot be before the start date." in _html(bad)
     assert session.pk
+
+
+def test_person_page_links_to_the_supervision_record(client, lead, finance, peer, assignments):
+    person_url = reverse("workforce:person", kwargs={"pk": peer.person.pk})
+    record_url = reverse("supervision:record", kwargs={"pk": peer.person.pk})
+    client.force_login(lead)
+    assert record_url in _html(client.get(person_url))
+    client.force_login(finance)  # sees the person as a payee only
+    response = client.get(person_url)
+    assert response.status_code == 200 and record_url not in _html(response)
