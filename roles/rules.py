@@ -58,9 +58,13 @@ def _writes(user, role: Role) -> bool:
 
 
 def _reads(user, role: Role) -> bool:
-    # A role object handed in by a view came from the scoped queryset; this re-checks the
-    # organisation so the rule is safe on its own.
-    return role.organisation_id in access.organisation_ids(user)
+    # Membership of the organisation, and (for those who do not write roles) a version
+    # that has been published: the same as the scope, so the rule is safe on its own.
+    if _writes(user, role):
+        return True
+    if role.organisation_id not in access.organisation_ids(user):
+        return False
+    return role.versions.filter(status__in=READABLE_STATUSES).exists()
 
 
 access.register_rule(Role, "view")(_reads)
@@ -68,7 +72,10 @@ access.register_rule(Role, "edit")(_writes)
 access.register_rule(RoleVersion, "view")(
     lambda user, version: (
         access.has_capacity(user, *WRITERS, organisation_id=version.role.organisation_id)
-        or (version.status in READABLE_STATUSES and _reads(user, version.role))
+        or (
+            version.status in READABLE_STATUSES
+            and version.role.organisation_id in access.organisation_ids(user)
+        )
     )
 )
 access.register_rule(Organisation, "create_role")(

@@ -28,8 +28,10 @@ def test_scopes(personas, published, draft, two_versions, other_org):
     assert set(access.scoped(personas["outsider"], RoleVersion)) == {stranger}
 
 
-def test_rules(personas, published, org, other_org):
+def test_rules(personas, published, draft, org, other_org):
     for who in WRITERS:
+        assert access.can(personas[who], "view", draft.role)
+        assert access.can(personas[who], "view", draft)
         assert access.can(personas[who], "edit", published.role)
         assert access.can(personas[who], "create_role", org)
     for who in READERS:
@@ -37,6 +39,9 @@ def test_rules(personas, published, org, other_org):
         assert access.can(personas[who], "view", published)
         assert not access.can(personas[who], "edit", published.role)
         assert not access.can(personas[who], "create_role", org)
+        # A role nobody has published does not exist for them, by rule as by scope.
+        assert not access.can(personas[who], "view", draft.role)
+        assert not access.can(personas[who], "view", draft)
     outsider = personas["outsider"]
     assert not access.can(outsider, "view", published.role)
     assert not access.can(outsider, "edit", published.role)

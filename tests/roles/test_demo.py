@@ -12,7 +12,8 @@ def _counts():
     return (Role.objects.count(), RoleVersion.objects.count(), AuditEntry.objects.count())
 
 
-def test_demo_roles_are_seeded_once(db, settings):
+def test_demo_roles_are_seeded_once_and_realistic(db, settings):
+    # One test, because seeding the whole demo is slow.
     settings.DEBUG = True
     call_command("seed_demo")
     first = _counts()
@@ -20,9 +21,6 @@ def test_demo_roles_are_seeded_once(db, settings):
     assert _counts() == first
     assert demo.seed()["roles"] == 0
 
-
-def test_demo_roles_are_realistic(db):
-    demo.seed()
     trust = Organisation.objects.get(name=demo.TRUST)
     published = RoleVersion.objects.filter(role__organisation=trust, status="published")
     assert published.count() >= 5
