@@ -30,6 +30,7 @@ from supervision.incidents.models import (
     Incident,
     IncidentAction,
     IncidentEvent,
+    IncidentRecurrence,
     IncidentReferral,
     Severity,
     State,
@@ -61,16 +62,25 @@ def overdue_q(now: datetime.datetime | None = None) -> Q:
 
 
 def visible(user) -> QuerySet[Incident]:
-    """Every incident `user` may see, with what list rows show, annotated `is_overdue`."""
+    """Every incident `user` may see, with what list rows show, annotated `is_overdue` and
+    `recurs_visible`: a recurrence of an earlier incident that this user may see too (so a
+    flag or a count never hints at an incident hidden from them)."""
+    scope = access.scoped(user, Incident)
     return (
-        access.scoped(user, Incident)
-        .select_related("person", "organisation", "escalated_to__person", "reported_by__person")
+        scope.select_related(
+            "person", "organisation", "escalated_to__person", "reported_by__person"
+        )
         .annotate(
             is_overdue=Case(
                 When(overdue_q(), then=Value(True)),
                 default=Value(False),
                 output_field=BooleanField(),
-            )
+            ),
+            recurs_visible=Exists(
+                IncidentRecurrence.objects.filter(
+                    incident=OuterRef("pk"), earlier__in=scope.values("pk")
+                )
+            ),
         )
     )
 
@@ -107,7 +117,7 @@ def incident_list(user, filters: Filters) -> QuerySet[Incident]:
     if filters.overdue:
         incidents = incidents.filter(is_overdue=True)
     if filters.recurrence:
-        incidents = incidents.filter(is_recurrence=True)
+        incidents = incidents.filter(recurs_visible=True)
     if filters.person:
         incidents = incidents.filter(person_id=filters.person)
     return incidents.order_by(*SORTS.get(filters.sort, SORTS["newest"])[1])
@@ -155,7 +165,7 @@ def summary(incidents: QuerySet[Incident]) -> dict:
     counts = incidents.order_by().aggregate(
         **open_states,
         overdue=Count("pk", filter=Q(is_overdue=True)),
-        recurrences=Count("pk", filter=Q(is_recurrence=True)),
+        recurrences=Count("pk", filter=Q(recurs_visible=True)),
         total=Count("pk"),
     )
     return {

@@ -123,7 +123,9 @@ def report(request):
                 f"Thank you. Incident {incident.reference} has been reported and is waiting for "
                 f"triage by {when(incident.triage_due_at)}.",
             )
-            if incident.is_recurrence:
+            # Only if the reporter may see an earlier one: the flag must not tell a worker
+            # about an incident hidden from them.
+            if incident.is_recurrence and selectors.earlier_visible(request.user, incident):
                 messages.warning(
                     request,
                     "This worker has had an incident of the same kind in the last 12 months: "

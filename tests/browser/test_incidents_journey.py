@@ -1,0 +1,126 @@
+"""`supervisor` reports a high-severity boundary incident about `peer`; triage cannot choose
+supervision only, so it is escalated; `safeguarding` acknowledges it, records a referral,
+reviews and closes it; `peer` (the worker) then sees the outcome. In Chromium at 1280px;
+every page visited is checked with axe-core."""
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import assert_accessible
+from tests.incidents.builders import supervise
+
+
+def _nav(page, name):
+    page.get_by_role("navigation", name="Main").get_by_role("link", name=name, exact=True).click()
+
+
+def test_report_escalate_acknowledge_refer_close_and_the_worker_sees_the_outcome(
+    browser_context, personas, org, sign_in, artifacts
+):
+    supervisor, peer, safeguarding, lead = (
+        personas["supervisor"],
+        personas["peer"],
+        personas["safeguarding"],
+        personas["lead"],
+    )
+    supervise(org, lead, peer, supervisor)
+
+    # --- The supervisor reports.
+    page = browser_context().new_page()
+    sign_in(page, supervisor)
+    page.goto("/")
+    _nav(page, "Incidents")
+    expect(page.locator("h1")).to_have_text("Boundary incidents")
+    expect(page.get_by_text("There are no incidents for you to see.")).to_be_visible()
+    assert_accessible(page, "incident list (empty)")
+    page.get_by_role("link", name="Report an incident").first.click()
+    expect(page.locator("h1")).to_have_text("Report a boundary incident")
+    assert_accessible(page, "report: who is it about")
+    page.get_by_label("Who is it about?").select_option(label="Peer")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_text("About: Peer")).to_be_visible()
+    assert_accessible(page, "report form")
+    page.get_by_label("What kind of boundary was it about?").select_option("clinical_advice")
+    page.get_by_label("Which part of their role was crossed? (optional)").select_option(
+        label="Clinical advice (Peer support worker)"
+    )
+    page.get_by_label("High", exact=True).check()
+    page.get_by_label("What happened?").fill(
+        "During a home visit Sam advised the person to stop taking their antidepressants."
+    )
+    page.screenshot(path=str(artifacts / "incidents-report.png"), full_page=True)
+    page.get_by_role("button", name="Send the report").click()
+    expect(page.get_by_text("has been reported and is waiting for triage")).to_be_visible()
+    expect(page.locator("h1")).to_contain_text("Boundary incident #")
+    assert_accessible(page, "incident page (reported)")
+
+    # --- Triage: supervision only is not even offered for a high-severity incident.
+    page.get_by_role("link", name="Triage", exact=True).click()
+    expect(page.locator("h1")).to_have_text("Triage")
+    expect(page.get_by_text("Escalation is mandatory here")).to_be_visible()
+    expect(page.get_by_label("Manage it through supervision")).to_have_count(0)
+    expect(page.get_by_label("Escalate it to a safeguarding lead")).to_be_checked()
+    assert_accessible(page, "triage form")
+    page.get_by_label("Safeguarding lead to escalate it to").select_option(str(safeguarding.pk))
+    page.get_by_label("Why?").fill("High severity: medication advice is outside the role.")
+    page.get_by_role("button", name="Record triage").click()
+    expect(page.get_by_text("Triage recorded.")).to_be_visible()
+    expect(page.get_by_text("Escalated: waiting for the safeguarding lead").first).to_be_visible()
+    assert_accessible(page, "incident page (escalated)")
+    incident_url = page.url
+
+    # --- The safeguarding lead acknowledges, records a referral, reviews and closes.
+    page = browser_context().new_page()
+    sign_in(page, safeguarding)
+    page.goto("/")
+    _nav(page, "Escalations")
+    expect(page.locator("h1")).to_have_text("Escalations")
+    assert_accessible(page, "escalations queue")
+    page.get_by_role("link", name="Incident #").first.click()
+    assert_accessible(page, "incident page (safeguarding lead)")
+    page.get_by_role("link", name="Acknowledge").click()
+    assert_accessible(page, "acknowledge form")
+    page.get_by_role("button", name="Acknowledge").click()
+    expect(page.get_by_text("Acknowledged: it is now yours")).to_be_visible()
+    assert_accessible(page, "incident page (acknowledged)")
+
+    page.get_by_role("link", name="Record an external referral").click()
+    assert_accessible(page, "referral form")
+    page.get_by_label("Referred to").select_option("adult_safeguarding")
+    page.get_by_label("Name of the agency or team").fill("Northshire Adult Social Care")
+    page.get_by_label("Their reference (optional)").fill("ASC-4471")
+    page.get_by_role("button", name="Record referral").click()
+    expect(page.get_by_text("Referral recorded.")).to_be_visible()
+    expect(page.get_by_role("cell", name="ASC-4471")).to_be_visible()
+    assert_accessible(page, "incident page (referral)")
+
+    page.get_by_role("link", name="Start the review").click()
+    assert_accessible(page, "review form")
+    page.get_by_label("What did the review find?").fill(
+        "The person is safe; their GP reviewed the medication the same day."
+    )
+    page.get_by_role("button", name="Start the review").click()
+    page.get_by_role("link", name="Close", exact=True).click()
+    assert_accessible(page, "close form")
+    page.get_by_label("Outcome").select_option("training")
+    page.get_by_label("What has been learned?").fill(
+        "Medication questions go to the care coordinator; refresher booked for the team."
+    )
+    page.get_by_role("button", name="Close the incident").click()
+    expect(page.get_by_text("Closed. The outcome and learning")).to_be_visible()
+    assert_accessible(page, "incident page (closed)")
+    page.screenshot(path=str(artifacts / "incidents-closed.png"), full_page=True)
+
+    # --- The worker sees the outcome.
+    page = browser_context().new_page()
+    sign_in(page, peer)
+    page.goto("/")
+    _nav(page, "Incidents")
+    assert_accessible(page, "incident list (worker)")
+    page.get_by_role("link", name="Incident #").first.click()
+    assert page.url == incident_url
+    outcome = page.get_by_role("region", name="Outcome")
+    expect(outcome).to_contain_text("Training or development")
+    expect(outcome).to_contain_text("Medication questions go to the care coordinator")
+    expect(page.get_by_text("(you)")).to_be_visible()
+    expect(page.get_by_text("What you can do now")).to_have_count(0)
+    assert_accessible(page, "incident page (worker, closed)")
