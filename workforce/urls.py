@@ -17,6 +17,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("", include(app_patterns)),
     path("roles/", include("roles.urls")),
+    path("payments/", include("payments.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
