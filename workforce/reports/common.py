@@ -1,0 +1,219 @@
+"""What every report shares: the filters, the table a report is made of, and its CSV.
+
+A report is a list of `Table`s. The page renders each table (and its chart) from the same
+rows the CSV writes, so the download is exactly what the page shows under the same filters.
+"""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import datetime
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from payments.exports import neutralise
+from roles.models import Role
+from workforce import access
+from workforce.models import Assignment, Organisation, Team
+
+# A report never spans more than this many months: the per-month tables cost one row (and
+# for supervision one query) per month, so the cost stays bounded whatever is asked for.
+MAX_MONTHS = 24
+DEFAULT_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class Chart:
+    """Which column labels the bars and which (numeric) columns are the bars' lengths."""
+
+    label: int
+    values: tuple[int, ...]
+    unit: str = ""
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    description: str
+    headers: list[str]
+    rows: list[list]
+    chart: Chart | None = None
+    note: str = ""
+
+    def csv_rows(self) -> Iterator[list]:
+        for row in self.rows:
+            yield [self.title, *row]
+
+
+@dataclass(frozen=True)
+class Filters:
+    start: datetime.date
+    end: datetime.date
+    organisations: tuple[Organisation, ...]  # the ones chosen (all allowed ones by default)
+    allowed: tuple[Organisation, ...]  # every organisation the user may report on
+    team: Team | None = None
+    family: str = ""
+    errors: tuple[str, ...] = field(default=())
+
+    @property
+    def organisation_ids(self) -> list[int]:
+        return [org.pk for org in self.organisations]
+
+    @property
+    def organisation(self) -> Organisation | None:
+        return self.organisations[0] if len(self.organisations) == 1 else None
+
+    def months(self) -> list[datetime.date]:
+        """First days of the months from start to end, oldest first."""
+        months, day = [], self.start.replace(day=1)
+        while day <= self.end:
+            months.append(day)
+            day = (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+        return months
+
+    def person_q(self, ref: str = "pk") -> Q:
+        """People in the chosen team and role family (through any assignment they held in
+        the period), for reports counted per person rather than per assignment. `ref` names
+        the person's id in the outer query ("person_id" for incidents and claims)."""
+        q = Q()
+        if self.team is None and not self.family:
+            return q
+        held = Assignment.objects.filter(
+            person=OuterRef(ref),
+            start_date__lte=self.end,
+        ).filter(Q(end_date__isnull=True) | Q(end_date__gte=self.start))
+        if self.team is not None:
+            held = held.filter(team=self.team)
+        if self.family:
+            held = held.filter(role_version__role__family=self.family)
+        return Q(Exists(held))
+
+    def query_string(self) -> str:
+        from urllib.parse import urlencode
+
+        params = {"start": self.start.isoformat(), "end": self.end.isoformat()}
+        if self.organisation is not None and len(self.allowed) > 1:
+            params["organisation"] = self.organisation.pk
+        if self.team is not None:
+            params["team"] = self.team.pk
+        if self.family:
+            params["family"] = self.family
+        return urlencode(params)
+
+
+def month_end(month: datetime.date) -> datetime.date:
+    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
+
+
+def _date(value: str | None) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def parse_filters(user, params, capacities: tuple[str, ...]) -> Filters:
+    """The filters from the query string, each checked against what `user` may see. Anything
+    not allowed or not understood falls back to the default, with a message saying so."""
+    allowed = tuple(
+        access.scoped(user, Organisation).filter(pk__in=access.organisation_ids(user, *capacities))
+    )
+    errors = []
+    today = timezone.localdate()
+    end = _date(params.get("end")) or today
+    default_start = (end.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    for _ in range(DEFAULT_MONTHS - 2):
+        default_start = (default_start - datetime.timedelta(days=1)).replace(day=1)
+    start = _date(params.get("start")) or default_start
+    if (params.get("start") and _date(params.get("start")) is None) or (
+        params.get("end") and _date(params.get("end")) is None
+    ):
+        errors.append("Dates must look like 2026-04-30; the default period is shown instead.")
+    if start > end:
+        errors.append("The start date was after the end date, so the two were swapped.")
+        start, end = end, start
+    earliest = end.replace(day=1)
+    for _ in range(MAX_MONTHS - 1):
+        earliest = (earliest - datetime.timedelta(days=1)).replace(day=1)
+    if start < earliest:
+        errors.append(f"A report covers at most {MAX_MONTHS} months; the start was moved.")
+        start = earliest
+
+    chosen = allowed
+    org_id = params.get("organisation")
+    if org_id:
+        match = [org for org in allowed if str(org.pk) == org_id]
+        if match:
+            chosen = tuple(match)
+        else:
+            errors.append("That organisation is not one you can report on; all yours are shown.")
+    team = None
+    team_id = params.get("team")
+    if team_id:
+        team = (
+            Team.objects.filter(organisation__in=[o.pk for o in chosen], pk=team_id).first()
+            if team_id.isdigit()
+            else None
+        )
+        if team is None:
+            errors.append("That team is not in the organisations shown; all teams are shown.")
+    family = params.get("family", "")
+    if family and family not in Role.Family.values:
+        errors.append("That role family is not known; all role families are shown.")
+        family = ""
+    return Filters(
+        start=start,
+        end=end,
+        organisations=chosen,
+        allowed=allowed,
+        team=team,
+        family=family,
+        errors=tuple(errors),
+    )
+
+
+def team_choices(filters: Filters) -> list[Team]:
+    return list(
+        Team.objects.filter(organisation__in=[o.pk for o in filters.allowed]).select_related(
+            "organisation"
+        )
+    )
+
+
+# --- Cells: one way to write a value, on the page and in the CSV.
+
+
+def cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return f"{value:f}"
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def month_label(day: datetime.date) -> str:
+    return day.strftime("%b %Y")
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def render_csv(tables: Iterable[Table]) -> Iterator[bytes]:
+    """One CSV for the whole report: each row starts with the title of the table it is in.
+    UTF-8 with a byte-order mark (Excel), every text cell neutralised against formulas."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff".encode()
+    for table in tables:
+        yield writer.writerow([neutralise(h) for h in ["Table", *table.headers]]).encode()
+        for row in table.csv_rows():
+            yield writer.writerow([neutralise(cell_text(value)) for value in row]).encode()

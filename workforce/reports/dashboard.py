@@ -1,0 +1,241 @@
+"""The home page's "needs your attention first": one panel per capacity held, each item a
+count (computed by the database, from the owning app's own selector) and a link to the page
+where it is dealt with. What other apps already list on the home page (open supervision
+actions, logs to confirm, the role someone holds) is not repeated here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Q
+from django.urls import reverse
+
+from workforce import access
+from workforce.models import Capacity as C
+
+C_LABELS = dict(C.choices)
+
+
+@dataclass
+class Item:
+    label: str
+    count: int | None
+    url: str
+    link_text: str
+    urgent: bool = False
+    detail: str = ""
+
+
+@dataclass
+class Panel:
+    capacity: str
+    heading: str
+    items: list[Item]
+
+
+def _overdue_supervision(rows) -> int:
+    from supervision.selectors import Status
+
+    return rows.filter(status__in=(Status.OVERDUE, Status.NEVER)).count()
+
+
+def _lead(user) -> list[Item]:
+    from payments.selectors import approval_queue
+    from supervision.incidents.selectors import triage_queue
+    from supervision.selectors import annotate_compliance
+    from workforce.models import Assignment
+
+    rows = annotate_compliance(
+        access.scoped(user, Assignment).filter(
+            team__organisation_id__in=access.organisation_ids(user, C.COPRODUCTION_LEAD)
+        )
+    )
+    overdue = _overdue_supervision(rows)
+    approvals = approval_queue(user).count()
+    triage = triage_queue(user).count()
+    return [
+        Item(
+            "Supervision overdue",
+            overdue,
+            reverse("supervision:compliance"),
+            "See supervision compliance",
+            overdue > 0,
+        ),
+        Item(
+            "Claims waiting for your approval",
+            approvals,
+            reverse("payments:approvals"),
+            "Approve claims",
+            approvals > 0,
+        ),
+        Item(
+            "Incidents waiting for triage",
+            triage,
+            reverse("incidents:triage_queue"),
+            "Triage incidents",
+            triage > 0,
+        ),
+    ]
+
+
+def _supervisor(user) -> list[Item]:
+    from supervision.incidents.selectors import triage_queue
+    from supervision.selectors import supervisee_compliance
+
+    overdue = _overdue_supervision(supervisee_compliance(user).order_by())
+    triage = triage_queue(user).count()
+    return [
+        Item(
+            "Supervisees overdue for supervision",
+            overdue,
+            reverse("supervision:supervisees"),
+            "See your supervisees",
+            overdue > 0,
+        ),
+        Item(
+            "Incidents waiting for you to triage",
+            triage,
+            reverse("incidents:triage_queue"),
+            "Triage incidents",
+            triage > 0,
+        ),
+    ]
+
+
+def _safeguarding(user) -> list[Item]:
+    from supervision.incidents.models import State
+    from supervision.incidents.selectors import escalations_queue
+
+    counts = (
+        escalations_queue(user)
+        .order_by()
+        .aggregate(
+            waiting=Count("pk", filter=Q(state=State.ESCALATED)),
+            overdue=Count("pk", filter=Q(is_overdue=True)),
+        )
+    )
+    url = reverse("incidents:escalations")
+    return [
+        Item(
+            "Escalations overdue", counts["overdue"], url, "See escalations", counts["overdue"] > 0
+        ),
+        Item(
+            "Escalations waiting for your acknowledgement",
+            counts["waiting"],
+            url,
+            "See escalations",
+            counts["waiting"] > 0,
+        ),
+    ]
+
+
+def _finance(user) -> list[Item]:
+    from payments.models import Claim
+    from payments.selectors import batches_for, finance_waiting
+
+    waiting = finance_waiting(user).filter(state=Claim.State.APPROVED).count()
+    unpaid = batches_for(user).filter(paid_count__lt=F("line_count")).count()
+    return [
+        Item(
+            "Approved claims waiting for a payment batch",
+            waiting,
+            reverse("payments:batch_new"),
+            "Create a batch",
+            waiting > 0,
+        ),
+        Item(
+            "Batches to mark as paid",
+            unpaid,
+            reverse("payments:batches"),
+            "See payment batches",
+            unpaid > 0,
+        ),
+    ]
+
+
+def _peer(user) -> list[Item]:
+    from payments.models import Claim
+    from payments.selectors import my_claims
+    from supervision.selectors import Status, my_compliance
+
+    S = Claim.State
+    nearest = my_compliance(user).first()
+    claims = (
+        my_claims(user)
+        .order_by()
+        .aggregate(
+            drafts=Count("pk", filter=Q(state=S.DRAFT)),
+            waiting=Count("pk", filter=Q(state__in=(S.SUBMITTED, S.APPROVED, S.EXPORTED))),
+        )
+    )
+    items = []
+    if nearest is not None:
+        late = nearest.status in (Status.OVERDUE, Status.NEVER)
+        items.append(
+            Item(
+                "Your next supervision",
+                None,
+                reverse("supervision:mine"),
+                "See your supervision",
+                late,
+                f"{Status.LABELS[nearest.status]}: due {nearest.next_due:%-d %B %Y}",
+            )
+        )
+    items += [
+        Item(
+            "Claims you have not submitted yet",
+            claims["drafts"],
+            reverse("payments:my_claims"),
+            "See your claims",
+            claims["drafts"] > 0,
+        ),
+        Item(
+            "Your claims on their way to being paid",
+            claims["waiting"],
+            reverse("payments:my_claims"),
+            "See your claims",
+        ),
+    ]
+    return items
+
+
+def _admin(user) -> list[Item]:
+    from payments.selectors import approval_queue, batches_for
+
+    approvals = approval_queue(user).count()
+    unpaid = batches_for(user).filter(paid_count__lt=F("line_count")).count()
+    return [
+        Item(
+            "Claims waiting for approval",
+            approvals,
+            reverse("payments:approvals"),
+            "Approve claims",
+            approvals > 0,
+        ),
+        Item(
+            "Batches to mark as paid",
+            unpaid,
+            reverse("payments:batches"),
+            "See payment batches",
+            unpaid > 0,
+        ),
+    ]
+
+
+PANELS = [
+    (C.COPRODUCTION_LEAD, "As co-production lead", _lead),
+    (C.SUPERVISOR, "As supervisor", _supervisor),
+    (C.SAFEGUARDING_LEAD, "As safeguarding lead", _safeguarding),
+    (C.FINANCE, "For payments", _finance),
+    (C.PEER_WORKER, "Your own work", _peer),
+    (C.ADMIN, "As administrator", _admin),
+]
+
+
+def attention(user) -> list[Panel]:
+    held = access.all_capacities(user)
+    return [
+        Panel(capacity, heading, build(user))
+        for capacity, heading, build in PANELS
+        if capacity in held
+    ]

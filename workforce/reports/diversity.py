@@ -1,0 +1,56 @@
+"""Diversity: the workforce app's suppressed counts (workforce.selectors.diversity), one
+organisation at a time, never combined.
+
+What stops someone subtracting back a hidden cell, beyond what that selector already does:
+- no total row and no sum across organisations: a sum of two organisations' figures, less
+  one organisation's, would give back the other's hidden cells;
+- the date, team and role-family filters are ignored here: a report for a team next to one
+  for the whole organisation would give the rest of the organisation by subtraction;
+- the page, the chart and the CSV are drawn from the same cells, so a hidden cell is hidden
+  everywhere ("fewer than 5" / "not shown", never a number, never a bar).
+"""
+
+from __future__ import annotations
+
+from workforce import access
+from workforce.models import Capacity
+from workforce.reports.common import Chart, Filters, Table
+from workforce.selectors.diversity import THRESHOLD, diversity_report
+
+CAPACITIES = (Capacity.COPRODUCTION_LEAD, Capacity.ADMIN)
+
+
+def _value(cell):
+    # A shown count is a number (and gets a bar); a hidden one is its words only.
+    return cell.count if not cell.hidden else cell.display
+
+
+def diversity_tables(user, filters: Filters) -> list[Table]:
+    tables = []
+    for organisation in filters.organisations:
+        if not access.can(user, "view_diversity_report", organisation):
+            continue
+        report = diversity_report(user, organisation)
+        tables.append(
+            Table(
+                f"org{organisation.pk}-people",
+                f"{organisation.name}: people counted",
+                "Everyone currently on the register (leavers are not counted).",
+                ["Organisation", "People"],
+                [[organisation.name, _value(report.population)]],
+            )
+        )
+        if report.population.hidden:
+            continue
+        for characteristic in report.characteristics:
+            tables.append(
+                Table(
+                    f"org{organisation.pk}-{characteristic.field}",
+                    f"{organisation.name}: {characteristic.name}",
+                    f"Self-declared answers. Numbers below {THRESHOLD} are not shown.",
+                    ["Answer", "People"],
+                    [[cell.label, _value(cell)] for cell in characteristic.cells],
+                    Chart(0, (1,), "people"),
+                )
+            )
+    return tables

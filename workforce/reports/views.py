@@ -1,0 +1,71 @@
+"""Report pages and their CSV downloads: parse the filters, build the tables, render."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from roles.models import RoleFamily
+from workforce import access
+from workforce.reports import common, registry
+
+
+@access.access_required(*registry.ANY_REPORT)
+def index(request):
+    return render(request, "reports/index.html", {"reports": registry.reports_for(request.user)})
+
+
+def _prepare(request, slug: str):
+    report = registry.BY_SLUG[slug]
+    if not access.has_capacity(request.user, *report.capacities):
+        raise PermissionDenied
+    filters = common.parse_filters(request.user, request.GET, report.capacities)
+    return report, filters, report.build(request.user, filters)
+
+
+def report_page(request, slug: str):
+    report, filters, tables = _prepare(request, slug)
+    return render(
+        request,
+        "reports/report.html",
+        {
+            "report": report,
+            "reports": registry.reports_for(request.user),
+            "filters": filters,
+            "tables": tables,
+            "teams": common.team_choices(filters) if report.uses_filters else [],
+            "families": RoleFamily.choices,
+        },
+    )
+
+
+def report_csv(request, slug: str):
+    report, filters, tables = _prepare(request, slug)
+    response = StreamingHttpResponse(
+        common.render_csv(tables), content_type="text/csv; charset=utf-8"
+    )
+    name = f"{slug}-{filters.start:%Y%m%d}-{filters.end:%Y%m%d}.csv"
+    if not report.uses_filters:
+        name = f"{slug}-{timezone.localdate():%Y%m%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def page_view(slug: str):
+    @access.access_required()
+    def view(request):
+        return report_page(request, slug)
+
+    view.__name__ = f"{slug}_report"
+    return view
+
+
+def csv_view(slug: str):
+    @access.access_required()
+    def view(request):
+        return report_csv(request, slug)
+
+    view.__name__ = f"{slug}_csv"
+    return view

@@ -1,0 +1,120 @@
+"""Server-side charts and the home page's "needs your attention" counts."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import template
+
+from workforce.reports import common, dashboard
+
+register = template.Library()
+
+WIDTH = 640
+LABEL_WIDTH = 210
+BAR_AREA = 330
+BAR_HEIGHT = 18
+GAP = 12
+# NHS blue and NHS purple: both over 3:1 against white (WCAG 1.4.11) and distinct in greyscale.
+COLOURS = ("#005eb8", "#330072")
+
+
+@register.filter
+def cell(value) -> str:
+    """A table cell exactly as the CSV writes it (money and medians as plain decimals)."""
+    return common.cell_text(value)
+
+
+def _number(value) -> float | None:
+    # Only for drawing: lengths on screen, never a figure anyone reads.
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return None
+    return float(value)
+
+
+def _short(text: str, limit: int = 30) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@register.inclusion_tag("reports/partials/chart.html")
+def bar_chart(table: common.Table, prefix: str = "chart"):
+    """A horizontal bar chart of `table`'s chart columns, drawn as SVG with a title and a
+    description; the table itself is rendered beside it by the caller."""
+    spec = table.chart
+    series = [table.headers[i] for i in spec.values]
+    numbers = [_number(row[i]) for row in table.rows for i in spec.values]
+    top = max([n for n in numbers if n is not None] or [0])
+    groups, y = [], GAP
+    for row in table.rows:
+        bars = []
+        for position, index in enumerate(spec.values):
+            value = _number(row[index])
+            length = 0 if not value or top <= 0 else max(1, round(BAR_AREA * value / top))
+            bars.append(
+                {
+                    "y": y + position * BAR_HEIGHT,
+                    "text_y": y + position * BAR_HEIGHT + BAR_HEIGHT - 5,
+                    "width": length,
+                    "value_x": LABEL_WIDTH + length + 6,
+                    "text": common.cell_text(row[index]) or "none",
+                    "colour": COLOURS[position % len(COLOURS)],
+                }
+            )
+        groups.append(
+            {
+                "label": _short(str(row[spec.label])),
+                "label_y": y + BAR_HEIGHT - 5,
+                "bars": bars,
+            }
+        )
+        y += BAR_HEIGHT * len(spec.values) + GAP
+    legend_y = y + 4
+    legend = (
+        [
+            {
+                "x": LABEL_WIDTH + i * 170,
+                "text_x": LABEL_WIDTH + i * 170 + 18,
+                "name": name,
+                "colour": COLOURS[i % len(COLOURS)],
+            }
+            for i, name in enumerate(series)
+        ]
+        if len(series) > 1
+        else []
+    )
+    height = legend_y + (24 if legend else 0)
+    highest = [
+        str(row[spec.label])
+        for row in table.rows
+        if any(_number(row[i]) == top and top > 0 for i in spec.values)
+    ]
+    description = (
+        f"Bar chart of {', '.join(series).lower()} by {table.headers[spec.label].lower()}, "
+        f"{len(table.rows)} bars. "
+        + (
+            f"Largest: {', '.join(highest[:3])} ({common.cell_text(Decimal(str(top)).normalize())}"
+            f"{' ' + spec.unit if spec.unit else ''}). "
+            if highest
+            else "Every value is zero. "
+        )
+        + "The table beside the chart has the same numbers."
+    )
+    return {
+        "id": f"{prefix}-{table.key}",
+        "title": table.title,
+        "description": description,
+        "groups": groups,
+        "legend": legend,
+        "legend_y": legend_y,
+        "width": WIDTH,
+        "height": height,
+        "label_x": LABEL_WIDTH - 8,
+        "axis_x": LABEL_WIDTH,
+    }
+
+
+@register.inclusion_tag("reports/partials/home_dashboard.html", takes_context=True)
+def reports_home(context):
+    """What needs the signed-in user's attention first, per capacity: counts with links."""
+    request = context["request"]
+    return {"panels": dashboard.attention(request.user), "request": request}
