@@ -148,3 +148,20 @@ def test_editor_keeps_input_and_summarises_errors(page, personas, sign_in):
     # Each summary item links to its field.
     summary.get_by_role("link", name=re.compile("Role title")).click()
     expect(page.get_by_label("Role title")).to_be_focused()
+
+
+def test_peer_reads_a_role_on_a_phone(phone_page, personas, sign_in, org):
+    from tests.factories import make_role_version
+
+    version = make_role_version(org, title="Peer support worker")
+    page = phone_page
+    sign_in(page, personas["peer"])
+    page.goto(f"/roles/{version.role_id}/")
+    expect(page.locator("h1")).to_have_text("Peer support worker")
+    expect(page.get_by_role("heading", name="What you must never do")).to_be_visible()
+    expect(page.get_by_role("button", name="Edit this role")).to_have_count(0)
+    # Nothing wider than the screen: no sideways scrolling to read the role.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert_accessible(page, "role page on a phone")
+    page.goto(f"/roles/{version.role_id}/versions/1/print/")
+    assert_accessible(page, "printable description on a phone")
