@@ -386,3 +386,10 @@ class FilterForm(forms.Form):
         required=False,
         choices=[(key, label) for key, (label, _) in SORTS.items()],
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The template lays the fields out itself (in a row), so it needs Bootstrap's classes.
+        for field in self.fields.values():
+            is_box = isinstance(field.widget, forms.CheckboxInput)
+            field.widget.attrs["class"] = "form-check-input" if is_box else "form-select"

@@ -66,22 +66,19 @@ def visible(user) -> QuerySet[Incident]:
     `recurs_visible`: a recurrence of an earlier incident that this user may see too (so a
     flag or a count never hints at an incident hidden from them)."""
     scope = access.scoped(user, Incident)
-    return (
-        scope.select_related(
-            "person", "organisation", "escalated_to__person", "reported_by__person"
-        )
-        .annotate(
-            is_overdue=Case(
-                When(overdue_q(), then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            ),
-            recurs_visible=Exists(
-                IncidentRecurrence.objects.filter(
-                    incident=OuterRef("pk"), earlier__in=scope.values("pk")
-                )
-            ),
-        )
+    return scope.select_related(
+        "person", "organisation", "escalated_to__person", "reported_by__person"
+    ).annotate(
+        is_overdue=Case(
+            When(overdue_q(), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+        recurs_visible=Exists(
+            IncidentRecurrence.objects.filter(
+                incident=OuterRef("pk"), earlier__in=scope.values("pk")
+            )
+        ),
     )
 
 

@@ -124,3 +124,82 @@ def test_report_escalate_acknowledge_refer_close_and_the_worker_sees_the_outcome
     expect(page.get_by_text("(you)")).to_be_visible()
     expect(page.get_by_text("What you can do now")).to_have_count(0)
     assert_accessible(page, "incident page (worker, closed)")
+
+
+def test_every_incident_page_with_data_is_accessible(
+    browser_context, personas, org, sign_in, artifacts
+):
+    """The pages the journey does not reach, full of data: every state, overdue steps, a
+    recurrence, actions, corrections; the lead at 1280px, the worker on a phone."""
+    from supervision.incidents import deadlines, services
+    from tests.browser.conftest import PHONE
+    from tests.incidents.builders import incident_in
+
+    lead, supervisor, peer, safeguarding = (
+        personas[name] for name in ("lead", "supervisor", "peer", "safeguarding")
+    )
+    supervise(org, lead, peer, supervisor)
+    cast = {"reporter": supervisor, "worker": peer, "manager": supervisor}
+    incidents = [
+        incident_in(state, safeguarding_lead=safeguarding, **cast)
+        for state in ("reported", "triaged", "escalated", "acknowledged", "in_review", "closed")
+    ]
+    triaged = incidents[1]
+    action = services.incident_add_action(
+        incident=triaged,
+        by=supervisor,
+        description="Refresher",
+        owner=peer,
+        due_on=deadlines.today(),
+    )
+    services.incident_correct(
+        incident=triaged, by=supervisor, reason="It was Tuesday.", severity="low"
+    )
+
+    page = browser_context().new_page()
+    sign_in(page, lead)
+    paths = [
+        "/incidents/",
+        "/incidents/?state=open&severity=moderate&overdue=on",
+        "/incidents/mine/",
+        "/incidents/triage/",
+        f"/incidents/people/{peer.person.pk}/",
+        f"/incidents/deadlines/{org.pk}/",
+        f"/incidents/{incidents[0].pk}/triage/",
+        f"/incidents/{incidents[0].pk}/correct/",
+        f"/incidents/{triaged.pk}/escalate/",
+        f"/incidents/{triaged.pk}/actions/add/",
+        f"/incidents/{triaged.pk}/actions/{action.pk}/complete/",
+        f"/incidents/{triaged.pk}/review/",
+        f"/incidents/{incidents[4].pk}/close/",
+    ] + [f"/incidents/{incident.pk}/" for incident in incidents]
+    for path in paths:
+        response = page.goto(path)
+        assert response.status == 200, path
+        assert_accessible(page, f"{path} as lead")
+
+    page = browser_context().new_page()
+    sign_in(page, safeguarding)
+    for path in [
+        "/incidents/escalations/",
+        f"/incidents/{incidents[3].pk}/referral/",
+        f"/incidents/{incidents[2].pk}/acknowledge/",
+        f"/incidents/{triaged.pk}/visibility/",
+    ]:
+        assert page.goto(path).status == 200, path
+        assert_accessible(page, f"{path} as safeguarding lead")
+
+    page = browser_context(PHONE).new_page()
+    sign_in(page, peer)
+    for path in [
+        "/incidents/",
+        "/incidents/mine/",
+        "/incidents/report/",
+        f"/incidents/people/{peer.person.pk}/",
+        f"/incidents/{triaged.pk}/",
+        f"/incidents/{triaged.pk}/actions/{action.pk}/complete/",
+    ]:
+        assert page.goto(path).status == 200, path
+        assert_accessible(page, f"{path} as the worker on a phone")
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], path
+    page.screenshot(path=str(artifacts / "incidents-worker-phone.png"), full_page=True)

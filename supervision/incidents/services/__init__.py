@@ -2,6 +2,12 @@
 checked, each step appended to the chronology and the audit trail. Import them from here."""
 
 from supervision.incidents.services.base import IncidentError
+from supervision.incidents.services.closing import (
+    action_complete,
+    incident_add_action,
+    incident_close,
+    incident_review,
+)
 from supervision.incidents.services.report import (
     CORRECTABLE,
     incident_correct,
@@ -10,13 +16,9 @@ from supervision.incidents.services.report import (
     policy_update,
 )
 from supervision.incidents.services.workflow import (
-    action_complete,
     incident_acknowledge,
-    incident_add_action,
-    incident_close,
     incident_escalate,
     incident_record_referral,
-    incident_review,
     incident_triage,
 )
 
