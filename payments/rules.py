@@ -26,8 +26,9 @@ from payments.models import (
     RateCard,
 )
 from payments.services.common import APPROVERS, FINANCE, SETUP
-from workforce import access
+from workforce import access, navigation
 from workforce.models import Capacity as C
+from workforce.models import Person
 
 S = Claim.State
 # Who sees an organisation's rate cards: the people they are about, and who runs payments.
@@ -143,3 +144,15 @@ def _pay_batch(user, batch: Batch) -> bool:
 
 def card_writer_organisation_ids(user) -> set[int]:
     return access.organisation_ids(user, *SETUP)
+
+
+@access.register_rule(Person, "view_payments")
+def _person_payments(user, person: Person) -> bool:
+    """A person's payment record (preference, discussions, totals): their leads."""
+    return access.has_capacity(user, *APPROVERS, organisation_id=person.organisation_id)
+
+
+# A "Payments" link on a person's page, for those who may see their payment record.
+PERSON_LINK = ("Payments", "payments:person", "view_payments")
+if PERSON_LINK not in navigation.PERSON_LINKS:
+    navigation.PERSON_LINKS.append(PERSON_LINK)

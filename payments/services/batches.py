@@ -16,6 +16,10 @@ from workforce.models import Organisation
 S = Claim.State
 
 
+def claims_count(n: int) -> str:
+    return f"{n} claim" if n == 1 else f"{n} claims"
+
+
 def end_of_day(day: date) -> datetime:
     """The first moment after `day` ends, in UK time."""
     return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
@@ -75,7 +79,7 @@ def batch_create(*, organisation: Organisation, by, cut_off: date, cost_code: st
         actor=by,
         action="batch.created",
         obj=batch,
-        summary=f"Batch {batch.reference}: {len(ids)} claims up to {cut_off:%d/%m/%Y}",
+        summary=f"Batch {batch.reference}: {claims_count(len(ids))} up to {cut_off:%d/%m/%Y}",
         changes={"claims": ids, "cut_off": cut_off.isoformat(), "cost_code": cost_code},
     )
     return batch
@@ -114,7 +118,7 @@ def batch_mark_paid(*, batch: Batch, by, paid_on: date, reference: str) -> int:
         actor=by,
         action="batch.paid",
         obj=batch,
-        summary=f"Batch {batch.reference}: {len(ids)} claims paid on {paid_on:%d/%m/%Y}",
+        summary=f"Batch {batch.reference}: {claims_count(len(ids))} paid on {paid_on:%d/%m/%Y}",
         changes={"claims": ids, "paid_on": paid_on.isoformat(), "reference": reference},
     )
     return len(ids)

@@ -30,6 +30,7 @@ def claim_context(
         "expense_form": (expense_form or ExpenseForm()) if can_edit else None,
         "batch_line": claim.batch_lines.select_related("batch").first(),
         "adjustments": claim.adjustments.all(),
+        "person_link": access.can(user, "view_payments", claim.person),
     }
     # A refused decision's errors show even if the form itself is no longer offered.
     context["refused_form"] = approve_form or reject_form

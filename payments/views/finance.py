@@ -12,6 +12,7 @@ from payments import exports, periods, selectors, services
 from payments.errors import PaymentsError
 from payments.forms import BatchForm, MarkPaidForm, show_error
 from payments.models import Batch, Claim
+from payments.services.batches import claims_count
 from payments.views.common import FINANCE, TOTALS_READERS, organisations_for, page_of
 from workforce import access, audit
 
@@ -116,7 +117,7 @@ def batch_mark_paid(request, pk: int):
         except PaymentsError as error:
             show_error(form, error)
         else:
-            messages.success(request, f"{count} claims in {batch.reference} marked paid.")
+            messages.success(request, f"{claims_count(count)} in {batch.reference} marked paid.")
             return redirect("payments:batch", pk=batch.pk)
     return render(
         request,

@@ -181,7 +181,7 @@ def _managed_person(request, pk: int) -> Person:
     person = get_object_or_404(
         access.scoped(request.user, Person).select_related("organisation"), pk=pk
     )
-    if not access.has_capacity(request.user, *APPROVERS, organisation_id=person.organisation_id):
+    if not access.can(request.user, "view_payments", person):
         raise Http404
     return person
 
