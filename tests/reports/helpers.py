@@ -81,6 +81,8 @@ def csv_tables(client, slug: str, params: dict | None = None) -> dict[str, list[
 
 
 def table(tables: dict, title_start: str) -> list[list[str]]:
+    if title_start in tables:
+        return tables[title_start]
     matches = [rows for title, rows in tables.items() if title.startswith(title_start)]
     assert len(matches) == 1, f"{title_start!r} in {list(tables)}"
     return matches[0]

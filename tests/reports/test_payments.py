@@ -1,0 +1,93 @@
+"""Payments figures against claims moved through the real services.
+
+peer's claims, all for work done three days ago: c1 paid, c2 approved, c3 submitted,
+c4 a draft (no lead or finance figure includes it), c5 rejected. Spend counts approved,
+exported and paid claims: c1 + c2. The other organisation's approved claim never counts.
+"""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from payments import periods
+from tests.factories import RateCardFactory, make_claim, make_login
+from tests.reports.helpers import csv_rows, csv_tables, page_tables, table
+from workforce.models import Capacity as C
+
+
+@pytest.fixture
+def made(claims, personas, other_org):
+    c1 = claims("peer", "paid", hours=2, description="Reading group")
+    c2 = claims("peer", "approved", hours=4, description="Interview panel")
+    c3 = claims("peer", "submitted", hours=1, description="Steering group")
+    claims("peer", "draft", description="Draft work")
+    claims("peer", "rejected", description="Not involvement")
+    RateCardFactory(organisation=other_org)
+    other = make_login("otherpeer", other_org, C.PEER_WORKER, full_name="Olive Other")
+    make_claim(other, state="approved", approver=personas["outsider"])
+    return c1, c2, c3
+
+
+def _params():
+    today = timezone.localdate()
+    return {"start": (today - datetime.timedelta(days=60)).isoformat(), "end": today.isoformat()}
+
+
+def _money(value) -> str:
+    return f"{value:.2f}"
+
+
+def test_figures_for_the_lead(client, personas, made):
+    c1, c2, c3 = made
+    client.force_login(personas["lead"])
+    tables = page_tables(client, "payments", _params())
+    month = (timezone.localdate() - datetime.timedelta(days=3)).strftime("%b %Y")
+    spent = c1.fee_payable + c2.fee_payable
+    months = table(tables, "Spend by month")
+    assert [month, "2", _money(spent), "0.00", _money(spent)] in months
+    assert sum(int(row[1]) for row in months) == 2
+    tiers = table(tables, "Spend by tier")
+    assert sum(int(row[1]) for row in tiers) == 2
+    assert {row[0] for row in tiers} == {f"Tier {c1.tier}", f"Tier {c2.tier}"}
+    assert table(tables, "Spend by team") == [
+        ["No team", "2", _money(spent), "0.00", _money(spent)]
+    ]
+    backlog = table(tables, "Backlog")
+    assert backlog[0][:3] == ["Waiting for approval", "1", _money(c3.fee_payable)]
+    assert backlog[1][:3] == ["Approved, waiting for a payment batch", "1", _money(c2.fee_payable)]
+    assert backlog[2][:3] == ["In a batch, waiting to be paid", "0", "0.00"]
+    # Submitted and paid on the same day.
+    assert table(tables, "Time to pay") == [["Median days from submission to payment", "0.0", "1"]]
+    label = periods.tax_year_label(timezone.localdate())
+    assert table(tables, f"Totals per person in tax year {label}") == [
+        ["Peer", "", "2", _money(spent), "0.00", _money(spent)]
+    ]
+    assert "Olive" not in str(tables)
+
+
+def test_finance_sees_approved_and_later_only(client, personas, made):
+    c1, c2, _ = made
+    client.force_login(personas["finance"])
+    tables = page_tables(client, "payments", _params())
+    backlog = table(tables, "Backlog")
+    # Submitted claims are not finance's to see (payments' own scope): zero, not a leak.
+    assert backlog[0][:2] == ["Waiting for approval", "0"]
+    assert backlog[1][:2] == ["Approved, waiting for a payment batch", "1"]
+    assert csv_tables(client, "payments", _params()) == tables
+
+
+def test_outsider_and_other_capacities(client, personas, made):
+    client.force_login(personas["outsider"])
+    tables = page_tables(client, "payments", _params())
+    assert table(tables, "Spend by team")[0][1] == "1"
+    assert "Peer" not in str(csv_rows(client, "payments", _params()))
+    for who in ("peer", "supervisor", "safeguarding"):
+        client.force_login(personas[who])
+        assert client.get(reverse("reports:payments")).status_code == 403
+
+
+def test_csv_equals_the_page(client, personas, made):
+    client.force_login(personas["lead"])
+    assert csv_tables(client, "payments", _params()) == page_tables(client, "payments", _params())
