@@ -329,6 +329,25 @@ def benefits_checks(claim: Claim) -> list[LimitCheck]:
     return checks
 
 
+def limits_now(person_id: int, day: date | None = None) -> list[LimitCheck]:
+    """For someone who receives benefits: each watched limit, and their fees so far in the
+    period containing `day` (today by default). Empty for everyone else."""
+    day = day or timezone.localdate()
+    preference = (
+        PaymentPreference.objects.filter(person_id=person_id, receives_benefits=True)
+        .select_related("person")
+        .first()
+    )
+    if preference is None:
+        return []
+    checks = []
+    for threshold in watched_thresholds(preference, day):
+        start, end = BOUNDS[threshold.period](day)
+        so_far = income_between(person_id, start, end)
+        checks.append(LimitCheck(threshold, start, end, so_far, so_far))
+    return checks
+
+
 def running_totals(person_id: int, day: date | None = None) -> dict[str, Decimal]:
     """This week's, month's and tax year's fees for a person (one query)."""
     day = day or timezone.localdate()

@@ -50,6 +50,7 @@ def my_claims(request):
             "state": state,
             "states": Claim.State.choices,
             "totals": selectors.running_totals(person.pk),
+            "limits": selectors.limits_now(person.pk),
         },
     )
 

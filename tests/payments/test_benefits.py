@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from payments import selectors, services
 from payments.models import PaymentMethod
@@ -111,3 +112,17 @@ def test_running_totals(claims, on_benefits):
     claim = claims("peer", "approved")
     totals = selectors.running_totals(claim.person_id, claim.activity_date)
     assert totals["tax_year"] >= totals["month"] >= totals["week"] >= Decimal("50.00")
+
+
+def test_my_claims_shows_totals_against_the_watched_limits(client, claims, personas):
+    client.force_login(personas["peer"])
+    assert "Against the limits" not in client.get(reverse("payments:my_claims")).content.decode()
+    BenefitsThresholdFactory(organisation=personas["peer"].person.organisation)
+    peer = personas["peer"]
+    services.preference_set(
+        person=peer.person, by=peer, method=PaymentMethod.PAYROLL, receives_benefits=True
+    )
+    claims("peer", "approved", hours=7, activity_date=timezone.localdate())
+    html = client.get(reverse("payments:my_claims")).content.decode()
+    assert "Against the limits you asked us to watch" in html
+    assert "ESA permitted work limit: £150.00 of £195.50" in html
