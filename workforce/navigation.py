@@ -35,6 +35,13 @@ ENTRIES: list[tuple[str, str, tuple[str, ...]]] = [
         (C.PEER_WORKER, C.SUPERVISOR, C.COPRODUCTION_LEAD, C.SAFEGUARDING_LEAD),
     ),
     ("Escalations", "incidents:escalations", (C.SAFEGUARDING_LEAD,)),
+    # Reports: leads and administrators; safeguarding leads (incidents) and finance
+    # (payments) each have the one report their capacity allows.
+    (
+        "Reports",
+        "reports:index",
+        (C.COPRODUCTION_LEAD, C.ADMIN, C.SAFEGUARDING_LEAD, C.FINANCE),
+    ),
 ]
 
 # Plain-English summaries of what each capacity is for, shown on the home page.
