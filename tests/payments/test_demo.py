@@ -1,5 +1,6 @@
 from django.core.management import call_command
 
+from payments import demo as payments_demo
 from payments.demo import DEMO_CARD
 from payments.models import (
     Batch,
@@ -21,11 +22,13 @@ def _counts():
     }
 
 
-def test_demo_payments_cover_every_state_and_are_idempotent(db, settings):
+def test_demo_payments_cover_every_state_and_are_idempotent(client, db, settings):
     settings.DEBUG = True
     call_command("seed_demo")
     first = _counts()
-    call_command("seed_demo")
+    # Running the payments demo again (as every later seed_demo does) adds nothing.
+    organisations = {org.name: org for org in Organisation.objects.all()}
+    assert payments_demo.seed(organisations=organisations) == 0
     assert _counts() == first
 
     trust = Organisation.objects.get(name=TRUST)
@@ -58,3 +61,52 @@ def test_demo_payments_cover_every_state_and_are_idempotent(db, settings):
     assert vouchers.method == PaymentMethod.VOUCHERS and vouchers.discussion is not None
     benefits = PaymentPreference.objects.get(person__user__username="peer")
     assert benefits.receives_benefits and benefits.thresholds.exists()
+    _every_page_renders(client)
+
+
+def _every_page_renders(client):
+    """A smoke test over realistic data: every list, every claim, batch and person page
+    each demo login can reach answers 200."""
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from workforce import access
+    from workforce.models import Person
+
+    lists = [
+        "payments:my_claims",
+        "payments:claim_create",
+        "payments:my_preferences",
+        "payments:approvals",
+        "payments:activities",
+        "payments:thresholds",
+        "payments:batches",
+        "payments:batch_new",
+        "payments:totals",
+        "payments:rate_cards",
+        "payments:rate_card_create",
+    ]
+    seen_claims = 0
+    for username in ("peer", "peer2", "lead", "finance", "admin"):
+        user = get_user_model().objects.get(username=username)
+        client.force_login(user)
+        for name in lists:
+            status = client.get(reverse(name)).status_code
+            assert status in (200, 403), (username, name, status)
+        # Owners see every state of their own claims; the lead every submitted one.
+        for claim in access.scoped(user, Claim) if username in ("peer", "peer2", "lead") else ():
+            url = reverse("payments:claim", kwargs={"pk": claim.pk})
+            assert client.get(url).status_code == 200, (username, url)
+            seen_claims += 1
+            for line in claim.expenses.filter(receipt=""):
+                assert line.amount > 0
+        for batch in access.scoped(user, Batch):
+            for name in ("payments:batch", "payments:batch_paid"):
+                assert client.get(reverse(name, kwargs={"pk": batch.pk})).status_code == 200
+        for person in Person.objects.filter(payment_claims__isnull=False).distinct()[:2]:
+            url = reverse("payments:person", kwargs={"pk": person.pk})
+            expected = 200 if access.can(user, "view_payments", person) else (403, 404)
+            assert client.get(url).status_code in (
+                expected if isinstance(expected, tuple) else (expected,)
+            )
+    assert seen_claims > 20
