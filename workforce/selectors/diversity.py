@@ -17,6 +17,7 @@ How nobody is identified:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.db.models.lookups import GreaterThanOrEqual
@@ -24,6 +25,9 @@ from django.db.models.lookups import GreaterThanOrEqual
 from workforce import access
 from workforce.models import Organisation, Person
 from workforce.models.diversity import CHARACTERISTICS
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
 
 THRESHOLD = 5
 NOT_ANSWERED = ""
@@ -89,7 +93,7 @@ def _protect(cells: list[Cell]) -> None:
         smallest.hidden = "secondary"
 
 
-def diversity_report(user, organisation: Organisation) -> DiversityReport:
+def diversity_report(user: AbstractBaseUser, organisation: Organisation) -> DiversityReport:
     """Counts for the organisation's current people (not leavers), for those allowed."""
     if not access.can(user, "view_diversity_report", organisation):
         raise PermissionError("diversity report: not allowed")

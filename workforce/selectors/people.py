@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
@@ -12,6 +13,9 @@ from django.utils import timezone
 
 from workforce import access
 from workforce.models import Assignment, Capacity, Person, TrainingRecord, current_q
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
 
 # ?sort= value -> (label, ordering). Every ordering ends in pk so pages never overlap.
 SORTS = {
@@ -42,7 +46,7 @@ class PeopleFilters:
     sort: str = DEFAULT_SORT
 
 
-def payee_only(user) -> bool:
+def payee_only(user: AbstractBaseUser) -> bool:
     """Finance sees people as payees: name and payee reference, nothing else. Someone who
     is also a lead, supervisor or safeguarding lead somewhere sees more, per person."""
     held = access.all_capacities(user)
@@ -61,7 +65,7 @@ def current_assignments_prefetch(on: datetime.date | None = None) -> Prefetch:
     )
 
 
-def people_list(user, filters: PeopleFilters) -> QuerySet[Person]:
+def people_list(user: AbstractBaseUser, filters: PeopleFilters) -> QuerySet[Person]:
     """The people `user` may see, filtered and sorted; the same rows for page and export."""
     people = access.scoped(user, Person).select_related("organisation")
     if filters.q:
@@ -89,7 +93,7 @@ def people_list(user, filters: PeopleFilters) -> QuerySet[Person]:
     return people.order_by(*ordering)
 
 
-def person_assignments(user, person: Person) -> dict[str, list[Assignment]]:
+def person_assignments(user: AbstractBaseUser, person: Person) -> dict[str, list[Assignment]]:
     """The person's assignments split into current, upcoming and past, each newest first."""
     today = timezone.localdate()
     rows = (
@@ -128,7 +132,7 @@ class TrainingLine:
 
 
 def person_training(
-    user, person: Person, current: list[Assignment]
+    user: AbstractBaseUser, person: Person, current: list[Assignment]
 ) -> tuple[list[TrainingLine], list[TrainingRecord]]:
     """(a line per requirement of the person's current role versions, all their records)."""
     from roles.models import TrainingRequirement

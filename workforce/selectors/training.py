@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from workforce import access
 from workforce.models import EXPIRING_WITHIN_DAYS, Person, TrainingRecord
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
 
 
 def _latest_only(records: QuerySet[TrainingRecord]) -> QuerySet[TrainingRecord]:
@@ -22,7 +26,9 @@ def _latest_only(records: QuerySet[TrainingRecord]) -> QuerySet[TrainingRecord]:
     return records.exclude(Exists(renewed))
 
 
-def training_due(user, *, which: str, on: datetime.date | None = None) -> QuerySet[TrainingRecord]:
+def training_due(
+    user: AbstractBaseUser, *, which: str, on: datetime.date | None = None
+) -> QuerySet[TrainingRecord]:
     """`which` is "expiring" (expires within EXPIRING_WITHIN_DAYS days) or "expired"."""
     on = on or timezone.localdate()
     records = access.scoped(user, TrainingRecord).exclude(person__status=Person.Status.LEFT)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -12,11 +13,16 @@ from workforce import audit
 from workforce.models import Assignment, Capacity, Membership, Person, Team, TrainingRecord
 from workforce.services.base import WorkforceError, add_months, diff, snapshot
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+    from roles.models import RoleVersion, TrainingRequirement
+
 # Who can be named as someone's supervisor: a login that supervises or leads there.
 SUPERVISING_CAPACITIES = (Capacity.SUPERVISOR, Capacity.COPRODUCTION_LEAD)
 
 
-def _locked_version(role_version_id: int):
+def _locked_version(role_version_id: int) -> RoleVersion:
     from roles.models import RoleVersion
 
     return (
@@ -26,7 +32,7 @@ def _locked_version(role_version_id: int):
     )
 
 
-def _check_supervisor(*, supervisor, person: Person) -> None:
+def _check_supervisor(*, supervisor: AbstractBaseUser | None, person: Person) -> None:
     if supervisor is None or not supervisor.is_active:
         raise WorkforceError("Choose a supervisor who has an active login.", field="supervisor")
     if supervisor.pk == person.user_id:
@@ -43,7 +49,7 @@ def _check_supervisor(*, supervisor, person: Person) -> None:
         )
 
 
-def _check_hours(hours) -> Decimal:
+def _check_hours(hours: Decimal | int | str) -> Decimal:
     hours = Decimal(hours)
     if not Decimal("0") < hours <= Decimal("80"):
         raise WorkforceError(
@@ -74,12 +80,12 @@ def _save(assignment: Assignment) -> None:
 def assignment_create(
     *,
     person: Person,
-    role_version,
+    role_version: RoleVersion,
     team: Team,
-    supervisor,
+    supervisor: AbstractBaseUser,
     start_date: datetime.date,
-    hours_per_week,
-    by,
+    hours_per_week: Decimal | int | str,
+    by: AbstractBaseUser | None,
     end_date: datetime.date | None = None,
 ) -> Assignment:
     person = Person.objects.select_for_update().get(pk=person.pk)
@@ -138,7 +144,13 @@ def assignment_create(
 
 
 @transaction.atomic
-def assignment_update(*, assignment: Assignment, by, supervisor=None, hours_per_week=None):
+def assignment_update(
+    *,
+    assignment: Assignment,
+    by: AbstractBaseUser | None,
+    supervisor: AbstractBaseUser | None = None,
+    hours_per_week: Decimal | int | str | None = None,
+) -> Assignment:
     """Change who supervises, or the hours. Anything else is a new assignment."""
     assignment = (
         Assignment.objects.select_for_update().select_related("person").get(pk=assignment.pk)
@@ -166,7 +178,9 @@ def assignment_update(*, assignment: Assignment, by, supervisor=None, hours_per_
 
 
 @transaction.atomic
-def assignment_end(*, assignment: Assignment, end_date: datetime.date, by) -> Assignment:
+def assignment_end(
+    *, assignment: Assignment, end_date: datetime.date, by: AbstractBaseUser | None
+) -> Assignment:
     assignment = (
         Assignment.objects.select_for_update().select_related("person").get(pk=assignment.pk)
     )
@@ -191,7 +205,11 @@ def assignment_end(*, assignment: Assignment, end_date: datetime.date, by) -> As
 
 @transaction.atomic
 def assignment_move_to_version(
-    *, assignment: Assignment, role_version, on: datetime.date, by
+    *,
+    assignment: Assignment,
+    role_version: RoleVersion,
+    on: datetime.date,
+    by: AbstractBaseUser | None,
 ) -> Assignment:
     """Move someone to a newer published version of the same role from `on`.
 
@@ -254,7 +272,7 @@ def assignment_move_to_version(
     return new
 
 
-def default_expiry(completed_on: datetime.date, renewal_months: int | None):
+def default_expiry(completed_on: datetime.date, renewal_months: int | None) -> datetime.date | None:
     return add_months(completed_on, renewal_months) if renewal_months else None
 
 
@@ -262,9 +280,9 @@ def default_expiry(completed_on: datetime.date, renewal_months: int | None):
 def training_record_create(
     *,
     person: Person,
-    requirement,
+    requirement: TrainingRequirement,
     completed_on: datetime.date,
-    by,
+    by: AbstractBaseUser | None,
     expires_on: datetime.date | None = None,
     note: str = "",
 ) -> TrainingRecord:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
@@ -11,6 +12,9 @@ from workforce import audit, people_csv
 from workforce.models import Organisation, Person
 from workforce.people_csv import RowError
 from workforce.services.base import WorkforceError, diff, snapshot
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
 
 
 class ImportRejected(WorkforceError):
@@ -39,7 +43,9 @@ class ImportResult:
 
 
 @transaction.atomic
-def people_import(*, organisation: Organisation, data: bytes, by) -> ImportResult:
+def people_import(
+    *, organisation: Organisation, data: bytes, by: AbstractBaseUser | None
+) -> ImportResult:
     """Add or update the people in a CSV file, matching on email within the organisation.
 
     Every row is checked first; if any has a problem nothing is written (`ImportRejected`).

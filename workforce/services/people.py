@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -20,6 +20,9 @@ from django.utils.http import urlsafe_base64_encode
 from workforce import audit
 from workforce.models import Capacity, Membership, Organisation, Person
 from workforce.services.base import WorkforceError, diff, snapshot
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
 
 # What a lead may set on a person's record directly. Status, leaving and logins have their
 # own services because each has rules and consequences of its own.
@@ -53,7 +56,7 @@ def _check_email_free(*, organisation_id: int, email: str, exclude_pk: int | Non
         )
 
 
-def _check_dates(*, start_date, end_date) -> None:
+def _check_dates(*, start_date: datetime.date | None, end_date: datetime.date | None) -> None:
     if start_date and end_date and end_date < start_date:
         raise WorkforceError(
             f"The last day ({end_date:%d/%m/%Y}) is before the start date ({start_date:%d/%m/%Y}).",
@@ -62,7 +65,9 @@ def _check_dates(*, start_date, end_date) -> None:
 
 
 @transaction.atomic
-def person_create(*, organisation: Organisation, by, full_name: str, **fields: Any) -> Person:
+def person_create(
+    *, organisation: Organisation, by: AbstractBaseUser | None, full_name: str, **fields: Any
+) -> Person:
     unknown = set(fields) - set(PROFILE_FIELDS) - {"status"}
     if unknown:
         raise TypeError(f"person_create() got unexpected fields: {sorted(unknown)}")
@@ -90,7 +95,7 @@ def person_create(*, organisation: Organisation, by, full_name: str, **fields: A
 
 
 @transaction.atomic
-def person_update(*, person: Person, by, **fields: Any) -> Person:
+def person_update(*, person: Person, by: AbstractBaseUser | None, **fields: Any) -> Person:
     """Change profile fields (and active/on a break); audited with before and after."""
     unknown = set(fields) - set(PROFILE_FIELDS) - {"status"}
     if unknown:
@@ -130,7 +135,7 @@ def person_update(*, person: Person, by, **fields: Any) -> Person:
 def person_leave(
     *,
     person: Person,
-    by,
+    by: AbstractBaseUser | None,
     end_date: datetime.date,
     reason: str,
     close_login: bool = True,
@@ -181,7 +186,9 @@ def person_leave(
 
 
 @transaction.atomic
-def person_invite(*, person: Person, by, capacity: str, base_url: str):
+def person_invite(
+    *, person: Person, by: AbstractBaseUser | None, capacity: str, base_url: str
+) -> AbstractBaseUser:
     """Give the person a login and email them a link to choose their own password.
 
     The link is Django's password-reset link (single use, expires after

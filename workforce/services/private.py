@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
@@ -10,11 +12,16 @@ from workforce.models import DiversityProfile, Person, WellbeingPlan
 from workforce.models.diversity import CHARACTERISTICS
 from workforce.services.base import diff, snapshot
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
 DIVERSITY_FIELDS = [field for field, _, _, _ in CHARACTERISTICS]
 
 
 @transaction.atomic
-def wellbeing_plan_update(*, person: Person, by, **sections: str) -> WellbeingPlan:
+def wellbeing_plan_update(
+    *, person: Person, by: AbstractBaseUser | None, **sections: str
+) -> WellbeingPlan:
     """Save the plan's sections; the audit entry keeps each changed section before and after.
 
     Those words are as private as the plan: the audit entry is shown only on the plan's own
@@ -50,7 +57,9 @@ def wellbeing_plan_update(*, person: Person, by, **sections: str) -> WellbeingPl
 
 
 @transaction.atomic
-def diversity_profile_update(*, person: Person, by, **answers: str) -> DiversityProfile:
+def diversity_profile_update(
+    *, person: Person, by: AbstractBaseUser, **answers: str
+) -> DiversityProfile:
     """Save the person's own answers. Only the person may: nobody answers for someone else."""
     if getattr(by, "pk", None) is None or by.pk != person.user_id:
         raise PermissionDenied("Only the person can give their own diversity answers.")
