@@ -25,7 +25,7 @@ from payments.models import (
     PaymentPreference,
     RateCard,
 )
-from payments.services.common import APPROVERS, FINANCE, SETUP
+from payments.services.common import APPROVERS, FINANCE
 from workforce import access, navigation
 from workforce.models import Capacity as C
 from workforce.models import Person
@@ -140,10 +140,6 @@ def _receipt(user, line: ExpenseLine) -> bool:
 @access.register_rule(Batch, "mark_paid")
 def _pay_batch(user, batch: Batch) -> bool:
     return access.has_capacity(user, *FINANCE, organisation_id=batch.organisation_id)
-
-
-def card_writer_organisation_ids(user) -> set[int]:
-    return access.organisation_ids(user, *SETUP)
 
 
 @access.register_rule(Person, "view_payments")

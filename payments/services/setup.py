@@ -22,7 +22,7 @@ from payments.models import (
 from payments.money import to_money
 from payments.services.common import APPROVERS, SETUP, require
 from payments.tiers import TIERS
-from workforce import access, audit
+from workforce import audit
 from workforce.models import Organisation, Person, Team
 
 
@@ -230,7 +230,3 @@ def preference_set(
 
 def may_choose_discouraged(person: Person) -> bool:
     return PaymentDiscussion.objects.filter(person=person).exists()
-
-
-def managed_organisations(user) -> set[int]:
-    return access.organisation_ids(user, *APPROVERS)

@@ -4,7 +4,7 @@ formula injection neutralised, totals equal to the batch's."""
 import csv
 import io
 import zipfile
-from datetime import date
+from datetime import UTC, date
 from decimal import Decimal
 
 import openpyxl
@@ -134,6 +134,10 @@ def test_every_download_is_the_same_bytes(client, personas, hostile_batch, setti
     assert again == first
     with zipfile.ZipFile(io.BytesIO(first["xlsx"])) as archive:
         assert {info.date_time for info in archive.infolist()} == {exports.ZIP_TIME}
+        core = archive.read("docProps/core.xml").decode()
+    # The document's own dates are the batch's, never the moment of download.
+    stamp = hostile_batch.created_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert f">{stamp}</dcterms:created>" in core and f">{stamp}</dcterms:modified>" in core
 
 
 def test_file_totals_equal_the_batch_totals(client, personas, hostile_batch):
