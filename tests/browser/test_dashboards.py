@@ -1,0 +1,57 @@
+"""Every capacity's home dashboard and every report they may open, with the demo data in
+them: screenshots into test-artifacts/ and zero axe-core violations on each page."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from tests.browser.conftest import assert_accessible
+from workforce import demo
+
+PAGES = {
+    "lead": [
+        "/reports/",
+        "/reports/presence/",
+        "/reports/supervision/",
+        "/reports/incidents/",
+        "/reports/payments/",
+        "/reports/diversity/",
+    ],
+    "supervisor": [],
+    "peer": [],
+    "safeguarding": ["/reports/incidents/"],
+    "finance": ["/reports/payments/"],
+    "admin": ["/reports/presence/"],
+}
+
+
+@pytest.fixture
+def demo_data(db):
+    demo.seed()
+    return get_user_model().objects
+
+
+@pytest.mark.parametrize("who", list(PAGES))
+def test_dashboards_and_reports(page, sign_in, demo_data, artifacts, who):
+    sign_in(page, demo_data.get(username=who))
+    for path in ["/", *PAGES[who]]:
+        response = page.goto(path)
+        assert response.status == 200, path
+        if path == "/":
+            assert page.get_by_role("heading", name="Needs your attention").is_visible()
+        elif path != "/reports/":
+            # Each chart is an image with a name, and its numbers are in a focusable region.
+            charts = page.locator("svg[role=img]")
+            assert charts.count() > 0, path
+            assert page.locator("[role=region][tabindex='0'] table caption").count() > 0
+        name = path.strip("/").replace("/", "-") or "home"
+        page.screenshot(path=str(artifacts / f"dashboards-{who}-{name}.png"), full_page=True)
+        assert_accessible(page, f"{path} as {who}")
+
+
+def test_report_prints_charts_and_tables(page, sign_in, demo_data, artifacts):
+    sign_in(page, demo_data.get(username="lead"))
+    page.goto("/reports/supervision/")
+    page.emulate_media(media="print")
+    assert not page.locator("form[aria-label='Filter the report']").is_visible()
+    assert page.locator("svg[role=img]").first.is_visible()
+    page.screenshot(path=str(artifacts / "dashboards-lead-supervision-print.png"), full_page=True)
