@@ -11,8 +11,8 @@ from workforce.reports import common, dashboard
 register = template.Library()
 
 WIDTH = 640
-LABEL_WIDTH = 210
-BAR_AREA = 330
+LABEL_WIDTH = 230
+BAR_AREA = 340
 BAR_HEIGHT = 18
 GAP = 12
 # NHS blue and NHS purple: both over 3:1 against white (WCAG 1.4.11) and distinct in greyscale.
@@ -25,6 +25,12 @@ def cell(value) -> str:
     return common.cell_text(value)
 
 
+@register.filter
+def numeric(value) -> bool:
+    """Numbers line up on the right; words stay on the left."""
+    return _number(value) is not None
+
+
 def _number(value) -> float | None:
     # Only for drawing: lengths on screen, never a figure anyone reads.
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
@@ -32,7 +38,7 @@ def _number(value) -> float | None:
     return float(value)
 
 
-def _short(text: str, limit: int = 30) -> str:
+def _short(text: str, limit: int = 28) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
