@@ -163,10 +163,6 @@ class SupervisionSession(models.Model):
     def is_disputed(self) -> bool:
         return self.status == SessionStatus.DISPUTED
 
-    @property
-    def is_group(self) -> bool:
-        return len(self.supervisee_links.all()) > 1
-
 
 class SessionSupervisee(models.Model):
     """One person supervised in a session (several for a group or reflective session).

@@ -39,6 +39,7 @@ from django.db.models import (
     When,
 )
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from supervision.models import SessionStatus, SessionSupervisee
 from workforce import access
@@ -242,6 +243,36 @@ def organisation_summaries(
     for summary in teams:
         total.add(summary)
     return total, teams, supervisors
+
+
+def month_ends(today: datetime.date, months: int) -> list[datetime.date]:
+    """Today, then the last day of each month before it: `months` dates, oldest first."""
+    days = [today]
+    while len(days) < months:
+        days.append(days[-1].replace(day=1) - datetime.timedelta(days=1))
+    return list(reversed(days))
+
+
+def monthly_summaries(
+    user, organisation, *, months: int = 12, today: datetime.date | None = None
+) -> list[Summary]:
+    """The organisation's compliance at the end of each of the last `months` months (today
+    for this one): one aggregate query per month, however many people there are.
+
+    Assignments are taken as they were on each date; sessions as they stand now, so a log
+    confirmed late counts from the day the session happened.
+    """
+    today = today or timezone.localdate()
+    counts = {status: Count("pk", filter=Q(status=status)) for status in Status.LABELS}
+    summaries = []
+    for day in month_ends(today, months):
+        totals = (
+            annotate_compliance(access.scoped(user, Assignment), day)
+            .filter(team__organisation=organisation)
+            .aggregate(total=Count("pk"), **counts)
+        )
+        summaries.append(Summary(name=date_format(day, "F Y"), **totals))
+    return summaries
 
 
 def default_kind(user, today: datetime.date | None = None) -> str | None:

@@ -43,6 +43,7 @@ def compliance(request):
                 "total": total,
                 "teams": teams,
                 "supervisors": supervisors,
+                "months": selectors.monthly_summaries(user, organisation) if teams else [],
             }
         )
     return render(

@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 
-from supervision import rules, selectors
+from supervision import selectors
 from supervision.forms import ActionForm, DisputeForm, RecordRangeForm, SessionFilterForm
 from supervision.models import SupervisionSession
 from supervision.selectors.compliance import annotate_compliance
@@ -169,7 +169,6 @@ def record(request, pk: int):
             "confirmed_count": len(confirmed),
             "confirmed_minutes": sum(s.minutes for s in confirmed),
             "shows_private": bool(private),
-            "is_party_anywhere": any(rules.is_party(user, s) for s in sessions),
             "printed_on": today,
         },
     )

@@ -222,3 +222,24 @@ def test_the_type_a_peer_most_needs_is_the_default(org, peer, supervisor):
     assign(peer.person, version, supervisor=supervisor, start=days_ago(40))
     # Peer supervision was due 12 days ago; line management is due in 16 days.
     assert selectors.default_kind(peer) == "peer"
+
+
+def test_month_ends_are_the_last_days_of_earlier_months():
+    ends = selectors.month_ends(datetime.date(2026, 3, 15), 4)
+    assert ends == [
+        datetime.date(2025, 12, 31),
+        datetime.date(2026, 1, 31),
+        datetime.date(2026, 2, 28),
+        datetime.date(2026, 3, 15),
+    ]
+
+
+def test_compliance_by_month_follows_assignments_and_sessions(org, lead, version, peer, supervisor):
+    assign(peer.person, version, supervisor=supervisor, start=days_ago(100))
+    make_supervision_session(supervisor=supervisor, supervisees=[peer.person], date=days_ago(5))
+    months = selectors.monthly_summaries(lead, org)
+    assert len(months) == 12
+    assert months[0].total == 0  # eleven months ago nobody was assigned yet
+    assert (months[-1].total, months[-1].percent_compliant) == (1, 100)
+    total, _, _ = selectors.organisation_summaries(lead, org)
+    assert months[-1].compliant == total.compliant
