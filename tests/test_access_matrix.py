@@ -4,6 +4,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.payments.matrix import PAYMENTS_MATRIX
+from tests.supervision.matrix import SUPERVISION_MATRIX
 from tests.workforce.matrix import WORKFORCE_MATRIX
 
 ANON = "anonymous"
@@ -93,6 +94,9 @@ MATRIX.update(
 
 # Involvement payments: claims, approvals, finance batches, rate cards.
 MATRIX.update(PAYMENTS_MATRIX)
+
+# Supervision: sessions, confirm/dispute, actions, compliance, printable records.
+MATRIX.update(SUPERVISION_MATRIX)
 
 
 def _named_patterns(patterns, namespace=""):

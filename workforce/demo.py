@@ -11,6 +11,7 @@ from django.db import transaction
 
 from payments import demo as payments_demo
 from roles import demo as roles_demo
+from supervision import demo as supervision_demo
 from workforce import demo_people
 from workforce.models import Capacity as C
 from workforce.models import Membership, Organisation, Person, Team
@@ -105,6 +106,7 @@ def seed() -> dict[str, int]:
             created["memberships"] += new
     created["roles"] = roles_demo.seed(organisations=orgs)
     created["people"] = demo_people.seed(organisations=orgs)
+    created["supervision"] = supervision_demo.seed(organisations=orgs)
     created["payments"] = payments_demo.seed(organisations=orgs)
     return created
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("", include(app_patterns)),
     path("roles/", include("roles.urls")),
+    path("supervision/", include("supervision.urls")),
     path("payments/", include("payments.urls")),
     path(
         "accounts/login/",
