@@ -10,7 +10,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from roles.models import SupervisionKind
-from supervision.selectors import Status, annotate_compliance
+from supervision.selectors import Status, Summary, annotate_compliance
 from workforce import access
 from workforce.models import Assignment, Capacity
 from workforce.reports.common import Chart, Filters, Table, month_end, month_label
@@ -30,11 +30,6 @@ def _assignments(user, filters: Filters):
     return rows
 
 
-def _percent(compliant: int, total: int) -> int | None:
-    # Rounded down, as the supervision pages do: 100% only when everyone really is in date.
-    return compliant * 100 // total if total else None
-
-
 def _as_at(filters: Filters, month: datetime.date) -> datetime.date:
     return min(month_end(month), filters.end, timezone.localdate())
 
@@ -47,29 +42,29 @@ def supervision_report(user, filters: Filters) -> list[Table]:
     months = filters.months()
     for month in months:
         as_at = _as_at(filters, month)
+        # Counted per status, so the supervision app's Summary decides what "in date" and
+        # its percentage mean (rounded down: 100% only when everyone really is in date).
+        counts = {status: Count("pk", filter=Q(status=status)) for status in Status.LABELS}
         grouped = (
             annotate_compliance(base, as_at)
             .order_by()
             .values("team_id", "team__name")
-            .annotate(
-                total=Count("pk"), compliant=Count("pk", filter=Q(status__in=Status.COMPLIANT))
-            )
+            .annotate(total=Count("pk"), **counts)
             .order_by("team__name", "team_id")
         )
-        total = compliant = 0
+        whole = Summary(name=month_label(month))
         for row in grouped:
-            line = [
-                row["team__name"],
-                row["total"],
-                row["compliant"],
-                _percent(row["compliant"], row["total"]),
-            ]
+            team = Summary(
+                name=row["team__name"],
+                total=row["total"],
+                **{status: row[status] for status in Status.LABELS},
+            )
+            line = [team.name, team.total, team.compliant, team.percent_compliant]
             by_team_month.append([month_label(month), *line])
             if month == months[-1]:
                 latest.append(line)
-            total += row["total"]
-            compliant += row["compliant"]
-        by_month.append([month_label(month), total, compliant, _percent(compliant, total)])
+            whole.add(team)
+        by_month.append([whole.name, whole.total, whole.compliant, whole.percent_compliant])
 
     end = _as_at(filters, months[-1])
     overdue = (
