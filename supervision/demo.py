@@ -3,10 +3,11 @@ something real. Called from workforce.demo.seed() after the register (people and
 assignments) exists.
 
 - peer (Sam) and peer2 (Joe), supervised by `supervisor` (Daniel): one-to-one line
-  management logged by either party and confirmed by the other, with private notes and
-  actions (some open, one overdue, some done); monthly peer supervision groups that Daniel
-  runs; Joe has one disputed log and one waiting for Daniel to confirm. Sam is in date for
-  line management; both are overdue for peer supervision (the groups stopped in the summer).
+  management and peer supervision logged by either party and confirmed by the other, with
+  private notes and actions (some open, one overdue, one done); monthly reflective practice
+  groups that Daniel runs (they stopped six weeks ago, so both are overdue for those). Sam
+  is in date for one-to-ones; Joe's have lapsed, and he has one disputed log and one
+  waiting for Daniel to confirm.
 - Daniel himself is supervised by `lead` (Amara), and is overdue for clinical supervision.
 - Everyone else on the trust's register with a current assignment gets a year of history
   in a pattern that leaves most in date, some due soon, some overdue and a few never
@@ -38,7 +39,7 @@ from supervision.services import ActionInput
 from workforce.models import Assignment, Organisation, current_q
 
 TRUST = "Northshire Mental Health NHS Foundation Trust"
-LM, PEER, CLINICAL = "line_management", "peer", "clinical"
+LM, PEER, CLINICAL, REFLECTIVE = "line_management", "peer", "clinical", "reflective_practice"
 
 NOTES = [
     "Talked through a home visit that ran over time and how to close visits kindly. Agreed "
@@ -163,12 +164,13 @@ def _logins_history(users) -> int:
         reason="We moved this session to the Friday because of the incident on the ward, and "
         "we met for about 30 minutes, not 60. Happy to confirm once the date is right.",
     )
+    disputed.refresh_from_db()
     _backdate(disputed)
     _log(
         by=peer2, supervisor=supervisor, supervisees=[peer2], days_ago=3, kind=LM, n=5, answer=False
     )
     count += 2
-    # Daniel's peer supervision groups for Sam and Joe: monthly, until 70 days ago.
+    # Daniel's reflective practice groups for Sam and Joe: monthly, until 40 days ago.
     started = {
         u.pk: Assignment.objects.filter(person=u.person, supervisor=supervisor)
         .order_by("start_date")
@@ -176,18 +178,27 @@ def _logins_history(users) -> int:
         .first()
         for u in (peer, peer2)
     }
-    for n, days_ago in enumerate(range(340, 69, -30)):
+    for n, days_ago in enumerate(range(340, 39, -30)):
         present = [u for u in (peer, peer2) if started[u.pk] <= _day(days_ago)]
         _log(
             by=supervisor,
             supervisor=supervisor,
             supervisees=present,
             days_ago=days_ago,
-            kind=PEER,
+            kind=REFLECTIVE,
             n=n,
             minutes=90,
         )
         count += 1
+    # One-to-one peer supervision every four weeks: Sam in date, Joe's lapsed.
+    for who, last in ((peer, 12), (peer2, 35)):
+        for n, days_ago in enumerate(range(last, 366, 28)):
+            if started[who.pk] > _day(days_ago):
+                continue
+            _log(
+                by=who, supervisor=supervisor, supervisees=[who], days_ago=days_ago, kind=PEER, n=n
+            )
+            count += 1
     # Daniel, supervised by Amara: in date for line management and peer supervision,
     # overdue for clinical supervision.
     for n, days_ago in enumerate([330, 275, 220, 165, 110, 55]):

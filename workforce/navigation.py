@@ -23,7 +23,7 @@ ENTRIES: list[tuple[str, str, tuple[str, ...]]] = [
     # Supervision: peers' own page, supervisors' supervisees, leads' compliance.
     ("My supervision", "supervision:mine", (C.PEER_WORKER, C.SUPERVISOR)),
     ("My supervisees", "supervision:supervisees", (C.SUPERVISOR,)),
-    ("Supervision compliance", "supervision:compliance", (C.COPRODUCTION_LEAD, C.ADMIN)),
+    ("Supervision", "supervision:compliance", (C.COPRODUCTION_LEAD, C.ADMIN)),
     # Payments: each capacity's starting page; the rest link from there.
     ("My claims", "payments:my_claims", (C.PEER_WORKER,)),
     ("Approve claims", "payments:approvals", (C.COPRODUCTION_LEAD, C.ADMIN)),
