@@ -388,3 +388,16 @@ def test_per_worker_chronology_shows_incidents_and_supervision_metadata(
     assert len(response.context["sessions"]) == 1
     assert "Private words" not in html  # metadata only, never what was said
     assert "Triaged: manage it through supervision" in html
+
+
+def test_a_persons_page_links_to_their_incidents_for_those_who_may_see_them(
+    client, personas, peer, version
+):
+    url = reverse("workforce:person", args=[peer.person.pk])
+    link = reverse("incidents:person", args=[peer.person.pk])
+    for who in ("lead", "supervisor", "safeguarding", "peer"):
+        client.force_login(personas[who])
+        assert link in client.get(url).content.decode(), who
+    client.force_login(personas["finance"])  # sees the payee part of the page only
+    response = client.get(url)
+    assert response.status_code == 200 and link not in response.content.decode()
