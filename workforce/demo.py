@@ -12,6 +12,7 @@ from django.db import transaction
 from payments import demo as payments_demo
 from roles import demo as roles_demo
 from supervision import demo as supervision_demo
+from supervision.incidents import demo as incidents_demo
 from workforce import demo_people
 from workforce.models import Capacity as C
 from workforce.models import Membership, Organisation, Person, Team
@@ -108,6 +109,7 @@ def seed() -> dict[str, int]:
     created["people"] = demo_people.seed(organisations=orgs)
     created["supervision"] = supervision_demo.seed(organisations=orgs)
     created["payments"] = payments_demo.seed(organisations=orgs)
+    created["incidents"] = incidents_demo.seed(organisations=orgs)
     return created
 
 
