@@ -3,6 +3,7 @@
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.incidents.matrix import INCIDENTS_MATRIX
 from tests.payments.matrix import PAYMENTS_MATRIX
 from tests.supervision.matrix import SUPERVISION_MATRIX
 from tests.workforce.matrix import WORKFORCE_MATRIX
@@ -97,6 +98,9 @@ MATRIX.update(PAYMENTS_MATRIX)
 
 # Supervision: sessions, confirm/dispute, actions, compliance, printable records.
 MATRIX.update(SUPERVISION_MATRIX)
+
+# Boundary incidents: reporting, the escalation workflow's steps, queues, deadlines.
+MATRIX.update(INCIDENTS_MATRIX)
 
 
 def _named_patterns(patterns, namespace=""):

@@ -19,6 +19,7 @@ urlpatterns = [
     path("roles/", include("roles.urls")),
     path("supervision/", include("supervision.urls")),
     path("payments/", include("payments.urls")),
+    path("incidents/", include("supervision.incidents.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
