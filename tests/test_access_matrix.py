@@ -5,6 +5,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.incidents.matrix import INCIDENTS_MATRIX
 from tests.payments.matrix import PAYMENTS_MATRIX
+from tests.reports.matrix import REPORTS_MATRIX
 from tests.supervision.matrix import SUPERVISION_MATRIX
 from tests.workforce.matrix import WORKFORCE_MATRIX
 
@@ -101,6 +102,9 @@ MATRIX.update(SUPERVISION_MATRIX)
 
 # Boundary incidents: reporting, the escalation workflow's steps, queues, deadlines.
 MATRIX.update(INCIDENTS_MATRIX)
+
+# Dashboards and reports: presence, supervision, incidents, payments, diversity (+ CSV).
+MATRIX.update(REPORTS_MATRIX)
 
 
 def _named_patterns(patterns, namespace=""):

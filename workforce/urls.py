@@ -20,6 +20,7 @@ urlpatterns = [
     path("supervision/", include("supervision.urls")),
     path("payments/", include("payments.urls")),
     path("incidents/", include("supervision.incidents.urls")),
+    path("reports/", include("workforce.reports.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
