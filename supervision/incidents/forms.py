@@ -130,7 +130,9 @@ class ReportForm(forms.Form):
         self.fields["exclusion"].queryset = exclusions
         self.fields["exclusion"].label_from_instance = lambda e: f"{e.text} ({e.version.title})"
         if not exclusions:
-            self.fields["exclusion"].help_text = (
+            self.fields[
+                "exclusion"
+            ].help_text = (
                 "They have no current role with listed exclusions, so there is nothing to choose."
             )
 

@@ -348,6 +348,7 @@ def test_detail_and_queue_query_counts_are_bounded(
 def test_deadlines_page_for_leads(client, org, lead, supervisor):
     client.force_login(lead)
     url = reverse("incidents:policy", args=[org.pk])
+    assert url in client.get(reverse("incidents:list")).content.decode()
     assert "triage within 2 working days" in client.get(url).content.decode()
     response = client.post(
         url,

@@ -11,7 +11,7 @@ from supervision.incidents.forms import FilterForm
 from supervision.incidents.models import Category, Severity
 from workforce import access
 from workforce.models import Capacity as C
-from workforce.models import Person
+from workforce.models import Organisation, Person
 
 PAGE_SIZE = 25
 uses_incidents = access.access_required(*rules.INCIDENT_CAPACITIES)
@@ -73,6 +73,10 @@ def incident_list(request):
             filtered=filtered,
             summary=selectors.summary(selectors.visible(request.user)),
             query=query.urlencode(),
+            # Leads set their organisations' deadlines.
+            policy_organisations=Organisation.objects.filter(
+                pk__in=access.organisation_ids(request.user, *rules.LEADS)
+            ).order_by("name"),
         ),
     )
 
