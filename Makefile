@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test test-fast lint format check db-stop serve
+.PHONY: run test test-fast lint format check db-stop serve demo-code
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed (found %s)" % sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -42,6 +42,10 @@ check: $(STAMP)
 	DJANGO_DEBUG=false SECRET_KEY=ci-check-$$(date +%s)-not-a-real-secret-key-but-long-enough-for-django \
 	  ALLOWED_HOSTS=workforce.example.org DATABASE_URL=postgresql://app:app@127.0.0.1:5432/app \
 	  $(PY) manage.py check --deploy --fail-level WARNING
+
+## The current two-step sign-in code of the demo logins (lead, safeguarding, finance, admin).
+demo-code: $(STAMP)
+	@$(PY) manage.py demo_code
 
 ## Stop the embedded PostgreSQL if anything left it running.
 db-stop:

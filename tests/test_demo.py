@@ -65,3 +65,29 @@ def test_seed_demo_refuses_in_production(db, settings):
     with pytest.raises(CommandError, match="refuses to run with DJANGO_DEBUG off"):
         call_command("seed_demo")
     assert not get_user_model().objects.exists()
+
+
+def test_demo_logins_that_need_two_step_sign_in_can_use_the_demo_code(db, settings, client):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from workforce import demo_twofactor
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    with_device = set(
+        TOTPDevice.objects.filter(confirmed=True).values_list("user__username", flat=True)
+    )
+    assert {"lead", "safeguarding", "finance", "admin", "outsider"} <= with_device
+    assert not {"peer", "peer2", "supervisor"} & with_device
+    client.post("/accounts/login/", {"username": "lead", "password": demo.DEMO_PASSWORD})
+    response = client.post(
+        "/accounts/two-factor/verify/", {"code": demo_twofactor.current_code(), "next": "/"}
+    )
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+
+
+def test_demo_code_refuses_in_production(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="refuses to run"):
+        call_command("demo_code")

@@ -13,7 +13,7 @@ from payments import demo as payments_demo
 from roles import demo as roles_demo
 from supervision import demo as supervision_demo
 from supervision.incidents import demo as incidents_demo
-from workforce import demo_people
+from workforce import demo_people, demo_twofactor
 from workforce.models import Capacity as C
 from workforce.models import Membership, Organisation, Person, Team
 
@@ -110,6 +110,7 @@ def seed() -> dict[str, int]:
     created["supervision"] = supervision_demo.seed(organisations=orgs)
     created["payments"] = payments_demo.seed(organisations=orgs)
     created["incidents"] = incidents_demo.seed(organisations=orgs)
+    created["two_factor"] = demo_twofactor.seed([login.username for login in LOGINS])
     return created
 
 
@@ -119,4 +120,9 @@ def logins_table() -> str:
         caps = ", ".join(C(c).label for c in login.capacities)
         extra = " + Django admin" if login.superuser else ""
         lines.append(f"  {login.username:<13} {caps}{extra} — {login.organisation}")
+    lines.append(
+        "Leads, safeguarding, finance, admin and outsider also need a 6-digit code: run "
+        "`make demo-code` in another terminal,\n"
+        f"or add the key {demo_twofactor.demo_key_base32()} to an authenticator app."
+    )
     return "\n".join(lines)
