@@ -91,3 +91,21 @@ def test_outsider_and_other_capacities(client, personas, made):
 def test_csv_equals_the_page(client, personas, made):
     client.force_login(personas["lead"])
     assert csv_tables(client, "payments", _params()) == page_tables(client, "payments", _params())
+
+
+def test_team_filter_is_the_activity_team(client, personas, made, claims, org):
+    """A claim belongs to the team whose activity it was for, even when the claimant holds
+    no role in that team (involvement bank members often hold none at all)."""
+    from tests.factories import ActivityFactory
+    from workforce.models import Team
+
+    team = Team.objects.get(organisation=org, name="Community Team")
+    activity = ActivityFactory(organisation=org, team=team, title="Team away day")
+    claim = claims("peer", "approved", activity=activity)
+    client.force_login(personas["lead"])
+    params = {**_params(), "team": team.pk}
+    tables = page_tables(client, "payments", params)
+    assert table(tables, "Spend by team") == [
+        ["Community Team", "1", _money(claim.fee_payable), "0.00", _money(claim.fee_payable)]
+    ]
+    assert csv_tables(client, "payments", params) == tables

@@ -77,19 +77,20 @@ class Filters:
             day = (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
         return months
 
-    def person_q(self, ref: str = "pk") -> Q:
+    def person_q(self, ref: str = "pk", *, by_team: bool = True) -> Q:
         """People in the chosen team and role family (through any assignment they held in
         the period), for reports counted per person rather than per assignment. `ref` names
-        the person's id in the outer query ("person_id" for incidents and claims)."""
-        q = Q()
-        if self.team is None and not self.family:
-            return q
+        the person's id in the outer query ("person_id" for incidents and claims);
+        `by_team=False` leaves the team to the caller (claims have their activity's team)."""
+        team = self.team if by_team else None
+        if team is None and not self.family:
+            return Q()
         held = Assignment.objects.filter(
             person=OuterRef(ref),
             start_date__lte=self.end,
         ).filter(Q(end_date__isnull=True) | Q(end_date__gte=self.start))
-        if self.team is not None:
-            held = held.filter(team=self.team)
+        if team is not None:
+            held = held.filter(team=team)
         if self.family:
             held = held.filter(role_version__role__family=self.family)
         return Q(Exists(held))

@@ -27,7 +27,9 @@ def _money(expression):
 
 def _filtered(user, filters: Filters, claims):
     orgs = access.organisation_ids(user, *CAPACITIES).intersection(filters.organisation_ids)
-    claims = claims.filter(filters.person_q("person_id"), organisation_id__in=orgs)
+    # A claim's team is its activity's (the work was for that team), whatever team the
+    # claimant's own role is in; the role family is the claimant's.
+    claims = claims.filter(filters.person_q("person_id", by_team=False), organisation_id__in=orgs)
     if filters.team is not None:
         claims = claims.filter(activity__team=filters.team)
     return claims.order_by()
