@@ -57,14 +57,12 @@ CAPACITY_SUMMARIES = {
 
 
 def entries_for(user, held: frozenset[str]) -> list[dict]:
-    items = [
+    # The admin site link lives in the account menu (templates/base.html), for staff only.
+    return [
         {"label": label, "url_name": url_name}
         for label, url_name, wanted in ENTRIES
         if not wanted or held.intersection(wanted)
     ]
-    if user.is_staff:
-        items.append({"label": "Admin site", "url_name": "admin:index"})
-    return items
 
 
 # Links on a person's page to what later apps keep about them (their supervision, incidents,

@@ -1,6 +1,7 @@
 import time
 from base64 import b32decode
 
+import pytest
 from django_otp.oath import TOTP
 
 from tests.browser.conftest import assert_accessible
@@ -49,3 +50,26 @@ def test_wrong_password_shows_an_error_linked_to_the_form(page, lead):
     page.get_by_role("button", name="Sign in").click()
     assert page.get_by_role("alert").is_visible()
     assert "There is a problem" in page.get_by_role("alert").inner_text()
+
+
+@pytest.mark.parametrize("who", ["lead", "admin", "supervisor"])
+def test_menu_fits_and_signing_out_works_from_the_keyboard(page, personas, sign_in, artifacts, who):
+    sign_in(page, personas[who])
+    page.goto("/")
+    # Nothing in the header runs off the side of a 1280 px screen.
+    overflow = page.evaluate(
+        "document.querySelector('nav[aria-label=Main]').scrollWidth"
+        " - document.querySelector('nav[aria-label=Main]').clientWidth"
+    )
+    page.screenshot(path=str(artifacts / f"{who}-menu.png"))
+    assert overflow <= 0
+    account = page.get_by_role("button", name="Your account")
+    account.focus()
+    page.keyboard.press("Enter")
+    sign_out = page.get_by_role("button", name="Sign out")
+    assert sign_out.is_visible()
+    assert_accessible(page, "account menu open")
+    sign_out.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/accounts/login/")
+    assert page.locator("h1").inner_text() == "Sign in"
