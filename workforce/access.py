@@ -120,7 +120,7 @@ def _people(user) -> models.QuerySet:
     return Person.objects.filter(own | wide | _supervisee_filter(user))
 
 
-def _profile_people_filter(user, prefix: str = "") -> models.Q:
+def profile_people_filter(user, prefix: str = "") -> models.Q:
     """Whose whole profile (assignments, training) `user` may read: not finance's payees."""
     own = models.Q(**{f"{prefix}user_id": user.pk})
     wide = models.Q(**{f"{prefix}organisation_id__in": organisation_ids(user, *ORGANISATION_WIDE)})
@@ -129,11 +129,11 @@ def _profile_people_filter(user, prefix: str = "") -> models.Q:
 
 
 def _assignments(user) -> models.QuerySet:
-    return Assignment.objects.filter(_profile_people_filter(user, "person__"))
+    return Assignment.objects.filter(profile_people_filter(user, "person__"))
 
 
 def _training_records(user) -> models.QuerySet:
-    return TrainingRecord.objects.filter(_profile_people_filter(user, "person__"))
+    return TrainingRecord.objects.filter(profile_people_filter(user, "person__"))
 
 
 def _wellbeing_people_filter(user, prefix: str = "") -> models.Q:

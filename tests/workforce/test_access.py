@@ -134,3 +134,30 @@ def test_person_rules(personas, peer_assignment):
     for action, who in allowed.items():
         got = {name for name, user in personas.items() if access.can(user, action, peer)}
         assert got == who, action
+
+
+def test_finance_here_and_lead_elsewhere_sees_this_register_as_payees_only(
+    client, personas, peer_assignment, org, other_org
+):
+    from tests.factories import MembershipFactory
+
+    dual = make_login("dual", other_org, Capacity.COPRODUCTION_LEAD)
+    MembershipFactory(user=dual, organisation=org, capacity=Capacity.FINANCE)
+    peer = personas["peer"].person
+    Person.objects.filter(pk=peer.pk).update(payee_reference="PAY-7")
+    client.force_login(dual)
+    url = reverse("workforce:people")
+    response = client.get(url, {"q": personas["peer"].person.full_name})
+    row = next(p for p in response.context["page"].object_list if p.pk == peer.pk)
+    assert row.show_profile is False
+    html = response.content.decode()
+    assert "Seen as a payee only" in html and "<td>Peer support worker" not in html
+    # Filtering by role family cannot reveal it either.
+    response = client.get(url, {"family": "peer_support_worker"})
+    assert personas["peer"].person not in response.context["page"].object_list
+    export = b"".join(client.get(reverse("workforce:people_export")).streaming_content).decode()
+    peer_row = next(line for line in export.splitlines() if line.startswith("Peer,"))
+    assert personas["peer"].person.email not in peer_row and "Peer support worker" not in peer_row
+    assert peer_row.endswith("PAY-7")
+    # Their own organisation's people they see in full.
+    assert "Dual" in client.get(url).content.decode()

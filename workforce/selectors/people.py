@@ -7,7 +7,16 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+)
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -77,8 +86,17 @@ def people_list(user: AbstractBaseUser, filters: PeopleFilters) -> QuerySet[Pers
     if filters.status:
         people = people.filter(status=filters.status)
     if not payee_only(user):
-        # Finance filters by name and status only: a filter on role or team would let
-        # them learn what the columns they cannot see would say.
+        # Whose role, team and engagement this user may see, row by row: someone who is
+        # finance in one organisation and a lead in another sees the first only as payees.
+        profile = access.profile_people_filter(user)
+        people = people.annotate(
+            show_profile=ExpressionWrapper(profile, output_field=BooleanField())
+        )
+        # A filter on what a row does not show would tell what it would say: filtering by
+        # role, team or engagement keeps to the people whose profile the user may read.
+        # (Finance alone filters by name and status only.)
+        if filters.engagement_type or filters.team or filters.family:
+            people = people.filter(profile)
         if filters.engagement_type:
             people = people.filter(engagement_type=filters.engagement_type)
         current = Assignment.objects.filter(current_q(), person=OuterRef("pk"))

@@ -97,18 +97,20 @@ def people_export(request):
                     person.payee_reference,
                 ]
             else:
-                current = person.current_assignments
+                # Only the payee columns for someone this user sees as a payee only.
+                full = person.show_profile
+                current = person.current_assignments if full else []
                 row = [
                     person.full_name,
                     person.preferred_name,
-                    person.pronouns,
-                    person.email,
-                    person.phone,
+                    person.pronouns if full else "",
+                    person.email if full else "",
+                    person.phone if full else "",
                     person.organisation.name,
-                    person.get_engagement_type_display(),
+                    person.get_engagement_type_display() if full else "",
                     person.get_status_display(),
-                    person.start_date.isoformat() if person.start_date else "",
-                    person.end_date.isoformat() if person.end_date else "",
+                    person.start_date.isoformat() if full and person.start_date else "",
+                    person.end_date.isoformat() if full and person.end_date else "",
                     "; ".join(a.role_version.title for a in current),
                     "; ".join(a.team.name for a in current),
                     person.payee_reference,
