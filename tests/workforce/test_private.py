@@ -237,3 +237,12 @@ def test_report_page_access_and_content(client, personas, org, other_org):
     for who in ("peer", "supervisor", "safeguarding", "finance"):
         client.force_login(personas[who])
         assert client.get(reverse("workforce:diversity_report")).status_code == 403, who
+
+
+def test_a_tiny_register_shows_no_figures_at_all(client, org, other_org, personas):
+    # The outsider's organisation has one person: nothing but that.
+    client.force_login(personas["outsider"])
+    html = client.get(reverse("workforce:diversity_report")).content.decode()
+    assert "fewer than 5 people" in html
+    assert "too few people on the register to show any figures" in html
+    assert "<table" not in html
