@@ -15,6 +15,9 @@ from playwright.sync_api import expect
 from tests.browser.conftest import DESKTOP, PHONE, assert_accessible
 from tests.payments.fixtures import PDF
 
+# Generous waits: the suite runs on two shared cores, where a page can take seconds.
+SLOW = 20_000
+
 CSP_LISTENER = """
 window.__cspViolations = [];
 document.addEventListener('securitypolicyviolation', e =>
@@ -32,9 +35,9 @@ def _peer_claims(chromium, live_server, sign_in, peer, artifacts, tmp_path):
         page.goto("/")
         page.get_by_role("button", name="Show or hide the menu").click()
         page.get_by_role("navigation", name="Main").get_by_role("link", name="My claims").click()
-        expect(page.locator("h1")).to_have_text("My claims")
+        expect(page.locator("h1")).to_have_text("My claims", timeout=SLOW)
         page.get_by_role("link", name="Make a claim").click()
-        expect(page.locator("h1")).to_have_text("Make a claim")
+        expect(page.locator("h1")).to_have_text("Make a claim", timeout=SLOW)
 
         day = timezone.localdate() - timedelta(days=2)
         page.get_by_label("What did you do?").fill("Video meeting about discharge letters")
@@ -43,12 +46,12 @@ def _peer_claims(chromium, live_server, sign_in, peer, artifacts, tmp_path):
         page.get_by_label("Some (for example papers to read)").check()
         # The suggestion updates as the form is filled in (htmx), before anything is saved.
         suggestion = page.locator("#tier-suggestion")
-        expect(suggestion).to_contain_text("Suggested: tier 2, £50.00")
-        expect(suggestion).to_contain_text("about 2 hours, with some preparation")
+        expect(suggestion).to_contain_text("Suggested: tier 2, £50.00", timeout=SLOW)
+        expect(suggestion).to_contain_text("about 2 hours, with some preparation", timeout=SLOW)
         page.screenshot(path=str(artifacts / "payments-claim-form-phone.png"), full_page=True)
         page.get_by_role("button", name="Save as draft").click()
 
-        expect(page.get_by_text("Saved as a draft: tier 2, £50.00.")).to_be_visible()
+        expect(page.get_by_text("Saved as a draft: tier 2, £50.00.")).to_be_visible(timeout=SLOW)
         # An expense with its receipt.
         page.get_by_label("Type of expense").select_option("travel")
         page.get_by_label("What was it for?").fill("Bus fare there and back")
@@ -57,10 +60,10 @@ def _peer_claims(chromium, live_server, sign_in, peer, artifacts, tmp_path):
         receipt.write_bytes(PDF)
         page.get_by_label("Receipt (optional)").set_input_files(str(receipt))
         page.get_by_role("button", name="Add expense").click()
-        expect(page.get_by_text("Expense added.")).to_be_visible()
-        expect(page.get_by_role("link", name="bus-ticket.pdf")).to_be_visible()
+        expect(page.get_by_text("Expense added.")).to_be_visible(timeout=SLOW)
+        expect(page.get_by_role("link", name="bus-ticket.pdf")).to_be_visible(timeout=SLOW)
         page.get_by_role("button", name="Submit for approval").click()
-        expect(page.get_by_text("Submitted.")).to_be_visible()
+        expect(page.get_by_text("Submitted.")).to_be_visible(timeout=SLOW)
         assert page.evaluate("window.__cspViolations") == []
         # Phone width: nothing wider than the screen.
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
@@ -77,7 +80,7 @@ def test_claim_approve_batch_and_download(
     page = browser_context(PHONE).new_page()
     sign_in(page, personas["peer"])
     page.goto("/payments/")
-    expect(page.locator(".badge", has_text="Waiting for approval")).to_be_visible()
+    expect(page.locator(".badge", has_text="Waiting for approval")).to_be_visible(timeout=SLOW)
     assert_accessible(page, "my claims (phone)")
     page.get_by_role("link", name="Video meeting about discharge letters").click()
     assert_accessible(page, "claim page (phone)")
@@ -89,15 +92,15 @@ def test_claim_approve_batch_and_download(
     sign_in(page, personas["lead"])
     page.goto("/")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Approve claims").click()
-    expect(page.locator("h1")).to_have_text("Approve claims")
+    expect(page.locator("h1")).to_have_text("Approve claims", timeout=SLOW)
     assert_accessible(page, "approval queue")
     page.get_by_role("link", name="decide").first.click()
-    expect(page.get_by_role("heading", name="Your decision")).to_be_visible()
-    expect(page.locator("#id_tier")).to_have_value("2")
+    expect(page.get_by_role("heading", name="Your decision")).to_be_visible(timeout=SLOW)
+    expect(page.locator("#id_tier")).to_have_value("2", timeout=SLOW)
     assert_accessible(page, "claim page for the lead")
     page.get_by_role("button", name="Approve", exact=True).click()
-    expect(page.get_by_text("approved.")).to_be_visible()
-    expect(page.get_by_text("Nothing is waiting for approval.")).to_be_visible()
+    expect(page.get_by_text("approved.")).to_be_visible(timeout=SLOW)
+    expect(page.get_by_text("Nothing is waiting for approval.")).to_be_visible(timeout=SLOW)
     for path in ("/payments/activities/", "/payments/limits/", "/payments/totals/"):
         page.goto(path)
         assert_accessible(page, path)
@@ -108,13 +111,13 @@ def test_claim_approve_batch_and_download(
     page.goto("/")
     nav = page.get_by_role("navigation", name="Main")
     nav.get_by_role("link", name="Payment batches").click()
-    expect(page.locator("h1")).to_have_text("Payment batches")
+    expect(page.locator("h1")).to_have_text("Payment batches", timeout=SLOW)
     assert_accessible(page, "payment batches")
     page.get_by_role("button", name="Check what would go in").click()
-    expect(page.get_by_text("total £54.50")).to_be_visible()
+    expect(page.get_by_text("total £54.50")).to_be_visible(timeout=SLOW)
     assert_accessible(page, "batch preview")
     page.get_by_role("button", name="Create the batch").click()
-    expect(page.locator("h1")).to_contain_text("Batch B")
+    expect(page.locator("h1")).to_contain_text("Batch B", timeout=SLOW)
     shown_total = page.get_by_test_id("batch-total").inner_text()
     assert shown_total == "£54.50"
     assert_accessible(page, "batch page")
@@ -150,7 +153,7 @@ def test_claim_approve_batch_and_download(
     assert_accessible(page, "record payment")
     page.get_by_label("Payment reference").fill("BACS-2026-11")
     page.get_by_role("button", name="Mark the batch paid").click()
-    expect(page.get_by_text("1 claim in")).to_be_visible()
+    expect(page.get_by_text("1 claim in")).to_be_visible(timeout=SLOW)
     page.goto("/payments/rate-cards/")
     assert_accessible(page, "rate cards")
     page.get_by_role("link", name="Add a new card").click()
