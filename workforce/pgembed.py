@@ -340,8 +340,11 @@ def run(command: list[str]) -> int:
     child = subprocess.Popen(command, env=env)  # noqa: S603
 
     def forward(signum, _frame):
-        with contextlib.suppress(ProcessLookupError):
-            child.send_signal(signum)
+        # The whole tree, not just the child: runserver's autoreloader dies on SIGTERM
+        # without stopping the server it started, which would keep serving with no database.
+        for pid in [child.pid, *_descendants(child.pid)]:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signum)
 
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, forward)
@@ -358,6 +361,27 @@ def run(command: list[str]) -> int:
             signal.signal(signum, signal.SIG_IGN)
         release()
     return code
+
+
+def _descendants(root: int) -> list[int]:
+    """Every process below `root`, found before signalling (orphans lose their parent)."""
+    try:
+        out = subprocess.run(
+            ["ps", "-A", "-o", "pid=,ppid="], capture_output=True, text=True, check=True
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return []
+    children: dict[int, list[int]] = {}
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) == 2 and parts[0].isdigit() and parts[1].isdigit():
+            children.setdefault(int(parts[1]), []).append(int(parts[0]))
+    found, stack = [], [root]
+    while stack:
+        for pid in children.get(stack.pop(), []):
+            found.append(pid)
+            stack.append(pid)
+    return found
 
 
 def main(argv: list[str] | None = None) -> int:
