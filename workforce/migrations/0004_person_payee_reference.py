@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('workforce', '0003_audit_append_only'),
+        ("workforce", "0003_audit_append_only"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='person',
-            name='payee_reference',
+            model_name="person",
+            name="payee_reference",
             field=models.CharField(blank=True, max_length=50),
         ),
     ]
