@@ -3,6 +3,8 @@
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.accounts.matrix import ACCOUNTS_MATRIX
+from tests.history.matrix import HISTORY_MATRIX
 from tests.incidents.matrix import INCIDENTS_MATRIX
 from tests.payments.matrix import PAYMENTS_MATRIX
 from tests.reports.matrix import REPORTS_MATRIX
@@ -105,6 +107,12 @@ MATRIX.update(INCIDENTS_MATRIX)
 
 # Dashboards and reports: presence, supervision, incidents, payments, diversity (+ CSV).
 MATRIX.update(REPORTS_MATRIX)
+
+# Account settings (email change with re-authentication).
+MATRIX.update(ACCOUNTS_MATRIX)
+
+# Row history, read log and the admins' audit page.
+MATRIX.update(HISTORY_MATRIX)
 
 
 def _named_patterns(patterns, namespace=""):

@@ -30,6 +30,8 @@ urlpatterns = [
     path("accounts/two-factor/setup/", twofactor.setup, name="two_factor_setup"),
     path("accounts/two-factor/verify/", twofactor.verify, name="two_factor_verify"),
     path("accounts/two-factor/cancel/", twofactor.cancel, name="two_factor_cancel"),
+    path("accounts/", include("workforce.account_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("audit/", include("workforce.history.urls")),
     path("admin/", admin.site.urls),
 ]

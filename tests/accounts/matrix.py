@@ -1,0 +1,3 @@
+"""Rows of the access matrix for account settings (merged into tests/test_access_matrix.py)."""
+
+ACCOUNTS_MATRIX = {}

@@ -1,0 +1,4 @@
+"""The admins' audit page (mounted under /audit/)."""
+
+app_name = "history"
+urlpatterns = []
