@@ -63,3 +63,74 @@ def test_password_rules(settings):
     # Long passphrases are welcome: no upper limit, no forced composition rules.
     validate_password("correct horse battery staple " * 4)
     validate_password("a" * 3 + "long passphrase without digits or symbols at all, 80 chars!!")
+
+
+BREACH_CHECK = {
+    "NAME": "pwned_passwords_django.validators.PwnedPasswordsValidator",
+    "OPTIONS": {"error_message": "This password has appeared in a known data breach."},
+}
+
+
+class _FakeRangeApi:
+    """Stands in for Have I Been Pwned's range API: knows one breached password."""
+
+    def __init__(self, fail=False):
+        self.fail, self.asked = fail, []
+
+    def check_password(self, password):
+        from pwned_passwords_django import exceptions
+
+        self.asked.append(password)
+        if self.fail:
+            raise exceptions.PwnedPasswordsError(
+                "unreachable", exceptions.ErrorCode.REQUEST_ERROR, {}
+            )
+        return 4242 if password == "Tr0ub4dor&3-breached" else 0
+
+
+def test_a_breached_password_is_refused_when_changing_password(client, peer, settings, monkeypatch):
+    from pwned_passwords_django import api
+
+    fake = _FakeRangeApi()
+    monkeypatch.setattr(api.default_client, "check_password", fake.check_password)
+    settings.AUTH_PASSWORD_VALIDATORS = [*settings.AUTH_PASSWORD_VALIDATORS, BREACH_CHECK]
+    client.force_login(peer)
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Tr0ub4dor&3-breached",
+            "new_password2": "Tr0ub4dor&3-breached",
+        },
+    )
+    assert response.status_code == 200
+    assert b"known data breach" in response.content
+    peer.refresh_from_db()
+    assert peer.check_password(PASSWORD)
+    # A password the breach data does not know is accepted.
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "plum kettle orbit meadow",
+            "new_password2": "plum kettle orbit meadow",
+        },
+    )
+    assert response.status_code == 302
+    assert fake.asked == ["Tr0ub4dor&3-breached", "plum kettle orbit meadow"]
+
+
+def test_breach_check_falls_back_to_the_common_list_when_the_api_is_unreachable(
+    settings, monkeypatch
+):
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+    from pwned_passwords_django import api
+
+    fake = _FakeRangeApi(fail=True)
+    monkeypatch.setattr(api.default_client, "check_password", fake.check_password)
+    settings.AUTH_PASSWORD_VALIDATORS = [BREACH_CHECK]
+    with pytest.raises(ValidationError, match="too common"):
+        validate_password("password123")
+    validate_password("plum kettle orbit meadow")
+    assert len(fake.asked) == 2

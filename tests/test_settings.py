@@ -16,7 +16,8 @@ PROBE = (
     "print(json.dumps({'db': s.DATABASES['default'], 'debug': s.DEBUG, "
     "'hosts': s.ALLOWED_HOSTS, 'tz': s.TIME_ZONE, 'lang': s.LANGUAGE_CODE, "
     "'cookies': [s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.SESSION_COOKIE_SECURE, "
-    "s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY], 'hsts': s.SECURE_HSTS_SECONDS}, "
+    "s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY], 'hsts': s.SECURE_HSTS_SECONDS, "
+    "'validators': [v['NAME'] for v in s.AUTH_PASSWORD_VALIDATORS]}, "
     "default=str))"
 )
 PROD = {
@@ -57,6 +58,18 @@ def test_database_url_selects_a_real_server():
     # Production cookies: __Host- prefixed, Secure, session cookie HttpOnly; HSTS a year.
     assert data["cookies"] == ["__Host-sessionid", "__Host-csrftoken", True, True, True]
     assert data["hsts"] >= 31536000
+    # Production checks new passwords against breach data (and the common-password list).
+    assert BREACH_VALIDATOR in data["validators"]
+    assert "django.contrib.auth.password_validation.CommonPasswordValidator" in data["validators"]
+
+
+BREACH_VALIDATOR = "pwned_passwords_django.validators.PwnedPasswordsValidator"
+
+
+def test_breach_check_can_be_switched_off_where_servers_have_no_way_out():
+    result = _settings_in_subprocess(**PROD, PASSWORD_BREACH_CHECK="false")
+    assert result.returncode == 0, result.stderr
+    assert BREACH_VALIDATOR not in json.loads(result.stdout)["validators"]
 
 
 def test_debug_defaults_off_against_a_real_server():

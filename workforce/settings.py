@@ -171,6 +171,24 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Breached passwords (ASVS 6.2.12): Have I Been Pwned's k-anonymity range API, which is sent
+# only the first 5 characters of the password's SHA-1. If the API cannot be reached the
+# validator falls back to Django's common-password list (built from the same breach data).
+# On by default in production; PASSWORD_BREACH_CHECK=false where servers have no way out.
+PASSWORD_BREACH_CHECK = env.bool("PASSWORD_BREACH_CHECK", default=not DEBUG)
+PWNED_PASSWORDS_API_TIMEOUT = env.float("PWNED_PASSWORDS_API_TIMEOUT", default=1.5)
+if PASSWORD_BREACH_CHECK:
+    AUTH_PASSWORD_VALIDATORS.append(
+        {
+            "NAME": "pwned_passwords_django.validators.PwnedPasswordsValidator",
+            "OPTIONS": {
+                "error_message": (
+                    "This password has appeared in a known data breach, so other people may "
+                    "know it. Choose a different password."
+                )
+            },
+        }
+    )
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
