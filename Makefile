@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test test-fast lint format check db-stop serve demo-code
+.PHONY: run test test-fast lint format check audit db-stop serve demo-code
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed (found %s)" % sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -42,6 +42,11 @@ check: $(STAMP)
 	DJANGO_DEBUG=false SECRET_KEY=ci-check-$$(date +%s)-not-a-real-secret-key-but-long-enough-for-django \
 	  ALLOWED_HOSTS=workforce.example.org DATABASE_URL=postgresql://app:app@127.0.0.1:5432/app \
 	  $(PY) manage.py check --deploy --fail-level WARNING
+
+## Known vulnerabilities in the installed dependencies (needs PyPI's JSON API; --strict
+## fails if any package could not be checked, so "nothing found" always means checked).
+audit: $(STAMP)
+	$(VENV)/bin/pip-audit --strict --skip-editable --progress-spinner off
 
 ## The current two-step sign-in code of the demo logins (lead, safeguarding, finance, admin).
 demo-code: $(STAMP)
