@@ -20,9 +20,11 @@ $(STAMP): pyproject.toml | $(PY)
 run: $(STAMP)
 	$(PY) manage.py runlocal
 
-## Run the whole test suite (browser tests included when Chromium is installed).
+## Run the whole test suite (browser tests included when Chromium is installed), in
+## TEST_WORKERS parallel processes (pytest-xdist; each gets its own test database).
+TEST_WORKERS ?= 2
 test: $(STAMP)
-	$(PY) -m workforce.pgembed run -- $(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m workforce.pgembed run -- $(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 ## The suite without the browser and slow tests.
 test-fast: $(STAMP)
