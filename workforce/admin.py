@@ -55,6 +55,25 @@ class MembershipAdmin(admin.ModelAdmin):
     list_select_related = ["user", "organisation"]
     raw_id_fields = ["user"]
 
+    # Ending a membership here goes through the service, so a login's last one ending
+    # switches the login off and ends its sessions, audited, as everywhere else.
+    def delete_model(self, request, obj):
+        from workforce.services import membership_end
+
+        membership_end(membership=obj, by=request.user, reason="removed in the admin site")
+
+    def delete_queryset(self, request, queryset):
+        from workforce.services import memberships_end
+
+        for user_id in set(queryset.values_list("user_id", flat=True)):
+            rows = list(queryset.filter(user_id=user_id).select_related("user"))
+            memberships_end(
+                user=rows[0].user,
+                memberships=rows,
+                by=request.user,
+                reason="removed in the admin site",
+            )
+
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):

@@ -141,11 +141,13 @@ class LeaveForm(forms.Form):
         label="Reason for leaving", choices=Person.LeavingReason.choices, widget=forms.RadioSelect
     )
     close_login = forms.BooleanField(
-        label="Switch off their login",
+        label="End their access and switch off their login",
         required=False,
         initial=True,
-        help_text="They will not be able to sign in. Untick if they still need to, for "
-        "example to claim for work already done.",
+        help_text="Their access to this organisation ends now, and they are signed out "
+        "everywhere. (If they also work for another organisation here, their login keeps "
+        "that access only.) Untick if they still need to sign in, for example to claim for "
+        "work already done: the access review report will list them until their access ends.",
     )
 
     def __init__(self, *args, **kwargs):

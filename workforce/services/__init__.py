@@ -11,6 +11,7 @@ from workforce.services.assignments import (
 )
 from workforce.services.base import WorkforceError
 from workforce.services.imports import ImportRejected, ImportResult, people_import
+from workforce.services.logins import login_close, membership_end, memberships_end
 from workforce.services.people import (
     person_create,
     person_invite,
@@ -29,6 +30,9 @@ __all__ = [
     "ImportResult",
     "WorkforceError",
     "diversity_profile_update",
+    "login_close",
+    "membership_end",
+    "memberships_end",
     "people_import",
     "person_create",
     "person_invite",

@@ -20,6 +20,7 @@ from django.utils.http import urlsafe_base64_encode
 from workforce import audit
 from workforce.models import Capacity, Membership, Organisation, Person
 from workforce.services.base import WorkforceError, diff, snapshot
+from workforce.services.logins import login_close, memberships_end
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -140,7 +141,13 @@ def person_leave(
     reason: str,
     close_login: bool = True,
 ) -> Person:
-    """Record that someone has left: last day, reason; their assignments end that day."""
+    """Record that someone has left: last day, reason; their assignments end that day.
+
+    With `close_login`, their login's memberships in this organisation end; if it has none
+    left anywhere, the login is switched off and its sessions end (workforce.services.logins).
+    Without it, the login keeps working (say, to claim for work already done) and the access
+    review report flags it until someone ends it.
+    """
     from workforce.models import Assignment  # the assignments module imports this one
 
     person = Person.objects.select_for_update().get(pk=person.pk)
@@ -170,10 +177,37 @@ def person_leave(
     changes = diff(before, snapshot(person, ["status", "end_date", "leaving_reason"]))
     if ended:
         changes["assignments_ended"] = ended
-    if close_login and person.user_id and person.user.is_active:
-        person.user.is_active = False
-        person.user.save(update_fields=["is_active"])
-        changes["login_closed"] = True
+    if close_login and person.user_id:
+        # Their access to this organisation ends; the login itself is switched off (and its
+        # sessions ended) only if that was its last membership anywhere.
+        result = memberships_end(
+            user=person.user,
+            memberships=list(
+                Membership.objects.filter(
+                    user_id=person.user_id, organisation=person.organisation_id
+                )
+            ),
+            by=by,
+            reason=f"{person.full_name} left",
+        )
+        if result["ended"]:
+            changes["memberships_ended"] = result["ended"]
+        if (
+            not result["login_closed"]
+            and person.user.is_active
+            and not Membership.objects.filter(user_id=person.user_id).exists()
+        ):
+            # A login with no membership at all gives nothing; switch it off too.
+            result["login_closed"] = True
+            result["sessions_ended"] = login_close(
+                user=person.user,
+                by=by,
+                organisation_id=person.organisation_id,
+                reason=f"{person.full_name} left",
+            )
+        if result["login_closed"]:
+            changes["login_closed"] = True
+            changes["sessions_ended"] = result["sessions_ended"]
     audit.record(
         actor=by,
         action="person.left",
