@@ -8,6 +8,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+import pghistory
+import pgtrigger
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -77,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Row history: every write in a request carries the acting user's id and the URL.
+    "pghistory.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "workforce.sessions.SessionTimeoutMiddleware",
     "workforce.twofactor.TwoFactorMiddleware",
@@ -86,6 +90,20 @@ MIDDLEWARE = [
     # Last, as django-axes requires: turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Row history (django-pghistory on django-pgtrigger): the tracking triggers are installed after
+# every `migrate` rather than through each tracked app's migrations; the event models and
+# their migrations all live in workforce.history. Context (user, URL) is kept in each event
+# row itself, so an append-only row is the whole record.
+PGTRIGGER_MIGRATIONS = False
+PGTRIGGER_INSTALL_ON_MIGRATE = True
+PGHISTORY_CONTEXT_FIELD = pghistory.ContextJSONField()
+PGHISTORY_DEFAULT_TRACKERS = (
+    pghistory.InsertEvent(),
+    # Any change to the row, even to free text the snapshot leaves out.
+    pghistory.UpdateEvent(condition=pgtrigger.Condition("OLD.* IS DISTINCT FROM NEW.*")),
+    pghistory.DeleteEvent(),
+)
 
 ROOT_URLCONF = "workforce.urls"
 WSGI_APPLICATION = "workforce.wsgi.application"

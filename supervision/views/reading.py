@@ -15,6 +15,7 @@ from supervision.forms import ActionForm, DisputeForm, RecordRangeForm, SessionF
 from supervision.models import SupervisionSession
 from supervision.selectors.compliance import annotate_compliance
 from workforce import access
+from workforce.history.services import What, read_log_record
 from workforce.models import Assignment, Person
 from workforce.models import Capacity as C
 
@@ -117,6 +118,9 @@ def render_detail(request, session, *, dispute_form=None, action_form=None, stat
     private = None
     if access.can(user, "view_notes", session):
         private = selectors.private_content(user, [session]).get(session.pk)
+    if private is not None:
+        # The page shows the session's private notes: the read log notes who opened them.
+        read_log_record(user=user, obj=session, what=What.SUPERVISION_NOTES, url=request.path)
     return render(
         request,
         "supervision/session_detail.html",
@@ -152,6 +156,9 @@ def record(request, pk: int):
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     sessions = selectors.person_record(user, person, start, end)
     private = selectors.private_content(user, sessions)
+    for session in sessions:
+        if session.pk in private:
+            read_log_record(user=user, obj=session, what=What.SUPERVISION_NOTES, url=request.path)
     rows = annotate_compliance(access.scoped(user, Assignment).filter(person=person)).order_by(
         "status_rank", "next_due", "pk"
     )

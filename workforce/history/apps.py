@@ -1,4 +1,32 @@
+from functools import wraps
+
 from django.apps import AppConfig
+
+# Management commands of these apps run inside a history context naming the command, so a
+# row changed by `seed_demo`, `import_people` or `send_reminders` says where it came from.
+_OWN_COMMANDS = ("workforce.", "roles.", "supervision.", "payments.")
+_NOT_WRAPPED = {"runlocal"}  # starts a server: its requests carry their own context
+
+
+def _label_management_commands() -> None:
+    import pghistory
+    from django.core.management.base import BaseCommand
+
+    if getattr(BaseCommand.execute, "_history_context", False):
+        return
+    original = BaseCommand.execute
+
+    @wraps(original)
+    def execute(self, *args, **options):
+        module = type(self).__module__
+        name = module.rsplit(".", 1)[-1]
+        if not module.startswith(_OWN_COMMANDS) or name in _NOT_WRAPPED:
+            return original(self, *args, **options)
+        with pghistory.context(command=name):
+            return original(self, *args, **options)
+
+    execute._history_context = True
+    BaseCommand.execute = execute
 
 
 class HistoryConfig(AppConfig):
@@ -7,3 +35,9 @@ class HistoryConfig(AppConfig):
     name = "workforce.history"
     label = "history"
     verbose_name = "History and audit"
+
+    def ready(self):
+        # Registers the audit page's rule with workforce.access and its menu entry.
+        from workforce.history import rules  # noqa: F401
+
+        _label_management_commands()

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 
 from workforce import access, audit, selectors, services
 from workforce.forms import DiversityForm, WellbeingPlanForm
+from workforce.history.services import What, read_log_record
 from workforce.models import DiversityProfile, Organisation, Person, WellbeingPlan
 from workforce.services.private import DIVERSITY_FIELDS
 
@@ -27,6 +28,8 @@ def wellbeing(request, pk: int):
     ]
     headings = {name: heading for name, heading, _ in WellbeingPlan.SECTIONS}
     entries = audit.history(plan).select_related("actor__person") if plan else []
+    if plan:
+        read_log_record(user=request.user, obj=plan, what=What.WELLBEING_PLAN, url=request.path)
     # Newest first; which sections changed, never the words (they are on the page already).
     history = [
         (entry, [headings[name] for name in entry.changes if name in headings])
@@ -55,6 +58,9 @@ def wellbeing_edit(request, pk: int):
         services.wellbeing_plan_update(person=person, by=request.user, **form.cleaned_data)
         messages.success(request, "Wellbeing plan saved.")
         return redirect("workforce:wellbeing", pk=person.pk)
+    if plan:
+        # The form is filled in with the plan: as much a read as the plan page.
+        read_log_record(user=request.user, obj=plan, what=What.WELLBEING_PLAN, url=request.path)
     return render(request, "workforce/wellbeing_form.html", {"form": form, "person": person})
 
 

@@ -14,6 +14,7 @@ from supervision.incidents.services.base import STEP_STATES, when
 from supervision.incidents.views.helpers import show_error
 from supervision.incidents.views.lists import _context, uses_incidents
 from workforce import access
+from workforce.history.services import What, read_log_record
 
 # Each step: (url name, label, access rule, button style). Shown when the rule allows it and
 # the incident is in a state where the step can be taken.
@@ -161,6 +162,8 @@ def detail(request, pk: int):
         )
         or incident.exclusion_id != incident.reported_exclusion_id
     )
+    # The page shows the narrative: the read log notes who opened it.
+    read_log_record(user=request.user, obj=incident, what=What.NARRATIVE, url=request.path)
     return render(
         request,
         "incidents/detail.html",

@@ -20,6 +20,7 @@ from supervision.incidents.services.base import STEP_STATES
 from supervision.incidents.views.helpers import show_error
 from supervision.incidents.views.lists import _context, uses_incidents
 from workforce import access
+from workforce.history.services import What, read_log_record
 
 
 def _run_step(
@@ -91,7 +92,7 @@ def triage(request, pk: int):
             link_base=request.build_absolute_uri("/"),
         )
 
-    return _run_step(
+    response = _run_step(
         request,
         pk,
         name="triage",
@@ -106,6 +107,11 @@ def triage(request, pk: int):
         submit="Record triage",
         template="incidents/triage.html",
     )
+    if response.status_code == 200:
+        # The triage form shows the narrative: the read log notes who opened it.
+        incident = access.get_object_for(request.user, Incident, "triage", pk=pk)
+        read_log_record(user=request.user, obj=incident, what=What.NARRATIVE, url=request.path)
+    return response
 
 
 @uses_incidents

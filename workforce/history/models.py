@@ -1,0 +1,224 @@
+"""Row history (django-pghistory event models) and the read log.
+
+Every event model lives here, in the `history` app, so no other app gets migrations for it.
+Each is filled by database triggers on its tracked table (insert, update, delete), so bulk
+updates and raw SQL are recorded as surely as the services' writes. The triggers are
+installed by django-pgtrigger after every `migrate` (PGTRIGGER_INSTALL_ON_MIGRATE; see
+settings), and every event table is append-only (migration 0002 here).
+
+What a snapshot never holds: free text (every TextField: narratives, notes, plan text,
+reasons) and the few short fields that can carry something private (listed per model
+below), nor any diversity answer. A history row says who changed which record and when.
+
+Each event model names `organisation_path`: the lookup from an event row to the tracked
+record's organisation, which scopes the audit page.
+"""
+
+from __future__ import annotations
+
+import pghistory
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from payments.models import Batch, BatchLine, Claim, ExpenseLine
+from roles.models import (
+    EscalationStep,
+    ProgressionRoute,
+    Role,
+    RoleDuty,
+    RoleExclusion,
+    RoleVersion,
+    SupervisionRequirement,
+    TrainingRequirement,
+)
+from supervision.incidents.models import (
+    Incident,
+    IncidentAction,
+    IncidentEvent,
+    IncidentRecurrence,
+    IncidentReferral,
+)
+from supervision.models import SessionAction, SessionNote, SessionSupervisee, SupervisionSession
+from workforce.models import (
+    Assignment,
+    DiversityProfile,
+    Membership,
+    Organisation,
+    Person,
+    TrainingRecord,
+    WellbeingPlan,
+)
+
+
+def _free_text(model: type[models.Model]) -> list[str]:
+    return [f.name for f in model._meta.local_fields if isinstance(f, models.TextField)]
+
+
+def tracked(model: type[models.Model], *, exclude: tuple[str, ...] = (), fields=None):
+    """The abstract event model for `model`: every column but free text and `exclude`."""
+    return pghistory.create_event_model(
+        model,
+        app_label="history",
+        fields=fields,
+        exclude=None if fields else [*_free_text(model), *exclude],
+        # No reverse accessor on the tracked model (Incident already has `events`).
+        obj_field=pghistory.ObjForeignKey(related_name="+", related_query_name="+"),
+    )
+
+
+# --- Roles: the stable identity, its versions and each version's lists.
+class RoleEvent(tracked(Role)):
+    organisation_path = "organisation_id"
+
+
+class RoleVersionEvent(tracked(RoleVersion)):
+    organisation_path = "role__organisation_id"
+
+
+class RoleDutyEvent(tracked(RoleDuty)):
+    organisation_path = "version__role__organisation_id"
+
+
+class RoleExclusionEvent(tracked(RoleExclusion)):
+    organisation_path = "version__role__organisation_id"
+
+
+class SupervisionRequirementEvent(tracked(SupervisionRequirement)):
+    organisation_path = "version__role__organisation_id"
+
+
+class EscalationStepEvent(tracked(EscalationStep)):
+    organisation_path = "version__role__organisation_id"
+
+
+class TrainingRequirementEvent(tracked(TrainingRequirement)):
+    organisation_path = "version__role__organisation_id"
+
+
+class ProgressionRouteEvent(tracked(ProgressionRoute)):
+    organisation_path = "version__role__organisation_id"
+
+
+# --- People and their records. Diversity: that the answers changed, never what they are.
+class PersonEvent(tracked(Person)):
+    organisation_path = "organisation_id"
+
+
+class MembershipEvent(tracked(Membership)):
+    organisation_path = "organisation_id"
+
+
+class AssignmentEvent(tracked(Assignment)):
+    organisation_path = "person__organisation_id"
+
+
+class TrainingRecordEvent(tracked(TrainingRecord, exclude=("note",))):
+    organisation_path = "person__organisation_id"
+
+
+class WellbeingPlanEvent(tracked(WellbeingPlan)):
+    organisation_path = "person__organisation_id"
+
+
+class DiversityProfileEvent(tracked(DiversityProfile, fields=["id", "person", "updated_at"])):
+    organisation_path = "person__organisation_id"
+
+
+# --- Supervision: sessions, who was in them, and (never their words) notes and actions.
+class SupervisionSessionEvent(tracked(SupervisionSession)):
+    organisation_path = "organisation_id"
+
+
+class SessionSuperviseeEvent(tracked(SessionSupervisee)):
+    organisation_path = "session__organisation_id"
+
+
+class SessionNoteEvent(tracked(SessionNote, exclude=("topics",))):
+    organisation_path = "session__organisation_id"
+
+
+class SessionActionEvent(tracked(SessionAction, exclude=("text",))):
+    organisation_path = "session__organisation_id"
+
+
+# --- Incidents: the incident, its chronology, actions, referrals and recurrence links.
+class IncidentEventHistory(tracked(Incident, exclude=("told_whom",))):
+    organisation_path = "organisation_id"
+
+
+class IncidentChronologyEvent(tracked(IncidentEvent, exclude=("summary",))):
+    organisation_path = "incident__organisation_id"
+
+
+class IncidentActionEvent(tracked(IncidentAction, exclude=("description",))):
+    organisation_path = "incident__organisation_id"
+
+
+class IncidentReferralEvent(tracked(IncidentReferral)):
+    organisation_path = "incident__organisation_id"
+
+
+class IncidentRecurrenceEvent(tracked(IncidentRecurrence)):
+    organisation_path = "incident__organisation_id"
+
+
+# --- Payments: claims with their expense lines, batches with their lines.
+class ClaimEvent(tracked(Claim)):
+    organisation_path = "organisation_id"
+
+
+class ExpenseLineEvent(tracked(ExpenseLine)):
+    organisation_path = "claim__organisation_id"
+
+
+class BatchEvent(tracked(Batch)):
+    organisation_path = "organisation_id"
+
+
+class BatchLineEvent(tracked(BatchLine)):
+    organisation_path = "batch__organisation_id"
+
+
+class ReadLogEntry(models.Model):
+    """Who opened which private record, and when: a safeguarding narrative, a wellbeing plan
+    or supervision notes. Never what it says. Append-only (migration 0002)."""
+
+    class What(models.TextChoices):
+        NARRATIVE = "narrative", "Incident narrative"
+        WELLBEING_PLAN = "wellbeing_plan", "Wellbeing plan"
+        SUPERVISION_NOTES = "supervision_notes", "Supervision notes"
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    what = models.CharField(max_length=30, choices=What.choices)
+    object_type = models.CharField(max_length=100)
+    object_id = models.CharField(max_length=64)
+    url = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = "read log entry"
+        verbose_name_plural = "read log entries"
+        indexes = [models.Index(fields=["organisation", "at"], name="readlog_org_at_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(what__in=["narrative", "wellbeing_plan", "supervision_notes"]),
+                name="readlog_what_valid",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.what} {self.object_type}#{self.object_id}"
+
+
+def event_models() -> list[type[models.Model]]:
+    """Every row-history model, in the order above."""
+    from django.apps import apps
+
+    return [
+        m for m in apps.get_app_config("history").get_models() if hasattr(m, "pgh_tracked_model")
+    ]

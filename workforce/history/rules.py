@@ -1,0 +1,31 @@
+"""The history app's entries in the one access layer (workforce/access.py).
+
+The audit page (row history and the read log) is for administrators, per organisation: an
+administrator sees the rows of the organisations where they hold that capacity and no
+others. It says who did what to which record and when; never a narrative, note or plan.
+
+Imported from HistoryConfig.ready(), so the rule is registered before any request.
+"""
+
+from __future__ import annotations
+
+from workforce import access, navigation
+from workforce.models import Capacity as C
+from workforce.models import Organisation
+
+AUDIT_CAPACITIES = (C.ADMIN,)
+
+
+@access.register_rule(Organisation, "view_audit")
+def _view_audit(user, organisation: Organisation) -> bool:
+    return access.has_capacity(user, *AUDIT_CAPACITIES, organisation_id=organisation.pk)
+
+
+def audit_organisation_ids(user) -> set[int]:
+    """The organisations whose audit trail `user` may read (empty: no audit page at all)."""
+    return access.organisation_ids(user, *AUDIT_CAPACITIES)
+
+
+ENTRY = ("Audit", "history:audit", AUDIT_CAPACITIES)
+if ENTRY not in navigation.ENTRIES:
+    navigation.ENTRIES.append(ENTRY)
