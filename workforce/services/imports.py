@@ -10,7 +10,6 @@ from django.db.models.functions import Lower
 
 from workforce import audit, people_csv
 from workforce.models import Organisation, Person
-from workforce.people_csv import RowError
 from workforce.services.base import WorkforceError, diff, snapshot
 
 if TYPE_CHECKING:
@@ -20,7 +19,7 @@ if TYPE_CHECKING:
 class ImportRejected(WorkforceError):
     """Some rows have problems: nothing was imported. `errors` says which and why."""
 
-    def __init__(self, errors: list[RowError]):
+    def __init__(self, errors: list[people_csv.RowError]):
         rows = len({e.row for e in errors})
         super().__init__(
             f"Nothing was imported: {rows} row{'s' if rows != 1 else ''} "
@@ -75,7 +74,11 @@ def people_import(
             except IntegrityError as exc:
                 # Someone added the same email between our check and now.
                 raise ImportRejected(
-                    [RowError(row.row, "email", "Someone with this email was added meanwhile.")]
+                    [
+                        people_csv.RowError(
+                            row.row, "email", "Someone with this email was added meanwhile."
+                        )
+                    ]
                 ) from exc
             audit.record(
                 actor=by,
