@@ -85,7 +85,8 @@ def test_my_claims_shows_only_mine_with_time_to_pay(client, personas, claims):
     html = client.get(reverse("payments:my_claims")).content.decode()
     assert paid.description in html and waiting.description in html
     assert other.description not in html
-    assert "after you submitted it" in html and "Waiting same day since you submitted it" in html
+    assert "Paid" in html and "the same day you submitted it" in html
+    assert "You submitted it today." in html
     filtered = client.get(reverse("payments:my_claims"), {"state": "paid"}).content.decode()
     assert "Waiting one" not in filtered
 
