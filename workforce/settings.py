@@ -98,6 +98,8 @@ MIDDLEWARE = [
 PGTRIGGER_MIGRATIONS = False
 PGTRIGGER_INSTALL_ON_MIGRATE = True
 PGHISTORY_CONTEXT_FIELD = pghistory.ContextJSONField()
+# The moment of each change, not the start of its transaction: keeps a request's events in order.
+PGHISTORY_CREATED_AT_FUNCTION = "clock_timestamp()"
 PGHISTORY_DEFAULT_TRACKERS = (
     pghistory.InsertEvent(),
     # Any change to the row, even to free text the snapshot leaves out.

@@ -30,7 +30,18 @@ ACTIONS = {
     "read": "Opened",
 }
 # The columns every part of the union selects, in this order.
-COLUMNS = ("h_at", "h_org", "h_type", "h_object", "h_action", "h_actor", "h_what", "h_url", "h_via")
+COLUMNS = (
+    "h_at",
+    "h_seq",
+    "h_org",
+    "h_type",
+    "h_object",
+    "h_action",
+    "h_actor",
+    "h_what",
+    "h_url",
+    "h_via",
+)
 
 
 @dataclass(frozen=True)
@@ -83,6 +94,7 @@ def _event_part(model, organisations, filters: AuditFilters) -> models.QuerySet:
     tracked = model.pgh_tracked_model._meta.label_lower
     qs = model.objects.annotate(
         h_at=F("pgh_created_at"),
+        h_seq=Cast("pgh_id", models.BigIntegerField()),
         h_org=F(model.organisation_path),
         h_type=_text(tracked),
         h_object=Cast("pgh_obj_id", models.CharField()),
@@ -102,6 +114,7 @@ def _event_part(model, organisations, filters: AuditFilters) -> models.QuerySet:
 def _read_part(organisations, filters: AuditFilters) -> models.QuerySet:
     qs = ReadLogEntry.objects.annotate(
         h_at=F("at"),
+        h_seq=Cast("id", models.BigIntegerField()),
         h_org=F("organisation_id"),
         h_type=F("object_type"),
         h_object=F("object_id"),
@@ -124,7 +137,7 @@ def audit_rows(user, filters: AuditFilters | None) -> models.QuerySet:
     organisations = sorted(audit_organisation_ids(user))
     parts = []
     if filters is None:
-        return ReadLogEntry.objects.none().values(*COLUMNS)
+        return _read_part(organisations, AuditFilters()).none()
     if filters.action in ("", "read"):
         parts.append(_read_part(organisations, filters))
     if filters.action != "read":
@@ -135,9 +148,9 @@ def audit_rows(user, filters: AuditFilters | None) -> models.QuerySet:
             or model.pgh_tracked_model._meta.label_lower == filters.record_type
         ]
     if not organisations or not parts:
-        return ReadLogEntry.objects.none().values(*COLUMNS)
+        return _read_part(organisations, AuditFilters()).none()
     first, *rest = parts
-    return first.union(*rest, all=True).order_by("-h_at", "h_type", "-h_object")
+    return first.union(*rest, all=True).order_by("-h_at", "-h_seq", "h_type")
 
 
 @dataclass
