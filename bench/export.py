@@ -438,7 +438,10 @@ def _run(args, url: str) -> int:
     }
     print(f"database: {url} (var dir {pgembed.var_dir()})", flush=True)
     subprocess.run(  # noqa: S603
-        [sys.executable, str(BASE_DIR / "manage.py"), "migrate", "-v0"], env=env, check=True
+        [sys.executable, str(BASE_DIR / "manage.py"), "migrate", "-v0"],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
     )
     print(f"building or finding a batch of {args.lines:,} lines...", flush=True)
     facts = _child(["--child", "build", str(args.lines)], env)
