@@ -1,5 +1,9 @@
 """Account settings a signed-in person manages themselves (mounted under /accounts/)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from workforce.views import account
+
+urlpatterns = [
+    path("email/", account.email_change, name="email_change"),
+]

@@ -1,3 +1,11 @@
-"""Rows of the access matrix for account settings (merged into tests/test_access_matrix.py)."""
+"""Rows of the access matrix for account settings (merged into tests/test_access_matrix.py).
 
-ACCOUNTS_MATRIX = {}
+Every signed-in person may change their own email address (nobody else's: the page only
+ever acts on the signed-in login); anonymous visitors are sent to sign in.
+"""
+
+PERSONAS = ["lead", "supervisor", "peer", "peer2", "safeguarding", "finance", "admin", "outsider"]
+
+ACCOUNTS_MATRIX = {
+    "email_change": ({**dict.fromkeys(PERSONAS, 200), "anonymous": 302}, None),
+}

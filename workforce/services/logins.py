@@ -11,11 +11,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone
 
 from workforce import audit, sessions
-from workforce.models import Membership
+from workforce.models import Membership, Person
+from workforce.services.base import WorkforceError
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -103,3 +109,74 @@ def login_close(
         changes={"is_active": [True, False], "sessions_ended": ended},
     )
     return ended
+
+
+@transaction.atomic
+def login_email_change(*, user: AbstractBaseUser, new_email: str) -> AbstractBaseUser:
+    """Change a login's email address (the caller has re-authenticated the person).
+
+    A login named after its email address (as invitations make them) is renamed too, so the
+    person signs in with the new address; their register entry's email follows if it was
+    the old one. A notice goes to the OLD address once the change is committed, so someone
+    who took over a session cannot quietly move the account to themselves.
+    """
+    User = get_user_model()
+    user = User.objects.select_for_update().get(pk=user.pk)
+    new_email = User.objects.normalize_email(new_email.strip())
+    old_email = user.email
+    if not new_email:
+        raise WorkforceError("Enter your new email address.", field="new_email")
+    if new_email.lower() == (old_email or "").lower():
+        raise WorkforceError("That is already your email address.", field="new_email")
+    clash = User.objects.exclude(pk=user.pk).filter(
+        Q(email__iexact=new_email) | Q(username__iexact=new_email)
+    )
+    if clash.exists():
+        raise WorkforceError(
+            "Another login already uses that email address. Ask your co-production lead or "
+            "an administrator if you need them joined.",
+            field="new_email",
+        )
+    changes = {"email": [old_email, new_email]}
+    if old_email and user.get_username().lower() == old_email.lower():
+        if len(new_email) > 150:
+            raise WorkforceError(
+                "That email address is too long to sign in with.", field="new_email"
+            )
+        changes["username"] = [user.get_username(), new_email.lower()]
+        user.username = new_email.lower()
+    user.email = new_email
+    user.save(update_fields=["email", "username"])
+    person = Person.objects.select_for_update().filter(user=user).first()
+    organisation_id = person.organisation_id if person else None
+    if person is not None and old_email and person.email.lower() == old_email.lower():
+        taken = (
+            Person.objects.filter(organisation_id=person.organisation_id, email__iexact=new_email)
+            .exclude(pk=person.pk)
+            .exists()
+        )
+        if not taken:
+            person.email = new_email
+            person.save(update_fields=["email"])
+            changes["register_email_updated"] = True
+    audit.record(
+        actor=user,
+        action="login.email_changed",
+        obj=user,
+        organisation_id=organisation_id,
+        summary=f"{user.get_username()} changed their email address",
+        changes=changes,
+    )
+    if old_email:
+        context = {
+            "username": user.get_username(),
+            "old_email": old_email,
+            "new_email": new_email,
+            "when": timezone.localtime(),
+        }
+        subject = render_to_string("registration/email_changed_subject.txt", context).strip()
+        body = render_to_string("registration/email_changed_body.txt", context)
+        transaction.on_commit(
+            lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [old_email])
+        )
+    return user
