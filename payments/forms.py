@@ -85,11 +85,20 @@ class ClaimForm(forms.Form):
         max_digits=4,
         decimal_places=2,
         widget=forms.NumberInput(attrs={"step": "0.25", "inputmode": "decimal"}),
+        error_messages={
+            "required": "Enter how long it took in hours, for example 2 or 1.5.",
+            "invalid": "Enter the hours as a number, for example 2 or 1.5.",
+            "min_value": "Enter at least 0.25 hours (15 minutes).",
+            "max_value": "Enter at most %(limit_value)s hours. For longer, claim each day "
+            "separately.",
+            "max_decimal_places": "Enter the hours as a number, for example 2 or 1.5.",
+        },
     )
     preparation = forms.ChoiceField(
         label="How much preparation did it need?",
         choices=Preparation.choices,
         widget=forms.RadioSelect,
+        error_messages={"required": "Choose how much preparation it needed."},
     )
     chaired_or_trained = forms.BooleanField(
         required=False, label="I chaired or co-chaired it, or delivered training"
@@ -127,11 +136,28 @@ class ClaimForm(forms.Form):
 
 
 class ExpenseForm(forms.Form):
-    kind = forms.ChoiceField(label="Type of expense", choices=ExpenseLine.Kind.choices)
+    kind = forms.ChoiceField(
+        label="Type of expense",
+        choices=ExpenseLine.Kind.choices,
+        error_messages={"required": "Choose the type of expense."},
+    )
     description = forms.CharField(
-        max_length=200, label="What was it for?", help_text="For example “Bus fare there and back”."
+        max_length=200,
+        label="What was it for?",
+        help_text="For example “Bus fare there and back”.",
+        error_messages={
+            "required": "Say what the expense was for, for example “Bus fare there and back”."
+        },
     )
     amount = money_field("Amount (£)", minimum="0.01")
+    amount.error_messages.update(
+        {
+            "required": "Enter the amount in pounds, for example 4.50.",
+            "invalid": "Enter the amount in pounds as a number, for example 4.50.",
+            "min_value": "Enter an amount of at least £0.01.",
+            "max_decimal_places": "Enter pounds and pence only, for example 4.50.",
+        }
+    )
     receipt = forms.FileField(
         required=False,
         label="Receipt (optional)",

@@ -40,7 +40,10 @@ def check(upload: UploadedFile) -> str:
             field="receipt",
         )
     if not upload.size:
-        raise PaymentsError("The receipt file is empty.", field="receipt")
+        raise PaymentsError(
+            "The receipt file is empty. Choose the file again, or take a new photo.",
+            field="receipt",
+        )
     upload.seek(0)
     head = upload.read(16)
     upload.seek(0)

@@ -46,12 +46,41 @@ class SessionForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="Tick everyone who was there. Tick several for a group session.",
     )
-    supervisor = SupervisorChoice(label="Supervisor", queryset=None, empty_label="Choose")
-    date = forms.DateField(label="Date", widget=DateInput())
-    minutes = forms.IntegerField(label="Minutes", min_value=1, max_value=MAX_MINUTES)
-    kind = forms.ChoiceField(label="Type", choices=SupervisionSession.Kind.choices)
+    supervisor = SupervisorChoice(
+        label="Supervisor",
+        queryset=None,
+        empty_label="Choose",
+        error_messages={"required": "Choose who supervised you."},
+    )
+    date = forms.DateField(
+        label="Date",
+        widget=DateInput(),
+        error_messages={
+            "required": "Enter the date of the session.",
+            "invalid": "Enter the date as day, month and year, for example 11 11 2026.",
+        },
+    )
+    minutes = forms.IntegerField(
+        label="Minutes",
+        min_value=1,
+        max_value=MAX_MINUTES,
+        error_messages={
+            "required": "Enter how long the session was in minutes, for example 60.",
+            "invalid": "Enter the minutes as a whole number, for example 60.",
+            "min_value": "Enter at least 1 minute.",
+            "max_value": "Enter at most %(limit_value)s minutes.",
+        },
+    )
+    kind = forms.ChoiceField(
+        label="Type",
+        choices=SupervisionSession.Kind.choices,
+        error_messages={"required": "Choose the type of supervision."},
+    )
     format = forms.ChoiceField(
-        label="How you met", choices=SessionFormat.choices, initial=SessionFormat.IN_PERSON
+        label="How you met",
+        choices=SessionFormat.choices,
+        initial=SessionFormat.IN_PERSON,
+        error_messages={"required": "Choose how you met, for example in person."},
     )
     topics = forms.MultipleChoiceField(
         label="Topics (optional)",
@@ -102,7 +131,9 @@ class SessionForm(forms.Form):
     def clean_date(self):
         date = self.cleaned_data["date"]
         if date > timezone.localdate():
-            raise forms.ValidationError("The date cannot be in the future.")
+            raise forms.ValidationError(
+                "The date cannot be in the future. Enter the day the session happened."
+            )
         return date
 
     def clean(self):
@@ -135,6 +166,9 @@ class DisputeForm(forms.Form):
         "put private notes here.",
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "Say why you disagree, for example “we did not meet that day”."
+        },
     )
 
 

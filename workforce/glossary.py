@@ -42,8 +42,8 @@ GLOSSARY: dict[str, tuple[str, str]] = {
         "supervision",
         "Supervision is regular, private time with a named supervisor to talk about your work, "
         "how you are, and anything hard. It is there to support you, not to check up on you. "
-        "Line management supervision is with your manager. Peer supervision is with someone "
-        "who also has lived experience. A reflective practice group is a group session.",
+        "Line management supervision is with your manager, peer supervision is with someone "
+        "who also has lived experience, and a reflective practice group is a group session.",
     ),
     "escalation": (
         "escalation pathway",

@@ -74,7 +74,7 @@ def test_a_future_date_is_refused_beside_the_field(client, peer, supervisor, ass
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     response = _post_log(client, supervisor=supervisor.pk, date=tomorrow.isoformat())
     assert response.status_code == 400
-    assert "The date cannot be in the future." in _html(response)
+    assert "The date cannot be in the future. Enter the day" in _html(response)
     assert "There is a problem" in _html(response)
     assert not SupervisionSession.objects.exists()
 
@@ -173,7 +173,7 @@ def test_a_dispute_needs_a_reason_and_then_shows_both_views(client, fixture, sup
     client.force_login(supervisor)
     response = client.post(url, {"reason": ""})
     assert response.status_code == 400
-    assert "This field is required." in _html(response)
+    assert "Say why you disagree" in _html(response)
     session.refresh_from_db()
     assert session.status == SessionStatus.AWAITING
     client.post(url, {"reason": "We met for 30 minutes, not 60"})
