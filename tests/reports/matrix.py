@@ -25,6 +25,8 @@ _BY_REPORT = {
     "incidents": _row("lead", "safeguarding", "outsider"),
     "payments": _row(*_LEADS, "finance"),
     "diversity": _row(*_LEADS),
+    # Who can see what: for those who manage logins (leads and administrators).
+    "access-review": _row(*_LEADS),
 }
 
 REPORTS_MATRIX = {"reports:index": (_row(*_LEADS, "safeguarding", "finance"), None)}

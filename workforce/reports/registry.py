@@ -11,7 +11,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from workforce import access
-from workforce.reports import diversity, incidents, payments, presence, supervision
+from workforce.reports import (
+    access_review,
+    diversity,
+    incidents,
+    payments,
+    presence,
+    supervision,
+)
 
 
 @dataclass(frozen=True)
@@ -22,6 +29,8 @@ class Report:
     capacities: tuple[str, ...]
     build: Callable
     uses_filters: bool = True
+    # Small numbers are hidden (the diversity report): the page explains why.
+    small_numbers_hidden: bool = False
 
 
 REPORTS = [
@@ -61,6 +70,17 @@ REPORTS = [
         "Self-declared equality monitoring, each organisation on its own, small numbers hidden.",
         diversity.CAPACITIES,
         diversity.diversity_tables,
+        uses_filters=False,
+        small_numbers_hidden=True,
+    ),
+    Report(
+        "access-review",
+        "Access review",
+        "Every login in your organisation, what it can see, its last sign-in and two-step "
+        "sign-in; flags dormant logins, leavers who can still sign in and missing two-step "
+        "sign-in. Review it every quarter.",
+        access_review.CAPACITIES,
+        access_review.access_review_tables,
         uses_filters=False,
     ),
 ]
