@@ -53,6 +53,22 @@ def chromium():
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 812}
+# Journeys run at both widths: pytest.mark.parametrize("viewport", WIDTHS, ids=WIDTH_IDS).
+WIDTHS = [DESKTOP, PHONE]
+WIDTH_IDS = ["desktop", "phone"]
+
+
+def menu_link(page, name, exact=False):
+    """The main menu's link called `name`; on a phone the menu is folded away behind its
+    button, which is pressed first."""
+    toggler = page.get_by_role("button", name="Show or hide the menu")
+    if toggler.is_visible() and toggler.get_attribute("aria-expanded") != "true":
+        toggler.click()
+    link = page.get_by_role("navigation", name="Main").get_by_role("link", name=name, exact=exact)
+    link.wait_for(state="visible")
+    return link
+
+
 # axe-core rules for WCAG 2.0, 2.1 and 2.2 at levels A and AA.
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 

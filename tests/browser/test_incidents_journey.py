@@ -1,20 +1,22 @@
 """`supervisor` reports a high-severity boundary incident about `peer`; triage cannot choose
 supervision only, so it is escalated; `safeguarding` acknowledges it, records a referral,
-reviews and closes it; `peer` (the worker) then sees the outcome. In Chromium at 1280px;
-every page visited is checked with axe-core."""
+reviews and closes it; `peer` (the worker) then sees the outcome. In Chromium at 1280px and
+again at 375px (a phone); every page visited is checked with axe-core."""
 
+import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import WIDTH_IDS, WIDTHS, assert_accessible, menu_link
 from tests.incidents.builders import supervise
 
 
 def _nav(page, name):
-    page.get_by_role("navigation", name="Main").get_by_role("link", name=name, exact=True).click()
+    menu_link(page, name, exact=True).click()
 
 
+@pytest.mark.parametrize("viewport", WIDTHS, ids=WIDTH_IDS)
 def test_report_escalate_acknowledge_refer_close_and_the_worker_sees_the_outcome(
-    browser_context, personas, org, sign_in, artifacts
+    browser_context, personas, org, sign_in, artifacts, viewport
 ):
     supervisor, peer, safeguarding, lead = (
         personas["supervisor"],
@@ -23,9 +25,10 @@ def test_report_escalate_acknowledge_refer_close_and_the_worker_sees_the_outcome
         personas["lead"],
     )
     supervise(org, lead, peer, supervisor)
+    width = WIDTH_IDS[WIDTHS.index(viewport)]
 
     # --- The supervisor reports.
-    page = browser_context().new_page()
+    page = browser_context(viewport).new_page()
     sign_in(page, supervisor)
     page.goto("/")
     _nav(page, "Incidents")
@@ -47,7 +50,7 @@ def test_report_escalate_acknowledge_refer_close_and_the_worker_sees_the_outcome
     page.get_by_label("What happened?").fill(
         "During a home visit Sam advised the person to stop taking their antidepressants."
     )
-    page.screenshot(path=str(artifacts / "incidents-report.png"), full_page=True)
+    page.screenshot(path=str(artifacts / f"incidents-report-{width}.png"), full_page=True)
     page.get_by_role("button", name="Send the report").click()
     expect(page.get_by_text("has been reported and is waiting for triage")).to_be_visible()
     expect(page.locator("h1")).to_contain_text("Boundary incident #")
@@ -69,7 +72,7 @@ def test_report_escalate_acknowledge_refer_close_and_the_worker_sees_the_outcome
     incident_url = page.url
 
     # --- The safeguarding lead acknowledges, records a referral, reviews and closes.
-    page = browser_context().new_page()
+    page = browser_context(viewport).new_page()
     sign_in(page, safeguarding)
     page.goto("/")
     _nav(page, "Escalations")
@@ -108,10 +111,10 @@ def test_report_escalate_acknowledge_refer_close_and_the_worker_sees_the_outcome
     page.get_by_role("button", name="Close the incident").click()
     expect(page.get_by_text("Closed. The outcome and learning")).to_be_visible()
     assert_accessible(page, "incident page (closed)")
-    page.screenshot(path=str(artifacts / "incidents-closed.png"), full_page=True)
+    page.screenshot(path=str(artifacts / f"incidents-closed-{width}.png"), full_page=True)
 
     # --- The worker sees the outcome.
-    page = browser_context().new_page()
+    page = browser_context(viewport).new_page()
     sign_in(page, peer)
     page.goto("/")
     _nav(page, "Incidents")
