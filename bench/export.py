@@ -437,12 +437,15 @@ def _run(args, url: str) -> int:
         "DJANGO_SETTINGS_MODULE": "workforce.settings",
     }
     print(f"database: {url} (var dir {pgembed.var_dir()})", flush=True)
-    subprocess.run(  # noqa: S603
+    migrated = subprocess.run(  # noqa: S603
         [sys.executable, str(BASE_DIR / "manage.py"), "migrate", "-v0"],
         env=env,
-        check=True,
-        stdout=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        check=False,
     )
+    if migrated.returncode:
+        raise SystemExit(f"migrate failed:\n{migrated.stdout}\n{migrated.stderr}")
     print(f"building or finding a batch of {args.lines:,} lines...", flush=True)
     facts = _child(["--child", "build", str(args.lines)], env)
     built = f"built in {facts['built_in_s']} s" if "built_in_s" in facts else "reused"

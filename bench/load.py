@@ -685,8 +685,10 @@ def _run(args, var_dir: Path, database: harness.Database) -> int:
     url = database.url
     print(f"database: {url}; machine: {harness.machine_description()}", flush=True)
     setup_env = harness.django_env(url, debug=True, var_dir=var_dir)
-    harness.manage("migrate", "-v0", env=setup_env, stdout=subprocess.DEVNULL)
-    harness.manage("seed_demo", env=setup_env, stdout=subprocess.DEVNULL)
+    for command in (["migrate", "-v0"], ["seed_demo"]):
+        done = harness.manage(*command, env=setup_env, check=False, capture_output=True, text=True)
+        if done.returncode:
+            raise SystemExit(f"{command[0]} failed:\n{done.stdout}\n{done.stderr}")
     before = _child(["--child", "seed"], setup_env)
     shared = Shared(think=args.think)
     shared.sessions = {i: queue.Queue() for i in range(SUPERVISORS)}

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from xml.sax.saxutils import escape, quoteattr
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 from openpyxl.utils import get_column_letter
 
@@ -191,7 +191,9 @@ class BatchExport:
     def rows(self) -> Iterator[Row]:
         parsers = [(i, _PARSE[c.kind]) for i, c in enumerate(self.columns()) if c.kind in _PARSE]
         sql, params = self._select(neutralised=False)
-        with connection.chunked_cursor() as cursor:
+        # In a transaction the server-side cursor streams; outside one Django declares it
+        # WITH HOLD, and PostgreSQL first copies the whole result aside.
+        with transaction.atomic(), connection.chunked_cursor() as cursor:
             cursor.execute(sql, params)
             while chunk := cursor.fetchmany(CHUNK):
                 for values in chunk:
@@ -345,10 +347,20 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
+_DANGEROUS = frozenset(DANGEROUS_FIRST)  # single characters, so a set lookup will do
+
+
 def _xlsx_text(text: str) -> str:
-    """An inline string cell's content; never a formula, whatever the text says."""
-    text = escape(_NOT_XML.sub("", neutralise(text)))
-    if text != text.strip():
+    """An inline string cell's content; never a formula, whatever the text says.
+
+    Runs for most cells of a million-line sheet, so each step is skipped when not needed."""
+    if text[:1] in _DANGEROUS:
+        text = "'" + text  # neutralise()
+    if not text.isprintable():
+        text = _NOT_XML.sub("", text)
+    if "&" in text or "<" in text or ">" in text:
+        text = escape(text)
+    if text[:1].isspace() or text[-1:].isspace():
         return f'<is><t xml:space="preserve">{text}</t></is>'
     return f"<is><t>{text}</t></is>"
 
@@ -357,6 +369,15 @@ def _xlsx_cell(ref: str, value, *, money: bool = False, bold: bool = False) -> s
     if value is None or value == "":
         return ""
     kind = type(value)
+    # Exact types first: the export's own columns, a million times over.
+    if kind is Decimal:
+        if money:
+            return f'<c r="{ref}" s="{MONEY}"><v>{to_money(value):f}</v></c>'
+        return f'<c r="{ref}"><v>{value:f}</v></c>'
+    if kind is int and not money:
+        return f'<c r="{ref}"><v>{value}</v></c>'
+    if kind is dt.date:
+        return f'<c r="{ref}" s="{DATE}"><v>{(value - EXCEL_EPOCH).days}</v></c>'
     if kind is str or isinstance(value, str):
         style = f' s="{BOLD}"' if bold else ""
         return f'<c r="{ref}"{style} t="inlineStr">{_xlsx_text(value)}</c>'
@@ -436,19 +457,25 @@ def render_xlsx(
         archive.writestr("xl/workbook.xml", workbook)
         archive.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
         archive.writestr("xl/styles.xml", STYLES)
-        with archive.open(
-            archive._info("xl/worksheets/sheet1.xml"), "w", force_zip64=True
-        ) as sheet:
+        # The sheet is most of the work: deflate level 1 is 3x faster than 6, the file ~1.3x.
+        sheet_info = archive._info("xl/worksheets/sheet1.xml")
+        sheet_info._compresslevel = 1
+        with archive.open(sheet_info, "w", force_zip64=True) as sheet:
             head = "".join(
                 _xlsx_cell(f"{col}1", h, bold=True) for col, h in zip(letters, headers, strict=True)
             )
             chunk = [_sheet_head(widths), f'<row r="1">{head}</row>']
             for number, row in enumerate(rows, start=2):
-                cells = "".join(
-                    _xlsx_cell(f"{col}{number}", value, money=m)
-                    for col, value, m in zip(letters, row, money, strict=True)
-                )
-                chunk.append(f'<row r="{number}">{cells}</row>')
+                n = str(number)
+                cells = [f'<row r="{n}">']
+                for col, value, m in zip(letters, row, money, strict=True):
+                    if type(value) is str:  # most cells: the short way
+                        if value:
+                            cells.append(f'<c r="{col}{n}" t="inlineStr">{_xlsx_text(value)}</c>')
+                    else:
+                        cells.append(_xlsx_cell(col + n, value, money=m))
+                cells.append("</row>")
+                chunk.append("".join(cells))
                 if len(chunk) >= CHUNK:
                     sheet.write("".join(chunk).encode())
                     chunk = []
