@@ -1,12 +1,13 @@
-"""At phone size (375 px): `peer` logs a session on one screen; `supervisor` confirms it;
-peer's line management supervision turns from overdue to in date. Every page visited is
-checked with axe-core."""
+"""At phone size (375 px), and again at 1280 px: `peer` logs a session on one screen;
+`supervisor` confirms it; peer's line management supervision turns from overdue to in date.
+Every page visited is checked with axe-core."""
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PHONE, assert_accessible
+from tests.browser.conftest import PHONE, WIDTH_IDS, WIDTHS, assert_accessible
 from tests.factories import make_supervision_session
 from tests.supervision.builders import assign, days_ago, version_with
 
@@ -17,8 +18,9 @@ def _line_management_status(page, section="When your supervision is due"):
     return row.get_by_role("cell").last
 
 
+@pytest.mark.parametrize("viewport", WIDTHS, ids=WIDTH_IDS)
 def test_peer_logs_supervisor_confirms_and_peer_is_in_date(
-    phone_page, browser_context, personas, org, sign_in, artifacts
+    browser_context, personas, org, sign_in, artifacts, viewport
 ):
     peer, supervisor = personas["peer"], personas["supervisor"]
     version = version_with(org, ("line_management", 28, 60))
@@ -26,7 +28,7 @@ def test_peer_logs_supervisor_confirms_and_peer_is_in_date(
     # The last confirmed session was 40 days ago: 12 days overdue.
     make_supervision_session(supervisor=supervisor, supervisees=[peer.person], date=days_ago(40))
 
-    page = phone_page
+    page = browser_context(viewport).new_page()
     sign_in(page, peer)
     page.goto("/supervision/")
     expect(page.locator("h1")).to_have_text("My supervision")
@@ -43,9 +45,10 @@ def test_peer_logs_supervisor_confirms_and_peer_is_in_date(
     expect(page.get_by_label("Minutes")).to_have_value("60")
     submit = page.get_by_role("button", name="Log session")
     box = submit.bounding_box()
-    assert box["y"] + box["height"] <= PHONE["height"], "the form does not fit one screen"
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    page.screenshot(path=str(artifacts / "supervision-log-phone.png"))
+    assert box["y"] + box["height"] <= viewport["height"], "the form does not fit one screen"
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    name = "phone" if viewport is PHONE else "desktop"
+    page.screenshot(path=str(artifacts / f"supervision-log-{name}.png"))
 
     page.get_by_label("Boundaries").check()
     page.get_by_label("Private notes (optional)").fill("Talked about ending visits on time.")
@@ -58,7 +61,7 @@ def test_peer_logs_supervisor_confirms_and_peer_is_in_date(
     expect(_line_management_status(page)).to_have_text("Overdue")
 
     # --- The supervisor confirms it, from their home page, on their phone.
-    their_page = browser_context(PHONE).new_page()
+    their_page = browser_context(viewport).new_page()
     sign_in(their_page, supervisor)
     their_page.goto("/")
     expect(their_page.get_by_role("heading", name="Waiting for you to confirm")).to_be_visible()
