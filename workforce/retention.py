@@ -1,0 +1,318 @@
+"""How long each kind of record is kept, and what happens when that time is up.
+
+THESE ARE DEFAULTS. Each organisation's information governance (IG) lead sets the real
+periods, in months, in the `RETENTION_PERIODS` setting (for example
+`RETENTION_PERIODS = {"supervision_notes": 96}`); anything not named there keeps its
+default. The defaults follow the NHS England Records Management Code of Practice 2023
+(retention schedule) and HMRC's record-keeping rules, read for this service:
+
+- leaver_personal_details, 72 months after the last day: the Code keeps staff records
+  (personnel files) for 6 years after someone leaves (some trusts keep a summary until
+  the 75th birthday; set a longer period if yours does). After that the person stays on
+  the register only as "Former worker #<id>": name, preferred name, pronouns, email,
+  phone and payee reference are blanked, and their login (if any) is renamed, emptied and
+  switched off. Their assignments, training and supervision dates stay, with no name,
+  so historic headcounts and compliance figures do not change.
+- supervision_notes, 72 months after the session: the Code treats supervision records as
+  part of the staff record (6 years). The private notes are deleted; the session's date,
+  format and attendance stay (with no words), for compliance history.
+- wellbeing_plans, 12 months after the last day: a wellbeing plan exists to support
+  someone at work; it has no use after they leave beyond a short time in case they come
+  back. Deleted.
+- diversity_profiles, 12 months after the last day: equality monitoring counts only the
+  current register, so a leaver's answers serve nothing; kept a year for the annual
+  workforce equality report. Deleted.
+- payment_discussions, 72 months after the discussion: notes about how someone wants to be
+  paid feed payment decisions, which HMRC expects to be evidenced for 6 years. Deleted.
+- draft_claims, 12 months after last changed: a claim never sent for approval is not a
+  financial record; a year is long enough to come back to it. Deleted with its expenses and
+  receipt files.
+
+What is retained, whatever its age, because the database itself refuses to change it (and
+this job never goes round those guards):
+
+- boundary_incidents (reported after 120 months, i.e. 10 years, the Code's period for
+  incident records): the original report and chronology are unchangeable by design. The job
+  counts those past the period so the IG lead can decide (for example to archive and
+  remove them by a reviewed migration); it changes nothing.
+- paid_claims (reported 72 months after the end of the tax year they were paid in, HMRC's
+  6 years): exported and paid claims, finance batches and their lines (which carry the
+  payee's name as it was when paid) are unchangeable. The claims themselves name nobody:
+  once the leaver's details are anonymised, they point at "Former worker #<id>".
+- audit entries: append-only, never removed or anonymised. Their summaries may name people;
+  they are the record of who did what, kept for the life of the service.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import models, transaction
+
+from workforce import audit
+from workforce.models import DiversityProfile, Person, WellbeingPlan
+from workforce.services.base import add_months
+
+DEFAULT_PERIODS = {
+    "leaver_personal_details": 72,
+    "supervision_notes": 72,
+    "wellbeing_plans": 12,
+    "diversity_profiles": 12,
+    "payment_discussions": 72,
+    "draft_claims": 12,
+    "boundary_incidents": 120,
+    "paid_claims": 72,
+}
+ANONYMISED_PREFIX = "Former worker #"
+
+
+def periods() -> dict[str, int]:
+    """Months per record type: the defaults, overridden by settings.RETENTION_PERIODS."""
+    chosen = dict(getattr(settings, "RETENTION_PERIODS", {}) or {})
+    unknown = set(chosen) - set(DEFAULT_PERIODS)
+    if unknown:
+        raise ValueError(
+            f"RETENTION_PERIODS names unknown record types: {', '.join(sorted(unknown))}. "
+            f"Known: {', '.join(DEFAULT_PERIODS)}."
+        )
+    for key, months in chosen.items():
+        if not isinstance(months, int) or months < 1:
+            raise ValueError(f"RETENTION_PERIODS[{key!r}] must be a whole number of months.")
+    return {**DEFAULT_PERIODS, **chosen}
+
+
+def cutoff(today: datetime.date, months: int) -> datetime.date:
+    """Records dated before this day are past their period."""
+    return add_months(today, -months)
+
+
+# --- What is due, per record type: querysets of records strictly older than the cut-off.
+
+
+def _leavers_due(cut: datetime.date) -> models.QuerySet:
+    return Person.objects.filter(status=Person.Status.LEFT, end_date__lt=cut).exclude(
+        full_name__startswith=ANONYMISED_PREFIX
+    )
+
+
+def _supervision_notes_due(cut: datetime.date) -> models.QuerySet:
+    from supervision.models import SessionNote
+
+    return SessionNote.objects.filter(session__date__lt=cut).select_related("session")
+
+
+def _wellbeing_due(cut: datetime.date) -> models.QuerySet:
+    return WellbeingPlan.objects.filter(
+        person__status=Person.Status.LEFT, person__end_date__lt=cut
+    ).select_related("person")
+
+
+def _diversity_due(cut: datetime.date) -> models.QuerySet:
+    return DiversityProfile.objects.filter(
+        person__status=Person.Status.LEFT, person__end_date__lt=cut
+    ).select_related("person")
+
+
+def _discussions_due(cut: datetime.date) -> models.QuerySet:
+    from payments.models import PaymentDiscussion
+
+    return PaymentDiscussion.objects.filter(held_on__lt=cut).select_related("person")
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    from django.utils import timezone
+
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _drafts_due(cut: datetime.date) -> models.QuerySet:
+    from payments.models import Claim
+
+    return Claim.objects.filter(state=Claim.State.DRAFT, updated_at__lt=_start_of(cut))
+
+
+def _incidents_due(cut: datetime.date) -> models.QuerySet:
+    from supervision.incidents.models import Incident
+
+    return Incident.objects.filter(closed_at__lt=_start_of(cut))
+
+
+def _tax_year_end_before(cut: datetime.date) -> datetime.date:
+    """Claims paid on or before this day belong to a tax year (6 April to 5 April) that
+    ended before `cut`: 6 years counts from the end of the tax year, not the payment."""
+    year = cut.year if cut >= datetime.date(cut.year, 4, 6) else cut.year - 1
+    return datetime.date(year, 4, 5)
+
+
+def _paid_due(cut: datetime.date) -> models.QuerySet:
+    from payments.models import Claim
+
+    return Claim.objects.filter(state=Claim.State.PAID, paid_on__lte=_tax_year_end_before(cut))
+
+
+# --- What is done to each record once due. Each runs inside the job's transaction.
+
+
+def _anonymise_leaver(person: Person) -> None:
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    person.full_name = f"{ANONYMISED_PREFIX}{person.pk}"
+    person.preferred_name = person.pronouns = person.email = person.phone = ""
+    person.payee_reference = ""
+    person.save(
+        update_fields=[
+            "full_name",
+            "preferred_name",
+            "pronouns",
+            "email",
+            "phone",
+            "payee_reference",
+        ]
+    )
+    login = None
+    if person.user_id:
+        User = get_user_model()
+        login = User.objects.select_for_update().get(pk=person.user_id)
+        login.username = f"former-worker-{login.pk}"
+        login.email = login.first_name = login.last_name = ""
+        login.set_unusable_password()
+        login.is_active = False
+        login.save()  # the deactivation signal ends any session
+    audit.record(
+        actor=None,
+        action="retention.anonymised",
+        obj=person,
+        summary=f"Personal details of former worker #{person.pk} removed: retention period "
+        "for leavers passed",
+        changes={"record_type": "leaver_personal_details", "login_anonymised": bool(login)},
+    )
+
+
+def _delete_note(note) -> None:
+    session = note.session
+    note.delete()
+    audit.record(
+        actor=None,
+        action="retention.deleted",
+        obj=session,
+        summary=f"Private notes of the supervision session on {session.date:%d/%m/%Y} deleted: "
+        "retention period passed",
+        changes={"record_type": "supervision_notes"},
+    )
+
+
+def _delete_about_person(record_type: str, label: str) -> Callable:
+    def apply(record) -> None:
+        person = record.person
+        record.delete()
+        audit.record(
+            actor=None,
+            action="retention.deleted",
+            obj=person,
+            summary=f"{label} of person #{person.pk} deleted: retention period passed",
+            changes={"record_type": record_type},
+        )
+
+    return apply
+
+
+def _delete_draft(claim) -> None:
+    files = [line.receipt.name for line in claim.expenses.all() if line.receipt]
+    storage = claim.expenses.model._meta.get_field("receipt").storage
+    pk = claim.pk
+    audit.record(
+        actor=None,
+        action="retention.deleted",
+        obj=claim,
+        summary=f"Draft claim #{pk}, never sent for approval, deleted: retention period passed",
+        changes={"record_type": "draft_claims", "receipts": len(files)},
+    )
+    claim.delete()
+    # Files only once the rows are gone for good.
+    transaction.on_commit(lambda: [storage.delete(name) for name in files])
+
+
+@dataclass(frozen=True)
+class Rule:
+    key: str
+    title: str
+    due: Callable[[datetime.date], models.QuerySet]
+    apply: Callable | None  # None: retained, reported only
+    verb: str = "deleted"
+
+
+RULES = [
+    Rule(
+        "leaver_personal_details",
+        "Leavers' personal details",
+        _leavers_due,
+        _anonymise_leaver,
+        "anonymised",
+    ),
+    Rule("supervision_notes", "Supervision notes", _supervision_notes_due, _delete_note),
+    Rule(
+        "wellbeing_plans",
+        "Leavers' wellbeing plans",
+        _wellbeing_due,
+        _delete_about_person("wellbeing_plans", "Wellbeing plan"),
+    ),
+    Rule(
+        "diversity_profiles",
+        "Leavers' equality monitoring answers",
+        _diversity_due,
+        _delete_about_person("diversity_profiles", "Equality monitoring answers"),
+    ),
+    Rule(
+        "payment_discussions",
+        "Payment discussions",
+        _discussions_due,
+        _delete_about_person("payment_discussions", "A payment discussion"),
+    ),
+    Rule("draft_claims", "Draft claims never sent", _drafts_due, _delete_draft),
+    Rule("boundary_incidents", "Closed boundary incidents", _incidents_due, None),
+    Rule("paid_claims", "Paid claims", _paid_due, None),
+]
+
+
+@dataclass
+class Outcome:
+    rule: Rule
+    months: int
+    cut: datetime.date
+    count: int
+
+    def line(self, dry_run: bool) -> str:
+        if self.rule.apply is None:
+            what = "kept: the database keeps them unchangeable; ask your IG lead"
+        elif dry_run:
+            what = f"would be {self.rule.verb}"
+        else:
+            what = self.rule.verb
+        return (
+            f"{self.rule.title} (older than {self.months} months, before "
+            f"{self.cut:%d/%m/%Y}): {self.count} {what}"
+        )
+
+
+def apply_retention(*, today: datetime.date, dry_run: bool = False) -> list[Outcome]:
+    """Apply every rule; all or nothing, in one transaction. Idempotent: what was done is no
+    longer due, so a second run finds nothing."""
+    chosen = periods()
+    outcomes = []
+    with transaction.atomic():
+        for rule in RULES:
+            months = chosen[rule.key]
+            cut = cutoff(today, months)
+            due = rule.due(cut)
+            if rule.apply is None or dry_run:
+                outcomes.append(Outcome(rule, months, cut, due.count()))
+                continue
+            count = 0
+            for record in due.order_by("pk").iterator():
+                rule.apply(record)
+                count += 1
+            outcomes.append(Outcome(rule, months, cut, count))
+    return outcomes
