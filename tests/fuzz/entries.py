@@ -21,8 +21,10 @@ from roles import forms as role_forms
 from roles.views.edit import RetireForm
 from supervision import forms as supervision_forms
 from supervision.incidents import forms as incident_forms
+from tests.factories import PASSWORD
 from workforce import forms as workforce_forms
 from workforce import twofactor
+from workforce.forms import account as account_forms
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ class Entry:
     query: str = ""  # appended to the URL (a choice made on an earlier step)
     prepare: Callable | None = None  # (client, ctx) -> URL, for flows with a set-up step
     ignored_tables: tuple = ()  # tables a refused submission may still write, and why
+    hints: dict = field(default_factory=dict)  # field -> values known to be right (secrets)
 
 
 def _same(url_name):
@@ -64,13 +67,23 @@ def _reset_confirm(client, ctx):
     return response.url
 
 
+_NEW = "Another-long-passphrase-2026"
+_SIGN_IN = {"username": ["peer", "lead", "outsider"], "password": [PASSWORD]}
+_NEW_PASSWORD = {"new_password1": [_NEW], "new_password2": [_NEW]}
+
 FUZZ: dict[str, Entry] = {
     # --- Signing in and account security
-    "login": Entry(None, forms=(auth_forms.AuthenticationForm,)),
-    "password_change": Entry("peer", forms=(auth_forms.PasswordChangeForm,)),
-    "password_reset": Entry(None, forms=(auth_forms.PasswordResetForm,)),
+    "login": Entry(None, forms=(auth_forms.AuthenticationForm,), hints=_SIGN_IN),
+    "password_change": Entry(
+        "peer",
+        forms=(auth_forms.PasswordChangeForm,),
+        hints={"old_password": [PASSWORD], **_NEW_PASSWORD},
+    ),
+    "password_reset": Entry(
+        None, forms=(auth_forms.PasswordResetForm,), hints={"email": ["peer@example.org"]}
+    ),
     "password_reset_confirm": Entry(
-        None, forms=(auth_forms.SetPasswordForm,), prepare=_reset_confirm
+        None, forms=(auth_forms.SetPasswordForm,), prepare=_reset_confirm, hints=_NEW_PASSWORD
     ),
     # Peers need no second step, so may set one up; leads must, and already have one.
     # A wrong code counts towards django-otp's throttle on the device, on purpose.
@@ -80,7 +93,13 @@ FUZZ: dict[str, Entry] = {
     "two_factor_verify": Entry(
         "lead", forms=(twofactor.CodeForm,), ignored_tables=("otp_totp_totpdevice",)
     ),
-    "two_factor_manage": Entry("lead", forms=(twofactor.ResetForm,)),
+    # Peer has no authenticator, so the password alone re-authenticates.
+    "email_change": Entry(
+        "peer", forms=(account_forms.EmailChangeForm,), hints={"password": [PASSWORD]}
+    ),
+    "two_factor_manage": Entry(
+        "lead", forms=(twofactor.ResetForm,), hints={"password": [PASSWORD]}
+    ),
     # --- The register
     "workforce:person_create": Entry("lead", forms=(workforce_forms.PersonForm,)),
     "workforce:person_edit": Entry("lead", forms=(workforce_forms.PersonForm,)),

@@ -13,8 +13,11 @@ from __future__ import annotations
 import traceback
 from dataclasses import dataclass
 
+from django import forms
 from django.core import mail
 from django.db import connection, transaction
+from django.forms.formsets import BaseFormSet
+from django.template.backends.django import Template as BackendTemplate
 
 # Tables that change on any request, valid or not, and hold no business data.
 ALWAYS_IGNORED = frozenset(
@@ -67,11 +70,12 @@ class Fuzzer:
         self.statuses: dict[int, int] = {}
         self.examples = 0
 
-    def post(self, data: dict, raw: bytes | None) -> Outcome:
+    def post(self, data: dict, raw: bytes | None, render: bool = True) -> Outcome:
         cookies = self.client.cookies
         saved = {key: morsel.value for key, morsel in cookies.items()}
         self.client.cookies.pop("messages", None)  # messages nobody reads would pile up
         mail.outbox = []
+        _RENDER["full"] = render
         with transaction.atomic():
             before = _counters()
             if raw is not None:
@@ -102,8 +106,8 @@ class Fuzzer:
         self.statuses[response.status_code] = self.statuses.get(response.status_code, 0) + 1
         return Outcome(response.status_code, changed)
 
-    def check(self, data: dict, raw: bytes | None = None) -> Outcome:
-        outcome = self.post(data, raw)
+    def check(self, data: dict, raw: bytes | None = None, render: bool = True) -> Outcome:
+        outcome = self.post(data, raw, render)
         if _refused(outcome.status):
             assert not outcome.changed, (
                 f"POST {self.url} answered {outcome.status} (the input was refused) but "
@@ -125,3 +129,80 @@ def _refused(status: int) -> bool:
 def _short(data: dict, raw: bytes | None) -> str:
     text = repr(raw) if raw is not None else repr(data)
     return text if len(text) < 2000 else text[:2000] + "…"
+
+
+# --- Rendering: in full for some examples, a cheap stand-in for the rest.
+#
+# Rendering the page is most of a request's cost (crispy forms render every widget through
+# templates), and a fuzz run is thousands of requests. So one example in RENDER_EVERY renders
+# the page exactly as a user would get it (chosen by Hypothesis, so a failure found there
+# shrinks and replays the same way); the others stop at the page's top-level template and
+# instead evaluate what the template would read of its forms: errors, every bound field's
+# value and widget value. Everything before that (middleware, view, form, service, database)
+# runs for real in every example.
+
+RENDER_EVERY = 5
+_RENDER = {"full": True}
+_real_render = BackendTemplate.render
+
+
+def _forms_in(value, depth=0):
+    if depth > 3:
+        return
+    if isinstance(value, forms.BaseForm | BaseFormSet):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _forms_in(item, depth + 1)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _forms_in(item, depth + 1)
+
+
+def _touch(form) -> None:
+    if isinstance(form, BaseFormSet):
+        str(form.non_form_errors())
+        str(form.management_form)
+        for member in form.forms:
+            _touch(member)
+        return
+    str(form.errors)
+    str(form.non_field_errors())
+    for bound in form:
+        # What the widget's template would be given: formatted value, options, attributes.
+        widget = bound.field.widget
+        widget.get_context(bound.html_name, bound.value(), bound.build_widget_attrs({}))
+        str(bound.errors)
+
+
+def _render(self, context=None, request=None):
+    if _RENDER["full"]:
+        return _real_render(self, context, request)
+    for form in _forms_in(context or {}):
+        _touch(form)
+    return ""
+
+
+class fast_rendering:  # noqa: N801 - used as a context manager, like a function
+    """Within it, only examples given `render=True` render their page in full; the test
+    environment's per-template signal (for response.context, unused here) is switched off
+    too."""
+
+    def __enter__(self):
+        from django.template import Template
+        from django.test.utils import _TestState
+
+        self._instrumented = Template._render
+        saved = getattr(_TestState, "saved_data", None)
+        if saved is not None:
+            Template._render = saved.template_render
+        BackendTemplate.render = _render
+        return self
+
+    def __exit__(self, *exc):
+        from django.template import Template
+
+        Template._render = self._instrumented
+        BackendTemplate.render = _real_render
+        _RENDER["full"] = True
+        return False

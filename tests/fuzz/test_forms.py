@@ -3,7 +3,9 @@
 For each entry in tests/fuzz/entries.py: sign in as a persona allowed to use the form, open
 the page that serves it (for the fields it adds at run time and the values a browser would
 send), then POST at least 500 generated submissions through the real view with Django's
-test client. Every answer must be below 500 (a 500 fails with the view's traceback); when
+test client. One in five renders its page in full; the others evaluate the page's forms
+without producing HTML (see harness.fast_rendering: most of the cost is HTML). Every
+answer must be below 500 (a 500 fails with the view's traceback); when
 the answer says the input was refused (the form again with 200, or a 4xx), the database must
 be as it was. Each example is rolled back, so all start from the same data.
 
@@ -18,11 +20,12 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.fuzz import strategies
 from tests.fuzz.entries import FUZZ
 from tests.fuzz.fields import Field, browser_payload, fields_of_form_class, fields_on_page
-from tests.fuzz.harness import Fuzzer
+from tests.fuzz.harness import RENDER_EVERY, Fuzzer, fast_rendering
 from tests.test_access_matrix import MATRIX
 from workforce.people_csv import COLUMNS
 
@@ -70,6 +73,8 @@ def test_form_survives_fuzzing(url_name, request, org, personas, foreign_ids, me
             fields[name].merge(found)
         else:
             fields[name] = found
+    for name, known in entry.hints.items():
+        fields.setdefault(name, Field(name)).merge(Field(name, choices=list(known)))
     if url_name == "supervision:action_complete":
         fields["next"] = Field("next", kind="choice", choices=["home", "mine", ""])
     assert fields, f"{url_name}: no fields found to fuzz"
@@ -84,10 +89,11 @@ def test_form_survives_fuzzing(url_name, request, org, personas, foreign_ids, me
         database=None,
         suppress_health_check=list(HealthCheck),
     )
-    @given(submission)
-    def fuzz(sent):
-        fuzzer.check(*sent)
+    @given(submission, st.integers(0, RENDER_EVERY - 1))
+    def fuzz(sent, render):
+        fuzzer.check(*sent, render=render == 0)
 
-    fuzz()
+    with fast_rendering():
+        fuzz()
     print(f"{url_name}: {fuzzer.examples} examples, statuses {sorted(fuzzer.statuses.items())}")
     assert fuzzer.examples >= EXAMPLES
