@@ -404,59 +404,66 @@ class _Generator:
                 """,
                 p,
             )
-            # Version 1 of every role; version 2 of the first (versions - roles) roles.
-            self.sql(
+
+            # Version 1 of every role, and (once version 1 is published: one draft per
+            # role at a time) version 2 of the first (versions - roles) roles.
+            def add_versions(number: int, p=p) -> None:
+                p = {**p, "v": number}
+                self.sql(
+                    """
+                    INSERT INTO roles_roleversion (role_id, number, status, title, purpose,
+                        lived_experience_kind, lived_experience_detail, employment_basis, afc_band,
+                        created_at, created_by_id, retired_reason)
+                    SELECT r.id, %(v)s, 'draft',
+                           initcap(replace(r.family, '_', ' ')) || ' (' || r.n || ')',
+                           'Brings lived experience into the team''s work.', 'personal', '',
+                           CASE WHEN r.n %% 3 = 0 THEN 'sessional' ELSE 'employed' END,
+                           CASE WHEN r.n %% 3 = 0 THEN '' ELSE (ARRAY['3','4','5'])[1 + r.n %% 3]
+                           END, %(now)s, %(lead)s, ''
+                      FROM (SELECT id, family, row_number() OVER (ORDER BY id) AS n
+                              FROM roles_role WHERE organisation_id = %(org)s) r
+                     WHERE %(v)s = 1 OR r.n <= %(versions)s - %(n_roles)s
+                    """,
+                    p,
+                )
+                versions = """
+                    SELECT rv.id, rv.number, r.n FROM roles_roleversion rv
+                      JOIN (SELECT id, row_number() OVER (ORDER BY id) AS n
+                              FROM roles_role WHERE organisation_id = %(org)s) r
+                        ON r.id = rv.role_id
+                     WHERE rv.number = %(v)s
                 """
-                INSERT INTO roles_roleversion (role_id, number, status, title, purpose,
-                    lived_experience_kind, lived_experience_detail, employment_basis, afc_band,
-                    created_at, created_by_id, retired_reason)
-                SELECT r.id, v, 'draft',
-                       initcap(replace(r.family, '_', ' ')) || ' (' || r.n || ')',
-                       'Brings lived experience into the team''s work.', 'personal', '',
-                       CASE WHEN r.n %% 3 = 0 THEN 'sessional' ELSE 'employed' END,
-                       CASE WHEN r.n %% 3 = 0 THEN '' ELSE (ARRAY['3','4','5'])[1 + r.n %% 3]
-                       END, %(now)s, %(lead)s, ''
-                  FROM (SELECT id, family, row_number() OVER (ORDER BY id) AS n
-                          FROM roles_role WHERE organisation_id = %(org)s) r
-                  CROSS JOIN generate_series(1, 2) v
-                 WHERE v = 1 OR r.n <= %(versions)s - %(n_roles)s
-                """,
-                p,
-            )
-            versions = """
-                SELECT rv.id, rv.number, r.n FROM roles_roleversion rv
-                  JOIN (SELECT id, row_number() OVER (ORDER BY id) AS n
-                          FROM roles_role WHERE organisation_id = %(org)s) r ON r.id = rv.role_id
-            """
-            self.sql(
-                f"""
-                INSERT INTO roles_roleduty (version_id, position, text)
-                SELECT v.id, g, (ARRAY['Share lived experience to build hope',
-                    'Support people to set their own recovery goals',
-                    'Take part in team meetings and reflective practice'])[g]
-                  FROM ({versions}) v CROSS JOIN generate_series(1, 3) g;
-                INSERT INTO roles_roleexclusion (version_id, position, text, instead)
-                SELECT v.id, g, (ARRAY['Give clinical or medication advice',
-                    'Lend or borrow money'])[g], 'Pass it to the care coordinator.'
-                  FROM ({versions}) v CROSS JOIN generate_series(1, 2) g;
-                INSERT INTO roles_supervisionrequirement (version_id, position, kind,
-                    min_frequency_days, min_minutes)
-                SELECT v.id, 1, 'line_management', 28, 45 FROM ({versions}) v;
-                INSERT INTO roles_supervisionrequirement (version_id, position, kind,
-                    min_frequency_days, min_minutes)
-                SELECT v.id, 2, 'peer', 56, 45 FROM ({versions}) v WHERE v.n %% 2 = 1;
-                INSERT INTO roles_trainingrequirement (version_id, position, item,
-                    renewal_months)
-                SELECT v.id, g, (ARRAY['Safeguarding adults level 2', 'Boundaries'])[g],
-                       (ARRAY[36, NULL])[g]
-                  FROM ({versions}) v CROSS JOIN generate_series(1, 2) g;
-                INSERT INTO roles_escalationstep (version_id, position, who, for_what,
-                    how_fast)
-                SELECT v.id, 1, 'Duty worker', 'A risk to someone''s safety', 'immediately'
-                  FROM ({versions}) v;
-                """,  # noqa: S608 - fixed SQL
-                p,
-            )
+                self.sql(
+                    f"""
+                    INSERT INTO roles_roleduty (version_id, position, text)
+                    SELECT v.id, g, (ARRAY['Share lived experience to build hope',
+                        'Support people to set their own recovery goals',
+                        'Take part in team meetings and reflective practice'])[g]
+                      FROM ({versions}) v CROSS JOIN generate_series(1, 3) g;
+                    INSERT INTO roles_roleexclusion (version_id, position, text, instead)
+                    SELECT v.id, g, (ARRAY['Give clinical or medication advice',
+                        'Lend or borrow money'])[g], 'Pass it to the care coordinator.'
+                      FROM ({versions}) v CROSS JOIN generate_series(1, 2) g;
+                    INSERT INTO roles_supervisionrequirement (version_id, position, kind,
+                        min_frequency_days, min_minutes)
+                    SELECT v.id, 1, 'line_management', 28, 45 FROM ({versions}) v;
+                    INSERT INTO roles_supervisionrequirement (version_id, position, kind,
+                        min_frequency_days, min_minutes)
+                    SELECT v.id, 2, 'peer', 56, 45 FROM ({versions}) v WHERE v.n %% 2 = 1;
+                    INSERT INTO roles_trainingrequirement (version_id, position, item,
+                        renewal_months)
+                    SELECT v.id, g, (ARRAY['Safeguarding adults level 2', 'Boundaries'])[g],
+                           (ARRAY[36, NULL])[g]
+                      FROM ({versions}) v CROSS JOIN generate_series(1, 2) g;
+                    INSERT INTO roles_escalationstep (version_id, position, who, for_what,
+                        how_fast)
+                    SELECT v.id, 1, 'Duty worker', 'A risk to someone''s safety', 'immediately'
+                      FROM ({versions}) v;
+                    """,  # noqa: S608 - fixed SQL
+                    p,
+                )
+
+            add_versions(1)
             # Publish every version 1; assign leavers and those who later moved to it.
             self.sql(
                 """
@@ -467,6 +474,7 @@ class _Generator:
                 """,
                 p,
             )
+            add_versions(2)
             assign = """
                 INSERT INTO workforce_assignment (person_id, role_version_id, team_id,
                     supervisor_id, start_date, end_date, hours_per_week, created_at,
