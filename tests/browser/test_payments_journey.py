@@ -9,10 +9,11 @@ from datetime import timedelta
 from decimal import Decimal
 
 import openpyxl
+import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DESKTOP, PHONE, assert_accessible
+from tests.browser.conftest import PHONE, WIDTH_IDS, WIDTHS, assert_accessible, menu_link
 from tests.payments.fixtures import PDF
 
 # Generous waits: the suite runs on two shared cores, where a page can take seconds.
@@ -71,9 +72,19 @@ def _peer_claims(chromium, live_server, sign_in, peer, artifacts, tmp_path):
         context.close()
 
 
+@pytest.mark.parametrize("viewport", WIDTHS, ids=WIDTH_IDS)
 def test_claim_approve_batch_and_download(
-    chromium, browser_context, live_server, personas, seed_card, sign_in, artifacts, tmp_path
+    chromium,
+    browser_context,
+    live_server,
+    personas,
+    seed_card,
+    sign_in,
+    artifacts,
+    tmp_path,
+    viewport,
 ):
+    """The lead and finance work at 1280 px, then again on a phone (the peer always on one)."""
     _peer_claims(chromium, live_server, sign_in, personas["peer"], artifacts, tmp_path)
 
     # --- The peer's pages pass axe at phone width (CSP bypassed only to inject axe).
@@ -88,10 +99,10 @@ def test_claim_approve_batch_and_download(
     assert_accessible(page, "claim form (phone)")
 
     # --- The lead approves it, at the suggested tier.
-    page = browser_context(DESKTOP).new_page()
+    page = browser_context(viewport).new_page()
     sign_in(page, personas["lead"])
     page.goto("/")
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Approve claims").click()
+    menu_link(page, "Approve claims").click()
     expect(page.locator("h1")).to_have_text("Approve claims", timeout=SLOW)
     assert_accessible(page, "approval queue")
     page.get_by_role("link", name="decide").first.click()
@@ -106,11 +117,10 @@ def test_claim_approve_batch_and_download(
         assert_accessible(page, path)
 
     # --- Finance checks, creates the batch, and downloads it.
-    page = browser_context(DESKTOP).new_page()
+    page = browser_context(viewport).new_page()
     sign_in(page, personas["finance"])
     page.goto("/")
-    nav = page.get_by_role("navigation", name="Main")
-    nav.get_by_role("link", name="Payment batches").click()
+    menu_link(page, "Payment batches").click()
     expect(page.locator("h1")).to_have_text("Payment batches", timeout=SLOW)
     assert_accessible(page, "payment batches")
     page.get_by_role("button", name="Check what would go in").click()
@@ -121,15 +131,16 @@ def test_claim_approve_batch_and_download(
     shown_total = page.get_by_test_id("batch-total").inner_text()
     assert shown_total == "£54.50"
     assert_accessible(page, "batch page")
-    page.screenshot(path=str(artifacts / "payments-batch.png"), full_page=True)
+    width = WIDTH_IDS[WIDTHS.index(viewport)]
+    page.screenshot(path=str(artifacts / f"payments-batch-{width}.png"), full_page=True)
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download CSV").click()
-    csv_path = artifacts / "payments-batch.csv"
+    csv_path = artifacts / f"payments-batch-{width}.csv"
     download_info.value.save_as(csv_path)
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download Excel (XLSX)").click()
-    xlsx_path = artifacts / "payments-batch.xlsx"
+    xlsx_path = artifacts / f"payments-batch-{width}.xlsx"
     download_info.value.save_as(xlsx_path)
 
     with csv_path.open(newline="", encoding="utf-8-sig") as handle:
