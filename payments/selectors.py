@@ -158,6 +158,17 @@ def batches_for(user) -> QuerySet[Batch]:
     )
 
 
+def batches_to_mark_paid(user) -> QuerySet[Batch]:
+    """The user's batches with a claim not yet recorded as paid (the dashboards' count).
+
+    A batched claim is exported until its payment is recorded, so this starts from the
+    exported claims (a few weeks' worth, through the partial index claim_exported_idx) rather
+    than counting every line of every batch: constant work however many batches are paid.
+    """
+    unpaid = BatchLine.objects.filter(claim__state=S.EXPORTED).values("batch_id")
+    return access.scoped(user, Batch).filter(pk__in=unpaid)
+
+
 def batch_lines(batch: Batch) -> QuerySet[BatchLine]:
     return (
         BatchLine.objects.filter(batch=batch)

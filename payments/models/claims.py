@@ -134,6 +134,10 @@ class Claim(models.Model):
             models.Index(fields=["person", "activity_date"], name="claim_person_date_idx"),
             # Serves batch creation: approved claims decided up to a cut-off.
             models.Index(fields=["organisation", "state", "decided_at"], name="claim_batch_idx"),
+            # Serves "batches to mark as paid" on the finance and admin dashboards
+            # (payments.selectors.batches_to_mark_paid): only the claims waiting for their
+            # payment to be recorded, a few weeks' worth, however many have been paid.
+            models.Index(fields=["id"], condition=Q(state="exported"), name="claim_exported_idx"),
         ]
         constraints = [
             models.CheckConstraint(

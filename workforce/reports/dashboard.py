@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.urls import reverse
 
 from workforce import access
@@ -131,10 +131,10 @@ def _safeguarding(user) -> list[Item]:
 
 def _finance(user) -> list[Item]:
     from payments.models import Claim
-    from payments.selectors import batches_for, finance_waiting
+    from payments.selectors import batches_to_mark_paid, finance_waiting
 
     waiting = finance_waiting(user).filter(state=Claim.State.APPROVED).count()
-    unpaid = batches_for(user).filter(paid_count__lt=F("line_count")).count()
+    unpaid = batches_to_mark_paid(user).count()
     return [
         Item(
             "Approved claims waiting for a payment batch",
@@ -200,10 +200,10 @@ def _peer(user) -> list[Item]:
 
 
 def _admin(user) -> list[Item]:
-    from payments.selectors import approval_queue, batches_for
+    from payments.selectors import approval_queue, batches_to_mark_paid
 
     approvals = approval_queue(user).count()
-    unpaid = batches_for(user).filter(paid_count__lt=F("line_count")).count()
+    unpaid = batches_to_mark_paid(user).count()
     return [
         Item(
             "Claims waiting for approval",
