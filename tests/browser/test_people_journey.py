@@ -1,11 +1,13 @@
 """A co-production lead imports people from a CSV file with one bad row, sees exactly what is
 wrong, fixes it, imports, and gives one of the new people a published role with `supervisor`
-as their named supervisor: in Chromium at 1280px, each page checked with axe-core."""
+as their named supervisor: in Chromium at 1280px and on a 375px phone, each page checked with
+axe-core."""
 
+import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import WIDTH_IDS, WIDTHS, assert_accessible, menu_link
 from tests.workforce.builders import published_version
 from workforce.models import Assignment, Person
 
@@ -22,13 +24,16 @@ def _csv(bea_email: str) -> dict:
     return {"name": "people.csv", "mimeType": "text/csv", "buffer": body.encode()}
 
 
+@pytest.mark.parametrize("viewport", WIDTHS, ids=WIDTH_IDS)
 def test_lead_imports_people_fixes_a_bad_row_and_assigns_a_role(
-    page, personas, org, sign_in, artifacts
+    browser_context, personas, org, sign_in, artifacts, viewport
 ):
+    page = browser_context(viewport).new_page()
+    width = WIDTH_IDS[WIDTHS.index(viewport)]
     version = published_version(org, personas["lead"], title="Peer support worker")
     sign_in(page, personas["lead"])
     page.goto("/")
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="People").click()
+    menu_link(page, "People").click()
     expect(page.locator("h1")).to_have_text("People")
     page.get_by_role("link", name="Import from a CSV file").click()
     expect(page.locator("h1")).to_have_text("Import people from a CSV file")
@@ -46,7 +51,7 @@ def test_lead_imports_people_fixes_a_bad_row_and_assigns_a_role(
     expect(report.locator("tbody tr td").nth(2)).to_contain_text("is not a valid email address")
     assert not Person.objects.filter(email="alex@example.org").exists()
     assert_accessible(page, "import error report")
-    page.screenshot(path=str(artifacts / "people-import-errors.png"), full_page=True)
+    page.screenshot(path=str(artifacts / f"people-import-errors-{width}.png"), full_page=True)
 
     # --- Fixed: everyone is imported.
     page.get_by_label("CSV file").set_input_files(_csv("bea@example.org"))
@@ -84,7 +89,7 @@ def test_lead_imports_people_fixes_a_bad_row_and_assigns_a_role(
     expect(current).to_contain_text("Community Team")
     expect(current).to_contain_text("Supervisor")
     assert_accessible(page, "person page with a role")
-    page.screenshot(path=str(artifacts / "people-assigned.png"), full_page=True)
+    page.screenshot(path=str(artifacts / f"people-assigned-{width}.png"), full_page=True)
 
     assignment = Assignment.objects.get(person__email="alex@example.org")
     assert assignment.role_version == version
