@@ -55,3 +55,24 @@ def test_report_prints_charts_and_tables(page, sign_in, demo_data, artifacts):
     assert not page.locator("form[aria-label='Filter the report']").is_visible()
     assert page.locator("svg[role=img]").first.is_visible()
     page.screenshot(path=str(artifacts / "dashboards-lead-supervision-print.png"), full_page=True)
+
+
+def test_lead_reads_compliance_and_incident_dashboards_on_a_phone(
+    browser_context, sign_in, demo_data, artifacts
+):
+    """The end of the lead's journey, the compliance and incident dashboards, at 375 px: from
+    the folded menu, nothing wider than the screen, and zero axe violations."""
+    from tests.browser.conftest import PHONE, menu_link
+
+    page = browser_context(PHONE).new_page()
+    sign_in(page, demo_data.get(username="lead"))
+    page.goto("/")
+    menu_link(page, "Reports").click()
+    page.wait_for_url("**/reports/")
+    for path in ["/reports/supervision/", "/reports/incidents/"]:
+        name = path.strip("/").split("/")[-1]
+        page.goto(path)
+        assert page.locator("svg[role=img]").count() > 0, path
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], path
+        page.screenshot(path=str(artifacts / f"dashboards-lead-{name}-phone.png"))
+        assert_accessible(page, f"{path} as lead on a phone")
