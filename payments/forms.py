@@ -3,6 +3,7 @@ services land next to the field they are about (see `show_error`)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import forms
@@ -239,6 +240,14 @@ class BatchForm(OrganisationChoiceMixin, forms.Form):
         kwargs.setdefault("initial", {"cut_off": timezone.localdate()})
         super().__init__(*args, **kwargs)
         self.setup_organisation(organisations)
+
+    def clean_cut_off(self):
+        # Claims are approved on or before the cut-off, so a far-future one is a typo; and
+        # the last day the calendar has (9999-12-31) has no next day to end at.
+        cut_off = self.cleaned_data["cut_off"]
+        if cut_off > timezone.localdate() + timedelta(days=366):
+            raise forms.ValidationError("Choose a cut-off no more than a year from today.")
+        return cut_off
 
 
 class RateCardForm(OrganisationChoiceMixin, forms.Form):
