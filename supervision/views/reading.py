@@ -15,7 +15,7 @@ from supervision.forms import ActionForm, DisputeForm, RecordRangeForm, SessionF
 from supervision.models import SupervisionSession
 from supervision.selectors.compliance import annotate_compliance
 from workforce import access
-from workforce.history.services import What, read_log_record
+from workforce.history.services import What, read_log_record, read_log_record_each
 from workforce.models import Assignment, Person
 from workforce.models import Capacity as C
 
@@ -156,9 +156,12 @@ def record(request, pk: int):
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     sessions = selectors.person_record(user, person, start, end)
     private = selectors.private_content(user, sessions)
-    for session in sessions:
-        if session.pk in private:
-            read_log_record(user=user, obj=session, what=What.SUPERVISION_NOTES, url=request.path)
+    read_log_record_each(
+        user=user,
+        objs=[s for s in sessions if s.pk in private],
+        what=What.SUPERVISION_NOTES,
+        url=request.path,
+    )
     rows = annotate_compliance(access.scoped(user, Assignment).filter(person=person)).order_by(
         "status_rank", "next_due", "pk"
     )

@@ -1,25 +1,42 @@
-"""Writes of the history app: the read log. (Row history is written by database triggers.)"""
+"""Writes of the history app: the read log. (Row history is written by database triggers.)
+
+Each call is one INSERT, atomic by itself, so no transaction block is needed; inside a
+view's or service's transaction it commits or rolls back with it."""
 
 from __future__ import annotations
 
-from django.db import models, transaction
+from collections.abc import Iterable
+
+from django.db import models
 
 from workforce.history.models import ReadLogEntry
 
 What = ReadLogEntry.What
 
 
+def _entry(*, user, obj: models.Model, what: str, url: str) -> ReadLogEntry:
+    return ReadLogEntry(
+        user=user,
+        organisation_id=getattr(obj, "organisation_id", None),
+        what=what,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        url=url[:300],
+    )
+
+
 def read_log_record(*, user, obj: models.Model, what: str, url: str = "") -> ReadLogEntry:
     """Note that `user` was shown `what` (a narrative, a wellbeing plan, supervision notes)
     of `obj`. Call it only after the access check passed and just before the page renders
     the private text, so the log holds exactly who saw what and when."""
-    organisation_id = getattr(obj, "organisation_id", None)
-    with transaction.atomic():
-        return ReadLogEntry.objects.create(
-            user=user,
-            organisation_id=organisation_id,
-            what=what,
-            object_type=obj._meta.label_lower,
-            object_id=str(obj.pk),
-            url=url[:300],
-        )
+    entry = _entry(user=user, obj=obj, what=what, url=url)
+    entry.save()
+    return entry
+
+
+def read_log_record_each(
+    *, user, objs: Iterable[models.Model], what: str, url: str = ""
+) -> list[ReadLogEntry]:
+    """`read_log_record` for a page showing several records (one INSERT for them all)."""
+    entries = [_entry(user=user, obj=obj, what=what, url=url) for obj in objs]
+    return ReadLogEntry.objects.bulk_create(entries) if entries else []
