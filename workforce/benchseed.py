@@ -124,7 +124,7 @@ def plan(scale: float, organisations: int | None = None) -> Plan:
                     split("sessions", 20),
                     split("incidents", 12),
                     split("claims", 40),
-                    split("batches", 1),
+                    split("batches", 2),
                     strict=True,
                 )
             )
@@ -634,6 +634,8 @@ class _Generator:
                 "span": SPAN_DAYS,
                 "lead": org.lead_id,
                 "sg": org.safeguarding_id,
+                # A tenth of them (at least 10) in the last 60 days, in every state.
+                "recent": max(10, org.incidents // 10),
             }
             # target: 0 reported, 1 triaged or escalated, 2 acknowledged, 3 in review,
             # 4 closed. Older incidents are closed; the last 60 days hold every state.
@@ -644,7 +646,7 @@ class _Generator:
                        b.supervisor_user, %(lead)s, %(sg)s, x.at, x.severity, x.sg, x.category,
                        x.severity IN ('high', 'critical') OR x.sg <> 'none' OR g %% 10 < 3,
                        CASE WHEN x.age > 60 THEN CASE WHEN g %% 40 = 0 THEN 3 ELSE 4 END
-                            ELSE least((g / 7) %% 5,
+                            ELSE least(g %% 5,
                                        CASE WHEN x.age < 1 THEN 0 WHEN x.age < 2 THEN 1
                                             WHEN x.age < 8 THEN 2 WHEN x.age < 20 THEN 3
                                             ELSE 4 END) END
@@ -652,9 +654,8 @@ class _Generator:
                   JOIN bench_people b
                     ON b.org_index = %(k)s AND b.ord = %(nsup)s + 1 + (g * 7919) %% %(peers)s
                  CROSS JOIN LATERAL (
-                       SELECT %(now)s::timestamptz - make_interval(
-                                  secs => (g::float8 / %(n)s) * %(span)s * 86400) AS at,
-                              (g::float8 / %(n)s) * %(span)s AS age,
+                       SELECT %(now)s::timestamptz - make_interval(secs => a.age * 86400) AS at,
+                              a.age,
                               CASE WHEN g %% 100 < 40 THEN 'low' WHEN g %% 100 < 75
                                    THEN 'moderate' WHEN g %% 100 < 93 THEN 'high'
                                    ELSE 'critical' END AS severity,
@@ -665,6 +666,11 @@ class _Generator:
                                      'dual_relationship', 'disclosure', 'clinical_advice',
                                      'crisis_intervention', 'confidentiality',
                                      'lone_working', 'other'])[1 + (g * 3) %% 10] AS category
+                         FROM (SELECT CASE WHEN g <= %(recent)s
+                                      THEN g * 60.0 / (%(recent)s + 1)
+                                      ELSE 60 + (g - %(recent)s) * (%(span)s - 60.0)
+                                               / greatest(1, %(n)s - %(recent)s)
+                                      END AS age) a
                  ) x
                 """,
                 p,
