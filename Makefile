@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test test-fast lint format check audit db-stop serve demo-code
+.PHONY: run test test-fast lint format check audit db-stop serve demo-code bench
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed (found %s)" % sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -61,3 +61,12 @@ db-stop:
 ## Production-style server on the embedded database (for trying gunicorn locally).
 serve: $(STAMP)
 	$(PY) -m workforce.pgembed run -- $(VENV)/bin/gunicorn workforce.wsgi --bind 127.0.0.1:8000 --workers 2
+
+## Benchmarks (not part of make test; see bench/README.md). BENCH_SCALE=10 seeds ~20,000 people
+## once into $(BENCH_VAR) (slow: see the README), then measures the pages and the exports.
+BENCH_SCALE ?= 10
+BENCH_VAR ?= /tmp/wf-bench-var
+bench: $(STAMP)
+	$(PY) bench/pages.py --scale $(BENCH_SCALE) --var-dir $(BENCH_VAR) $(BENCH_ARGS); \
+	  pages=$$?; WORKFORCE_VAR_DIR=$(BENCH_VAR)-export $(PY) bench/export.py; \
+	  export=$$?; exit $$(( pages || export ))
