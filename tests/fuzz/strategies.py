@@ -316,6 +316,13 @@ def _submissions(draw, fields, base, kinds, any_values, files):
         )
         for name, value in extra.items():
             data.setdefault(name, value)
+    flood = draw(st.integers(0, 99))
+    if flood == 0:
+        # More fields than Django parses (DATA_UPLOAD_MAX_NUMBER_FIELDS, 1000 by default).
+        data.update({f"f{i}": ["1"] for i in range(1100)})
+    elif flood == 1:
+        # A body past DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB by default) in one field.
+        data[draw(st.sampled_from(names or ["x"]))] = ["x" * 2_700_000]
     data = {k: v for k, v in data.items() if v != []}
     for name, strategy in files.items():
         if draw(st.integers(0, 5)) > 0:
