@@ -303,4 +303,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # Every `migrate` reinstalls the row-history triggers; one line per trigger is noise.
+    "loggers": {"pgtrigger": {"level": "WARNING"}},
 }
