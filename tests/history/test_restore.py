@@ -26,7 +26,7 @@ def _connect(dbname: str) -> psycopg.Connection:
 
 
 def test_a_restored_database_keeps_recording_history(org, tmp_path):
-    person = PersonFactory(organisation=org, full_name="Before Backup")
+    person = PersonFactory(organisation=org, status="active")
     source = connection.settings_dict["NAME"]
     restored = f"{source}_history_restored"
     dump = tmp_path / "backup.dump"
@@ -50,15 +50,15 @@ def test_a_restored_database_keeps_recording_history(org, tmp_path):
         )
         with _connect(restored) as conn:
             conn.execute(
-                "UPDATE workforce_person SET full_name = 'After Restore' WHERE id = %s",
+                "UPDATE workforce_person SET status = 'paused' WHERE id = %s",
                 [person.pk],
             )
             labels = conn.execute(
-                "SELECT pgh_label, full_name FROM history_personevent "
+                "SELECT pgh_label, status FROM history_personevent "
                 "WHERE pgh_obj_id = %s ORDER BY pgh_id",
                 [person.pk],
             ).fetchall()
-            assert labels == [("insert", "Before Backup"), ("update", "After Restore")]
+            assert labels == [("insert", "active"), ("update", "paused")]
             with pytest.raises(psycopg.errors.IntegrityConstraintViolation, match="append-only"):
                 conn.execute("DELETE FROM history_personevent")
     finally:

@@ -21,23 +21,35 @@ def _events(model, obj):
 
 
 def test_a_bulk_update_is_recorded(org):
-    person = PersonFactory(organisation=org, full_name="Ann Before")
-    Person.objects.filter(pk=person.pk).update(full_name="Ann After")
+    person = PersonFactory(organisation=org, full_name="Ann Before", status="active")
+    Person.objects.filter(pk=person.pk).update(status="paused")
     events = _events(history.PersonEvent, person)
     assert [e.pgh_label for e in events] == ["insert", "update"]
-    assert [e.full_name for e in events] == ["Ann Before", "Ann After"]
+    assert [e.status for e in events] == ["active", "paused"]
+
+
+def test_a_change_to_name_or_contact_details_is_recorded_without_them(org):
+    """Retention anonymises leavers; append-only history must never have kept the details."""
+    person = PersonFactory(organisation=org, full_name="Ann Before", email="ann@example.org")
+    Person.objects.filter(pk=person.pk).update(full_name="Ann After", phone="07700 900999")
+    events = _events(history.PersonEvent, person)
+    assert [e.pgh_label for e in events] == ["insert", "update"]
+    snapshot = _row_json(history.PersonEvent, person)
+    assert not [
+        w for w in ("Ann Before", "Ann After", "ann@example.org", "900999") if w in snapshot
+    ]
 
 
 def test_raw_sql_writes_are_recorded(org):
     person = PersonFactory(organisation=org, full_name="Raw Person")
     with connection.cursor() as cursor:
         cursor.execute(
-            "UPDATE workforce_person SET phone = %s WHERE id = %s", ["07700 900123", person.pk]
+            "UPDATE workforce_person SET status = %s WHERE id = %s", ["paused", person.pk]
         )
         cursor.execute("DELETE FROM workforce_person WHERE id = %s", [person.pk])
     events = _events(history.PersonEvent, person)
     assert [e.pgh_label for e in events] == ["insert", "update", "delete"]
-    assert events[1].phone == "07700 900123"
+    assert events[1].status == "paused"
     # Outside any request or command there is no acting user to record.
     assert all(not (e.pgh_context or {}).get("user") for e in events)
 

@@ -121,6 +121,23 @@ def test_just_past_is_removed_and_just_inside_is_kept(records):
     assert "5 record(s) changed" in output
 
 
+def test_nothing_removed_lives_on_in_the_row_history(records):
+    """History tables are append-only, so they must never have held what retention removes."""
+    from django.db import connection
+
+    from workforce.history.models import event_models
+
+    _run()
+    removed = ["Old Leaver", "0161 1", "old.leaver@example.org", "Walking the dog", "Secret words"]
+    tables = [model._meta.db_table for model in event_models()]
+    assert "history_personevent" in tables
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"SELECT coalesce(string_agg(t::text, ' '), '') FROM {table} t")  # noqa: S608
+            text = cursor.fetchone()[0]
+            assert not [word for word in removed if word in text], table
+
+
 def test_a_second_run_changes_nothing(records):
     _run()
     before = AuditEntry.objects.count()

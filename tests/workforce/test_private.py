@@ -16,7 +16,7 @@ from workforce.selectors.diversity import Cell, _protect
 # --- Wellbeing
 
 
-def test_plan_changes_are_audited_with_before_and_after(personas, peer_assignment):
+def test_plan_changes_are_audited_by_section_without_the_words(personas, peer_assignment):
     peer = personas["peer"]
     services.wellbeing_plan_update(person=peer.person, by=peer, keeps_me_well="Walking")
     services.wellbeing_plan_update(
@@ -25,9 +25,16 @@ def test_plan_changes_are_audited_with_before_and_after(personas, peer_assignmen
     services.wellbeing_plan_update(person=peer.person, by=peer, keeps_me_well="Walking")
     entries = list(AuditEntry.objects.filter(action="wellbeing_plan.updated").order_by("pk"))
     assert [e.changes for e in entries] == [
-        {"keeps_me_well": ["", "Walking"]},
-        {"what_helps": ["", "Quiet"]},
+        {"keeps_me_well": "added"},
+        {"what_helps": "added"},
     ]  # the third save changed nothing, so recorded nothing
+    services.wellbeing_plan_update(person=peer.person, by=peer, keeps_me_well="Running")
+    last = AuditEntry.objects.filter(action="wellbeing_plan.updated").latest("pk")
+    assert last.changes == {"keeps_me_well": "changed"}
+    # The plan's words outlive nothing: retention can delete the plan and leave no copy.
+    for entry in AuditEntry.objects.filter(action="wellbeing_plan.updated"):
+        assert not {"Walking", "Quiet", "Running"} & set(str(entry.changes).split("'"))
+        assert "Walking" not in entry.summary
     assert [e.actor for e in entries] == [peer, personas["supervisor"]]
     assert entries[0].organisation_id == peer.person.organisation_id
 

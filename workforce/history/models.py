@@ -101,7 +101,13 @@ class ProgressionRouteEvent(tracked(ProgressionRoute)):
 
 
 # --- People and their records. Diversity: that the answers changed, never what they are.
-class PersonEvent(tracked(Person)):
+# Names and contact details stay out: retention anonymises a leaver's register entry
+# (workforce/retention.py) and append-only history must not keep the old details. A change
+# to them is still recorded, as a change, with who made it and when.
+PERSON_DETAILS = ("full_name", "preferred_name", "pronouns", "email", "phone", "payee_reference")
+
+
+class PersonEvent(tracked(Person, exclude=PERSON_DETAILS)):
     organisation_path = "organisation_id"
 
 

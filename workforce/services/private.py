@@ -22,10 +22,11 @@ DIVERSITY_FIELDS = [field for field, _, _, _ in CHARACTERISTICS]
 def wellbeing_plan_update(
     *, person: Person, by: AbstractBaseUser | None, **sections: str
 ) -> WellbeingPlan:
-    """Save the plan's sections; the audit entry keeps each changed section before and after.
+    """Save the plan's sections; the audit entry names each section that changed.
 
-    Those words are as private as the plan: the audit entry is shown only on the plan's own
-    history, to those who may read the plan, and the admin masks it (see workforce/admin.py).
+    The words themselves never go into the audit entry: audit entries are append-only and
+    outlive the plan, so a plan deleted under the retention rules (workforce/retention.py)
+    would otherwise live on in its history.
     """
     names = WellbeingPlan.section_names()
     unknown = set(sections) - set(names)
@@ -37,9 +38,10 @@ def wellbeing_plan_update(
     before = {} if created else snapshot(plan, names)
     for name, text in sections.items():
         setattr(plan, name, (text or "").strip())
-    changes = diff(before, snapshot(plan, names))
+    changed = diff(before, snapshot(plan, names))
     if created:
-        changes = {name: ["", new] for name, (_, new) in changes.items() if new}
+        changed = {name: values for name, values in changed.items() if values[1]}
+    changes = {name: "added" if not old else "changed" for name, (old, _) in changed.items()}
     if not changes and not created:
         return plan
     plan.updated_by = by if getattr(by, "pk", None) else None
