@@ -11,7 +11,7 @@ be as it was. Each example is rolled back, so all start from the same data.
 
 FUZZ_EXAMPLES=50 in the environment makes a quick local run; the default is the 500 the
 brief asks for. Cost, measured: about 27 ms of CPU per example (request, view, service,
-savepoint and checks; Hypothesis's own drawing is about a third of it), so 55 forms x 500
+savepoint and checks; Hypothesis's own drawing is about a fifth of it), so 55 forms x 500
 is about 12 CPU-minutes: some 6-7 minutes on two idle cores with pytest-xdist. The role
 editor (seven formsets) and the incident and supervision pages are the dearest.
 """
