@@ -161,6 +161,9 @@ def action_add(request, pk: int):
 @require_POST
 @access.access_required()
 def action_complete(request, pk: int):
+    # Read the input before writing anything: a body Django refuses to parse (too many
+    # fields) must be a 400 that changed nothing, not a 400 after the action was ticked off.
+    next_url = request.POST.get("next", "")
     action = get_object_or_404(
         access.scoped(request.user, SessionAction).select_related("session"), pk=pk
     )
@@ -170,7 +173,6 @@ def action_complete(request, pk: int):
         messages.error(request, error.message)
     else:
         messages.success(request, "Action marked done.")
-    next_url = request.POST.get("next", "")
     if next_url in ("home", "mine"):
         return redirect("home" if next_url == "home" else "supervision:mine")
     return redirect("supervision:session", pk=action.session_id)
