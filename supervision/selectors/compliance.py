@@ -32,6 +32,7 @@ from django.db.models import (
     F,
     IntegerField,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Value,
@@ -40,7 +41,7 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from supervision.models import SessionStatus, SessionSupervisee
+from supervision.models import SessionStatus, SessionSupervisee, SupervisionSession
 from workforce import access
 from workforce.models import Assignment, current_q
 
@@ -85,6 +86,22 @@ def _rank_expression() -> Case:
     )
 
 
+def _required_since(today: datetime.date) -> Subquery:
+    """The first day the row's person held, by `today`, a version of the row's role that
+    asked for the row's type of supervision."""
+    return Subquery(
+        Assignment.objects.filter(
+            person=OuterRef("person_id"),
+            role_version__role_id=OuterRef("role_version__role_id"),
+            role_version__supervision_requirements__kind=OuterRef("requirement_kind"),
+            start_date__lte=today,
+        )
+        .order_by("start_date")
+        .values("start_date")[:1],
+        output_field=DateField(),
+    )
+
+
 def annotate_compliance(
     assignments: QuerySet[Assignment], today: datetime.date | None = None
 ) -> QuerySet[Assignment]:
@@ -106,16 +123,6 @@ def annotate_compliance(
         .order_by("-date")
         .values("date")[:1]
     )
-    required_since = (
-        Assignment.objects.filter(
-            person=OuterRef("person_id"),
-            role_version__role_id=OuterRef("role_version__role_id"),
-            role_version__supervision_requirements__kind=OuterRef("requirement_kind"),
-            start_date__lte=today,
-        )
-        .order_by("start_date")
-        .values("start_date")[:1]
-    )
     return (
         assignments.filter(current_q(on=today))
         .annotate(
@@ -127,7 +134,7 @@ def annotate_compliance(
         .filter(requirement_id__isnull=False)
         .annotate(
             last_confirmed=Subquery(last_confirmed, output_field=DateField()),
-            required_since=Subquery(required_since, output_field=DateField()),
+            required_since=_required_since(today),
         )
         .annotate(
             next_due=Case(
@@ -209,61 +216,141 @@ class Summary:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
-def _status_counts(rows: QuerySet[Assignment], today: datetime.date, **keys: str) -> list[dict]:
-    """Counts of rows per status, grouped by `keys` ({alias: field}), in one query.
+def _window_rows(user, organisation, first: datetime.date, last: datetime.date) -> QuerySet:
+    """The organisation's assignments (as `user` may see them) in force at some time between
+    `first` and `last`, one per requirement of their role version: the rows that
+    `annotate_compliance` gives on any day in between, before its filter to that day.
 
-    The status is worked out once per row from the row's two subqueries (last confirmed
-    session, required since), in an outer query. Counting with
-    ``Count(filter=Q(status=...))`` on the annotated rows instead repeats the whole status
-    expression, and so both subqueries, in every FILTER: about sixteen subquery runs per
-    row rather than two, which made the organisation's compliance page take tens of
-    seconds with a few thousand people (bench/README.md).
+    `required_since` is taken once, on `last`: the row's own assignment has started by any
+    day it is in force, so the earliest start by that day is the earliest start of all.
     """
+    requirement = "role_version__supervision_requirements__"
+    return (
+        access.scoped(user, Assignment)
+        .filter(Q(start_date__lte=last) & (Q(end_date__isnull=True) | Q(end_date__gte=first)))
+        .annotate(
+            requirement_id=F(f"{requirement}id"),
+            requirement_kind=F(f"{requirement}kind"),
+            requirement_days=F(f"{requirement}min_frequency_days"),
+            requirement_minutes=F(f"{requirement}min_minutes"),
+        )
+        .filter(requirement_id__isnull=False)
+        .annotate(required_since=_required_since(last))
+        .filter(team__organisation=organisation)
+    )
+
+
+def _counts_by_day(
+    rows: QuerySet[Assignment],
+    days: list[datetime.date],
+    keys: dict[str, str] | None = None,
+    sets: list[tuple[str, ...]] | None = None,
+) -> list[dict]:
+    """Counts of compliance rows per status on each of `days` (oldest first, the last one
+    today), in one query: the statuses `annotate_compliance(..., day)` gives on each day.
+
+    `rows` come from `_window_rows`; each counts on the days between its start and end.
+    `keys` ({alias: field}) add grouping columns, and `sets` (tuples of aliases) group by
+    several of them at once (GROUPING SETS), always by day too. Every result has "day"
+    (1-based position in `days`), "total", one count per status and "key_<alias>" for
+    every key (None in the sets not grouped by it).
+
+    Instead of two correlated subqueries per row and day (an index probe and a session
+    lookup each: 50,000 of them for 4,000 rows over 12 months, bench/README.md), each row
+    is joined once to its person's confirmed sessions of its type (a hash join), and one
+    aggregate takes the latest on or before each day: an array of last confirmed dates,
+    one per day.
+    """
+    keys = keys or {}
+    sets = sets or [()]
     inner = (
         rows.order_by()
-        .annotate(**{f"key_{alias}": F(field) for alias, field in keys.items()})
+        .annotate(
+            c_id=F("id"),
+            c_person=F("person_id"),
+            c_start=F("start_date"),
+            c_end=F("end_date"),
+            **{f"key_{alias}": F(field) for alias, field in keys.items()},
+        )
         .values(
-            *[f"key_{alias}" for alias in keys],
-            "last_confirmed",
-            "required_since",
+            "c_id",
+            "c_person",
+            "c_start",
+            "c_end",
+            "requirement_id",
+            "requirement_kind",
             "requirement_days",
+            "requirement_minutes",
+            "required_since",
+            *[f"key_{alias}" for alias in keys],
         )
     )
     sql, params = inner.query.sql_with_params()
-    columns = ", ".join(f'"key_{alias}"' for alias in keys)
-    group = f"GROUP BY {columns}" if keys else ""
-    select_keys = f"{columns}, " if keys else ""
+    key_columns = [f'"key_{alias}"' for alias in keys]
+    row_keys = "".join(f", r.{column}" for column in key_columns)
+    outer_keys = "".join(f"{column}, " for column in key_columns)
+    grouping = ", ".join(
+        "(" + ", ".join(["day", *[f'"key_{alias}"' for alias in keyset]]) + ")" for keyset in sets
+    )
+    lasts = ", ".join("max(s.date) FILTER (WHERE s.date <= %s::date)" for _ in days)
+    session_link = SessionSupervisee._meta.db_table
+    session = SupervisionSession._meta.db_table
     query = f"""
-        SELECT {select_keys}count(*) AS total,
+        WITH base AS MATERIALIZED ({sql}),
+        sessions AS (
+            SELECT s.person_id, s.kind, s.date, ss.minutes
+              FROM {session_link} s
+              JOIN {session} ss ON ss.id = s.session_id
+             WHERE ss.status = %s AND s.date <= %s::date
+        ),
+        last_dates AS (
+            SELECT r.c_id, r.requirement_id, ARRAY[{lasts}] AS lasts
+              FROM base r
+              LEFT JOIN sessions s
+                ON s.person_id = r.c_person AND s.kind = r.requirement_kind
+               AND s.minutes >= r.requirement_minutes
+             GROUP BY r.c_id, r.requirement_id
+        )
+        SELECT day, {outer_keys}count(*) AS total,
                count(*) FILTER (WHERE status = %s) AS {Status.NEVER},
                count(*) FILTER (WHERE status = %s) AS {Status.OVERDUE},
                count(*) FILTER (WHERE status = %s) AS {Status.DUE_SOON},
                count(*) FILTER (WHERE status = %s) AS {Status.IN_DATE}
-          FROM (SELECT {select_keys}
-                       CASE WHEN last_confirmed IS NULL AND next_due < %s THEN %s
-                            WHEN next_due < %s THEN %s
-                            WHEN next_due <= %s THEN %s
-                            ELSE %s END AS status
-                  FROM (SELECT q.*, coalesce(q.last_confirmed + q.requirement_days,
-                                             q.required_since + q.requirement_days) AS next_due
-                          FROM ({sql}) q) due) rows
-         {group}
-    """  # noqa: S608 - only our own compiled SQL and fixed aliases are interpolated
-    soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
-    # Placeholders in text order: the FILTERs, the CASE, then the inner query's own.
+          FROM (
+            SELECT days.ord AS day{row_keys},
+                   CASE WHEN last.confirmed IS NULL AND due.next_due < days.day THEN %s
+                        WHEN due.next_due < days.day THEN %s
+                        WHEN due.next_due <= days.day + %s::integer THEN %s
+                        ELSE %s END AS status
+              FROM base r
+              JOIN last_dates l ON l.c_id = r.c_id AND l.requirement_id = r.requirement_id
+              JOIN unnest(%s::date[]) WITH ORDINALITY AS days(day, ord)
+                ON r.c_start <= days.day AND (r.c_end IS NULL OR r.c_end >= days.day)
+             CROSS JOIN LATERAL (SELECT l.lasts[days.ord::integer] AS confirmed) last
+             CROSS JOIN LATERAL (
+                SELECT coalesce(last.confirmed + r.requirement_days,
+                                r.required_since + r.requirement_days) AS next_due
+             ) due
+          ) counted
+         GROUP BY GROUPING SETS ({grouping})
+    """  # noqa: S608 - only our own compiled SQL, table names and fixed aliases are interpolated
+    # Placeholders in text order: the rows' own query, the sessions, one per day for the
+    # array of last confirmed dates, the FILTERs, the CASE, then the days.
     values = [
-        Status.NEVER,
-        Status.OVERDUE,
-        Status.DUE_SOON,
-        Status.IN_DATE,
-        today,
-        Status.NEVER,
-        today,
-        Status.OVERDUE,
-        soon,
-        Status.DUE_SOON,
-        Status.IN_DATE,
         *params,
+        SessionStatus.CONFIRMED,
+        days[-1],
+        *days,
+        Status.NEVER,
+        Status.OVERDUE,
+        Status.DUE_SOON,
+        Status.IN_DATE,
+        Status.NEVER,
+        Status.OVERDUE,
+        DUE_SOON_DAYS,
+        Status.DUE_SOON,
+        Status.IN_DATE,
+        days,
     ]
     with connection.cursor() as cursor:
         cursor.execute(query, values)
@@ -271,37 +358,78 @@ def _status_counts(rows: QuerySet[Assignment], today: datetime.date, **keys: str
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def _grouped(
-    rows: QuerySet[Assignment], key: str, label: str, today: datetime.date
-) -> list[Summary]:
-    counted = _status_counts(rows, today, pk=key, label=label)
-    counted.sort(key=lambda row: (row["key_label"] or "", row["key_pk"] or 0))
-    return [
-        Summary(
-            name=row["key_label"] or "",
-            pk=row["key_pk"],
-            total=row["total"],
-            **{status: row[status] for status in Status.LABELS},
-        )
-        for row in counted
-    ]
+def _summary(row: dict, name: str, pk: int | None = None) -> Summary:
+    return Summary(
+        name=name, pk=pk, total=row["total"], **{status: row[status] for status in Status.LABELS}
+    )
+
+
+_BY_TEAM_AND_SUPERVISOR = {
+    "team": "team_id",
+    "team_name": "team__name",
+    "supervisor": "supervisor_id",
+    "supervisor_name": "supervisor__person__full_name",
+}
+
+
+def _split(counted: list[dict], day: int, organisation) -> tuple[Summary, list, list]:
+    """(totals, per team, per supervisor) on `day` from grouping-set rows. Assignments
+    always have a team and a supervisor, so a row's non-empty key says its set."""
+    teams, supervisors = [], []
+    for row in counted:
+        if row["day"] != day:
+            continue
+        if row["key_team"] is not None:
+            teams.append(_summary(row, row["key_team_name"] or "", row["key_team"]))
+        elif row["key_supervisor"] is not None:
+            supervisors.append(
+                _summary(row, row["key_supervisor_name"] or "", row["key_supervisor"])
+            )
+    teams.sort(key=lambda summary: (summary.name, summary.pk or 0))
+    supervisors.sort(key=lambda summary: (summary.name, summary.pk or 0))
+    total = Summary(name=organisation.name, pk=organisation.pk)
+    for summary in teams:
+        total.add(summary)
+    return total, teams, supervisors
 
 
 def organisation_summaries(
     user, organisation, *, today: datetime.date | None = None
 ) -> tuple[Summary, list[Summary], list[Summary]]:
-    """(the organisation's totals, one summary per team, one per named supervisor), each
-    counted by the database in one grouped query."""
+    """(the organisation's totals, one summary per team, one per named supervisor), counted
+    by the database in one query (grouping sets by team and by supervisor)."""
     today = today or timezone.localdate()
-    rows = annotate_compliance(access.scoped(user, Assignment), today).filter(
-        team__organisation=organisation
+    counted = _counts_by_day(
+        _window_rows(user, organisation, today, today),
+        [today],
+        keys=_BY_TEAM_AND_SUPERVISOR,
+        sets=[("team", "team_name"), ("supervisor", "supervisor_name")],
     )
-    teams = _grouped(rows, "team_id", "team__name", today)
-    supervisors = _grouped(rows, "supervisor_id", "supervisor__person__full_name", today)
-    total = Summary(name=organisation.name, pk=organisation.pk)
-    for summary in teams:
-        total.add(summary)
-    return total, teams, supervisors
+    return _split(counted, 1, organisation)
+
+
+def organisation_overview(
+    user, organisation, *, months: int = 12, today: datetime.date | None = None
+) -> tuple[Summary, list[Summary], list[Summary], list[Summary]]:
+    """`organisation_summaries` and `monthly_summaries` together, in one query: (totals,
+    per team, per supervisor, per month; no months when there are no teams)."""
+    today = today or timezone.localdate()
+    days = month_ends(today, months)
+    counted = _counts_by_day(
+        _window_rows(user, organisation, days[0], today),
+        days,
+        keys=_BY_TEAM_AND_SUPERVISOR,
+        sets=[(), ("team", "team_name"), ("supervisor", "supervisor_name")],
+    )
+    total, teams, supervisors = _split(counted, len(days), organisation)
+    if not teams:
+        return total, teams, supervisors, []
+    by_day = {
+        row["day"]: row
+        for row in counted
+        if row["key_team"] is None and row["key_supervisor"] is None
+    }
+    return total, teams, supervisors, _months(by_day, days)
 
 
 def month_ends(today: datetime.date, months: int) -> list[datetime.date]:
@@ -316,20 +444,23 @@ def monthly_summaries(
     user, organisation, *, months: int = 12, today: datetime.date | None = None
 ) -> list[Summary]:
     """The organisation's compliance at the end of each of the last `months` months (today
-    for this one): one aggregate query per month, however many people there are.
+    for this one), all months in one set-based query however many people there are.
 
     Assignments are taken as they were on each date; sessions as they stand now, so a log
     confirmed late counts from the day the session happened.
     """
     today = today or timezone.localdate()
-    summaries = []
-    for day in month_ends(today, months):
-        rows = annotate_compliance(access.scoped(user, Assignment), day).filter(
-            team__organisation=organisation
-        )
-        (totals,) = _status_counts(rows, day)
-        summaries.append(Summary(name=date_format(day, "F Y"), **totals))
-    return summaries
+    days = month_ends(today, months)
+    counted = _counts_by_day(_window_rows(user, organisation, days[0], today), days)
+    return _months({row["day"]: row for row in counted}, days)
+
+
+def _months(by_day: dict[int, dict], days: list[datetime.date]) -> list[Summary]:
+    empty = {"total": 0, **dict.fromkeys(Status.LABELS, 0)}
+    return [
+        _summary(by_day.get(position, empty), date_format(day, "F Y"))
+        for position, day in enumerate(days, start=1)
+    ]
 
 
 def default_kind(user, today: datetime.date | None = None) -> str | None:

@@ -36,14 +36,15 @@ def compliance(request):
     )
     overview = []
     for organisation in organisations.order_by("name"):  # one or two, not one per person
-        total, teams, supervisors = selectors.organisation_summaries(user, organisation)
+        # One query per organisation: its totals, teams, supervisors and 12 months.
+        total, teams, supervisors, months = selectors.organisation_overview(user, organisation)
         overview.append(
             {
                 "organisation": organisation,
                 "total": total,
                 "teams": teams,
                 "supervisors": supervisors,
-                "months": selectors.monthly_summaries(user, organisation) if teams else [],
+                "months": months,
             }
         )
     return render(
