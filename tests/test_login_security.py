@@ -134,3 +134,11 @@ def test_breach_check_falls_back_to_the_common_list_when_the_api_is_unreachable(
         validate_password("password123")
     validate_password("plum kettle orbit meadow")
     assert len(fake.asked) == 2
+
+
+def test_a_very_long_username_is_refused_not_a_server_error(client, lead):
+    """Found by the fuzzer: django-axes keeps usernames in 255 characters."""
+    for name in ("x" * 5000, "\ufdfa" * 150):  # the second grows 18-fold under NFKC
+        response = _attempt(client, name, "wrong")
+        assert response.status_code == 200
+        assert b"Please enter a correct" in response.content or b"username" in response.content
