@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test test-fast lint format check audit db-stop serve demo-code bench
+.PHONY: run test test-fast fuzz lint format check audit db-stop serve demo-code bench
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed (found %s)" % sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -22,9 +22,16 @@ run: $(STAMP)
 
 ## Run the whole test suite (browser tests included when Chromium is installed), in
 ## TEST_WORKERS parallel processes (pytest-xdist; each gets its own test database).
+## The form fuzzer sends FUZZ_EXAMPLES inputs to every form: 100 here keeps CI inside its
+## 20 minutes; `make fuzz` runs the full 500 each (about 12 CPU-minutes).
 TEST_WORKERS ?= 2
+FUZZ_EXAMPLES ?= 100
 test: $(STAMP)
-	$(PY) -m workforce.pgembed run -- $(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m workforce.pgembed run -- $(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+
+## Hypothesis over every form, 500 generated submissions each.
+fuzz: $(STAMP)
+	FUZZ_EXAMPLES=500 $(PY) -m workforce.pgembed run -- $(PY) -m pytest -n $(TEST_WORKERS) tests/fuzz $(PYTEST_ARGS)
 
 ## The suite without the browser and slow tests.
 test-fast: $(STAMP)
