@@ -63,7 +63,11 @@ def menu_link(page, name, exact=False):
     button, which is pressed first."""
     toggler = page.get_by_role("button", name="Show or hide the menu")
     if toggler.is_visible() and toggler.get_attribute("aria-expanded") != "true":
+        # Bootstrap's script must be running before the button does anything, and a link
+        # clicked while the menu is still sliding open can miss: wait for both.
+        page.wait_for_load_state("load")
         toggler.click()
+        page.locator("#main-nav.collapse.show").wait_for(state="visible")
     link = page.get_by_role("navigation", name="Main").get_by_role("link", name=name, exact=exact)
     link.wait_for(state="visible")
     return link
