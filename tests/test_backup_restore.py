@@ -61,11 +61,12 @@ def _table_counts(dbname: str) -> dict[str, int]:
         }
 
 
-def test_dump_and_restore_keeps_every_record(settings, tmp_path):
-    settings.DEBUG = True
-    call_command("seed_demo", verbosity=0)
+@contextlib.contextmanager
+def restored_copy(tmp_path, suffix: str = "restored"):
+    """Dump the test database with pg_dump, restore it with pg_restore into a new database
+    as docs/operations.md says, yield that database's name, and drop it afterwards."""
     source = connection.settings_dict["NAME"]
-    restored = f"{source}_restored"
+    restored = f"{source}_{suffix}"
     dump = tmp_path / "backup.dump"
     env = {"PGPASSWORD": connection.settings_dict["PASSWORD"] or ""}
     subprocess.run(
@@ -85,9 +86,17 @@ def test_dump_and_restore_keeps_every_record(settings, tmp_path):
             check=True,
             env=env,
         )
-        before, after = _table_counts(source), _table_counts(restored)
-        assert before == after
-        assert before["workforce_person"] > 0 and before["auth_user"] > 0
+        yield restored
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{restored}"')
+
+
+def test_dump_and_restore_keeps_every_record(settings, tmp_path):
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0)
+    with restored_copy(tmp_path) as restored:
+        before = _table_counts(connection.settings_dict["NAME"])
+        after = _table_counts(restored)
+        assert before == after
+        assert before["workforce_person"] > 0 and before["auth_user"] > 0
