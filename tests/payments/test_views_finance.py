@@ -96,3 +96,40 @@ def test_tax_year_totals_per_person(client, personas, claims):
     assert tax_year_label(TODAY) in response.content.decode()
     last_year = client.get(reverse("payments:totals"), {"year": "2019/20"})
     assert last_year.context["rows"] == []
+
+
+def test_batch_list_counts_and_totals_each_batch(client, personas, claims):
+    """Line counts, paid counts and totals per batch (fees plus expenses), each batch apart."""
+    from payments import services
+
+    peer, lead, finance = personas["peer"], personas["lead"], personas["finance"]
+    with_expenses = claims("peer", "draft", hours=7)
+    services.expense_add(
+        claim=with_expenses, by=peer, kind="travel", description="Bus", amount=Decimal("4.50")
+    )
+    services.expense_add(
+        claim=with_expenses, by=peer, kind="travel", description="Bus home", amount=Decimal("3")
+    )
+    services.claim_submit(claim=with_expenses, by=peer)
+    services.claim_approve(claim=with_expenses, approver=lead)
+    second = claims("peer2", "approved", hours=1, preparation="little")
+    first_batch = services.batch_create(organisation=second.organisation, by=finance, cut_off=TODAY)
+    services.claim_mark_paid(
+        claim=Claim.objects.get(pk=second.pk), by=finance, paid_on=TODAY, reference="CHQ-1"
+    )
+    later = claims("peer", "approved", hours=2, description="Interview panel")
+    second_batch = services.batch_create(organisation=later.organisation, by=finance, cut_off=TODAY)
+
+    client.force_login(finance)
+    rows = {b.pk: b for b in client.get(reverse("payments:batches")).context["page"]}
+    fees = {
+        b.pk: sum(line.claim.fee_payable for line in b.lines.select_related("claim"))
+        for b in (first_batch, second_batch)
+    }
+    first, second_row = rows[first_batch.pk], rows[second_batch.pk]
+    assert (first.line_count, first.paid_count) == (2, 1)
+    assert first.fee_total == fees[first_batch.pk]
+    assert first.expenses_total == Decimal("7.50")
+    assert first.total == fees[first_batch.pk] + Decimal("7.50")
+    assert (second_row.line_count, second_row.paid_count) == (1, 0)
+    assert (second_row.expenses_total, second_row.total) == (Decimal("0"), fees[second_batch.pk])
