@@ -137,7 +137,8 @@ def typed(f: Field, foreign_ids: list[int]):
     if kind == "hidden" and f.initial:
         return st.one_of(st.sampled_from(f.initial), ids.map(str), junk)
     if kind == "email":
-        return st.one_of(known, st.emails(), texts(f.max_length)) if known else st.emails()
+        emails = st.one_of(st.emails(), texts(f.max_length))
+        return st.one_of(known, emails) if known is not None else emails
     return st.one_of(known, texts(f.max_length)) if known is not None else texts(f.max_length)
 
 
