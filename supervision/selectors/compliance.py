@@ -26,17 +26,16 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import (
-    Case,
+    CharField,
     DateField,
-    ExpressionWrapper,
     F,
+    Func,
     IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Value,
-    When,
 )
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -63,26 +62,33 @@ class Status:
     COMPLIANT = (DUE_SOON, IN_DATE)
 
 
-def _status_expression(today: datetime.date) -> Case:
-    return Case(
-        When(last_confirmed__isnull=True, next_due__lt=today, then=Value(Status.NEVER)),
-        When(next_due__lt=today, then=Value(Status.OVERDUE)),
-        When(
-            next_due__lte=today + datetime.timedelta(days=DUE_SOON_DAYS),
-            then=Value(Status.DUE_SOON),
-        ),
-        default=Value(Status.IN_DATE),
-    )
+class _NextDue(Func):
+    """supervision_next_due(last_confirmed, required_since, days): migration 0002."""
+
+    function = "supervision_next_due"
+    output_field = DateField()
 
 
-def _rank_expression() -> Case:
-    # Worst first: never supervised, overdue, due soon, in date.
-    return Case(
-        When(status=Status.NEVER, then=Value(0)),
-        When(status=Status.OVERDUE, then=Value(1)),
-        When(status=Status.DUE_SOON, then=Value(2)),
-        default=Value(3),
-        output_field=IntegerField(),
+class _Status(Func):
+    """supervision_status(last_confirmed, next_due, today, due_soon_days): migration 0002."""
+
+    function = "supervision_status"
+    output_field = CharField()
+
+
+class _StatusRank(Func):
+    """supervision_status_rank(status): 0 never ... 3 in date, worst first."""
+
+    function = "supervision_status_rank"
+    output_field = IntegerField()
+
+
+def _status_expression(today: datetime.date) -> Func:
+    return _Status(
+        F("last_confirmed"),
+        F("next_due"),
+        Value(today, output_field=DateField()),
+        Value(DUE_SOON_DAYS),
     )
 
 
@@ -137,21 +143,10 @@ def annotate_compliance(
             required_since=_required_since(today),
         )
         .annotate(
-            next_due=Case(
-                When(
-                    last_confirmed__isnull=False,
-                    then=ExpressionWrapper(
-                        F("last_confirmed") + F("requirement_days"), output_field=DateField()
-                    ),
-                ),
-                default=ExpressionWrapper(
-                    F("required_since") + F("requirement_days"), output_field=DateField()
-                ),
-                output_field=DateField(),
-            )
+            next_due=_NextDue(F("last_confirmed"), F("required_since"), F("requirement_days"))
         )
         .annotate(status=_status_expression(today))
-        .annotate(status_rank=_rank_expression())
+        .annotate(status_rank=_StatusRank(F("status")))
     )
 
 
