@@ -20,6 +20,16 @@ from workforce.models import Capacity as C
 from workforce.models import Organisation
 
 
+@pytest.fixture(autouse=True)
+def fresh_figures_cache():
+    """Tests roll back or flush their data without the triggers that raise the figures'
+    versions (workforce/figures.py), so versions repeat from test to test: start each test
+    with nothing cached."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def org(db):
     organisation = OrganisationFactory(name="Test NHS Trust", kind=Organisation.Kind.NHS_TRUST)

@@ -54,7 +54,9 @@ def test_base_template_accessibility_landmarks(client, personas):
 
 def test_home_query_count_is_small(client, personas, django_assert_max_num_queries):
     client.force_login(personas["admin"])
-    with django_assert_max_num_queries(12):
+    # 13: the twelve before, and the version check of the kept figures
+    # (workforce/figures.py); in a test transaction that has written, they are counted live.
+    with django_assert_max_num_queries(13):
         assert client.get(reverse("home")).status_code == 200
 
 

@@ -4,6 +4,7 @@ from workforce.models import (
     Assignment,
     AuditEntry,
     DiversityProfile,
+    FiguresVersion,
     Membership,
     Organisation,
     Person,
@@ -169,3 +170,11 @@ class TrainingRecordAdmin(ReadOnlyAdmin):
     search_fields = ["person__full_name", "requirement__item"]
     list_select_related = ["person", "requirement"]
     date_hierarchy = "completed_on"
+
+
+@admin.register(FiguresVersion)
+class FiguresVersionAdmin(ReadOnlyAdmin):
+    """Raised by database triggers only (workforce/figures.py); shown to help explain why a
+    figure was or was not counted afresh."""
+
+    list_display = ["topic", "version"]

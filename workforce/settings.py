@@ -144,8 +144,22 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         "DATABASE_URL must point at PostgreSQL (postgresql://...); other databases are not "
         "supported."
     )
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
+# Keep each server process's connection for a minute rather than opening one per request
+# (a new PostgreSQL backend per page cost more than the bare page itself, bench/README.md);
+# the health check replaces a connection the server has dropped before it is used.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# Each server process keeps its own cache: only figures that are costly to count, each
+# kept under a version the database raises when what it counts changes
+# (workforce/figures.py), so a process never serves a figure older than the data.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "workforce-figures",
+        "OPTIONS": {"MAX_ENTRIES": env.int("FIGURES_CACHE_ENTRIES", default=5000)},
+    }
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Argon2id first (OWASP ASVS 6.2/11.4); older hashes still verify and are upgraded at sign-in.

@@ -41,7 +41,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from supervision.models import SessionStatus, SessionSupervisee, SupervisionSession
-from workforce import access
+from workforce import access, figures
 from workforce.models import Assignment, current_q
 
 DUE_SOON_DAYS = 14
@@ -392,39 +392,54 @@ def organisation_summaries(
     user, organisation, *, today: datetime.date | None = None
 ) -> tuple[Summary, list[Summary], list[Summary]]:
     """(the organisation's totals, one summary per team, one per named supervisor), counted
-    by the database in one query (grouping sets by team and by supervisor)."""
+    by the database in one query (grouping sets by team and by supervisor), and kept until
+    supervision data changes (workforce/figures.py)."""
     today = today or timezone.localdate()
-    counted = _counts_by_day(
-        _window_rows(user, organisation, today, today),
-        [today],
-        keys=_BY_TEAM_AND_SUPERVISOR,
-        sets=[("team", "team_name"), ("supervisor", "supervisor_name")],
+
+    def count():
+        counted = _counts_by_day(
+            _window_rows(user, organisation, today, today),
+            [today],
+            keys=_BY_TEAM_AND_SUPERVISOR,
+            sets=[("team", "team_name"), ("supervisor", "supervisor_name")],
+        )
+        return _split(counted, 1, organisation)
+
+    return figures.cached(
+        figures.SUPERVISION, ("summaries", user.pk, organisation.pk, today), count
     )
-    return _split(counted, 1, organisation)
 
 
 def organisation_overview(
     user, organisation, *, months: int = 12, today: datetime.date | None = None
 ) -> tuple[Summary, list[Summary], list[Summary], list[Summary]]:
     """`organisation_summaries` and `monthly_summaries` together, in one query: (totals,
-    per team, per supervisor, per month; no months when there are no teams)."""
+    per team, per supervisor, per month; no months when there are no teams). Kept until
+    supervision data changes (workforce/figures.py): at 5,000 people this query is most
+    of a second, and the page is opened far more often than supervision is logged."""
     today = today or timezone.localdate()
-    days = month_ends(today, months)
-    counted = _counts_by_day(
-        _window_rows(user, organisation, days[0], today),
-        days,
-        keys=_BY_TEAM_AND_SUPERVISOR,
-        sets=[(), ("team", "team_name"), ("supervisor", "supervisor_name")],
+
+    def count():
+        days = month_ends(today, months)
+        counted = _counts_by_day(
+            _window_rows(user, organisation, days[0], today),
+            days,
+            keys=_BY_TEAM_AND_SUPERVISOR,
+            sets=[(), ("team", "team_name"), ("supervisor", "supervisor_name")],
+        )
+        total, teams, supervisors = _split(counted, len(days), organisation)
+        if not teams:
+            return total, teams, supervisors, []
+        by_day = {
+            row["day"]: row
+            for row in counted
+            if row["key_team"] is None and row["key_supervisor"] is None
+        }
+        return total, teams, supervisors, _months(by_day, days)
+
+    return figures.cached(
+        figures.SUPERVISION, ("overview", user.pk, organisation.pk, today, months), count
     )
-    total, teams, supervisors = _split(counted, len(days), organisation)
-    if not teams:
-        return total, teams, supervisors, []
-    by_day = {
-        row["day"]: row
-        for row in counted
-        if row["key_team"] is None and row["key_supervisor"] is None
-    }
-    return total, teams, supervisors, _months(by_day, days)
 
 
 def month_ends(today: datetime.date, months: int) -> list[datetime.date]:

@@ -10,6 +10,7 @@ from workforce.models.core import (
     Team,
 )
 from workforce.models.diversity import DiversityProfile
+from workforce.models.figures import FiguresVersion
 from workforce.models.wellbeing import WellbeingPlan
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "AuditEntry",
     "Capacity",
     "DiversityProfile",
+    "FiguresVersion",
     "Membership",
     "Organisation",
     "Person",

@@ -42,15 +42,16 @@ def _overdue_supervision(rows) -> int:
 def _lead(user) -> list[Item]:
     from payments.selectors import approval_queue
     from supervision.incidents.selectors import triage_queue
-    from supervision.selectors import annotate_compliance
-    from workforce.models import Assignment
+    from supervision.selectors import organisation_summaries
+    from workforce.models import Organisation
 
-    rows = annotate_compliance(
-        access.scoped(user, Assignment).filter(
-            team__organisation_id__in=access.organisation_ids(user, C.COPRODUCTION_LEAD)
-        )
-    )
-    overdue = _overdue_supervision(rows)
+    # The compliance page's own totals (kept until supervision data changes), so the
+    # two pages always agree and the home page does not recount a whole organisation.
+    overdue = 0
+    led = access.organisation_ids(user, C.COPRODUCTION_LEAD)
+    for organisation in Organisation.objects.filter(pk__in=led).order_by("pk"):
+        total, _, _ = organisation_summaries(user, organisation)
+        overdue += total.overdue + total.never
     approvals = approval_queue(user).count()
     triage = triage_queue(user).count()
     return [
@@ -131,10 +132,10 @@ def _safeguarding(user) -> list[Item]:
 
 def _finance(user) -> list[Item]:
     from payments.models import Claim
-    from payments.selectors import batches_to_mark_paid, finance_waiting
+    from payments.selectors import batches_to_mark_paid_count, finance_waiting
 
     waiting = finance_waiting(user).filter(state=Claim.State.APPROVED).count()
-    unpaid = batches_to_mark_paid(user).count()
+    unpaid = batches_to_mark_paid_count(user)
     return [
         Item(
             "Approved claims waiting for a payment batch",
@@ -200,10 +201,10 @@ def _peer(user) -> list[Item]:
 
 
 def _admin(user) -> list[Item]:
-    from payments.selectors import approval_queue, batches_to_mark_paid
+    from payments.selectors import approval_queue, batches_to_mark_paid_count
 
     approvals = approval_queue(user).count()
-    unpaid = batches_to_mark_paid(user).count()
+    unpaid = batches_to_mark_paid_count(user)
     return [
         Item(
             "Claims waiting for approval",

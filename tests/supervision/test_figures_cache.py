@@ -1,0 +1,129 @@
+"""Costly figures are kept until what they count changes (workforce/figures.py).
+
+The versions are raised by triggers at commit, so most of these tests commit for real
+(`transaction=True`); the rest check what a transaction sees of its own changes."""
+
+import pytest
+from django.db import connection, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from payments import services as payments_services
+from supervision.selectors import organisation_overview, organisation_summaries
+from tests.factories import OrganisationFactory, TeamFactory
+from tests.supervision import builders
+from workforce import figures
+from workforce.reports.dashboard import attention
+
+
+def _triggers() -> set[tuple[str, str]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+            " WHERE t.tgname LIKE 'figures_%%'"
+        )
+        return set(cursor.fetchall())
+
+
+@pytest.mark.django_db
+def test_every_table_of_a_topic_has_both_triggers_and_no_other_table_has_any():
+    expected = {
+        (table, f"figures_{kind}_{topic}")
+        for topic, tables in figures.TOPIC_TABLES.items()
+        for table in tables
+        for kind in ("mark", "raise")
+    }
+    assert _triggers() == expected
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_committed_change_raises_its_topics_version_once_and_a_rollback_not_at_all():
+    organisation = OrganisationFactory()
+    for name in ("A", "B", "C"):
+        TeamFactory(organisation=organisation, name=name)
+    before = figures.version(figures.SUPERVISION)
+    payments_before = figures.version(figures.PAYMENTS)
+
+    with transaction.atomic():
+        organisation.teams.update(description="Three rows, one statement")
+        organisation.teams.filter(name="A").update(name="A team")
+    assert figures.version(figures.SUPERVISION) == before + 1
+    # Teams are not counted by any payments figure.
+    assert figures.version(figures.PAYMENTS) == payments_before
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        organisation.teams.update(description="Never committed")
+        raise RuntimeError
+    assert figures.version(figures.SUPERVISION) == before + 1
+
+
+@pytest.mark.django_db
+def test_a_transaction_counts_live_once_it_has_changed_the_topics_tables():
+    organisation = OrganisationFactory()  # organisations are in no topic
+    counted = []
+
+    def count():
+        counted.append(1)
+        return len(counted)
+
+    assert figures.version(figures.SUPERVISION) is not None
+    assert figures.cached(figures.SUPERVISION, ("t",), count) == 1
+    assert figures.cached(figures.SUPERVISION, ("t",), count) == 1  # kept
+    TeamFactory(organisation=organisation)
+    # This transaction sees its new team; the kept figure does not: count afresh, keep none.
+    assert figures.version(figures.SUPERVISION) is None
+    assert figures.cached(figures.SUPERVISION, ("t",), count) == 2
+    assert figures.cached(figures.SUPERVISION, ("t",), count) == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_confirming_a_session_updates_the_compliance_page_and_the_home_page(
+    client, fixture, lead, supervisor, org
+):
+    session = builders.logged_by_peer(fixture)  # peer and peer2 never supervised
+
+    def figures_seen():
+        page = client.get(reverse("supervision:compliance"))
+        total = page.context["overview"][0]["total"]
+        home = {item.label: item.count for panel in attention(lead) for item in panel.items}
+        return total.never, total.in_date, home["Supervision overdue"]
+
+    client.force_login(lead)
+    assert figures_seen() == (2, 0, 2)
+    assert figures_seen() == (2, 0, 2)  # from the cache this time
+    client.force_login(supervisor)
+    response = client.post(reverse("supervision:confirm", kwargs={"pk": session.pk}))
+    assert response.status_code == 302
+    client.force_login(lead)
+    assert figures_seen() == (1, 1, 1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_figures_are_kept_between_views_until_something_changes(
+    fixture, lead, org, django_assert_num_queries
+):
+    builders.supervised_peers(fixture)
+    first = organisation_overview(lead, org)
+    summaries = organisation_summaries(lead, org)
+    # Kept: one query for the version each, none to count.
+    with django_assert_num_queries(2):
+        assert organisation_overview(lead, org) == first
+        assert organisation_summaries(lead, org) == summaries
+    # Another day is another key.
+    tomorrow = timezone.localdate() + timezone.timedelta(days=1)
+    with django_assert_num_queries(2):
+        organisation_summaries(lead, org, today=tomorrow)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_marking_a_batch_paid_updates_the_finance_home_page(batch, finance):
+    def to_mark_paid():
+        items = {item.label: item.count for panel in attention(finance) for item in panel.items}
+        return items["Batches to mark as paid"]
+
+    assert to_mark_paid() == 1
+    assert to_mark_paid() == 1
+    payments_services.batch_mark_paid(
+        batch=batch, by=finance, paid_on=timezone.localdate(), reference="BACS-1"
+    )
+    assert to_mark_paid() == 0

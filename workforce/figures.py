@@ -1,0 +1,86 @@
+"""Figures that are costly to count, kept until what they count changes.
+
+A few figures are counted over a whole organisation: supervision compliance for thousands
+of people by team, by supervisor and over twelve months; the payment batches still to be
+marked paid. Counted afresh on every view they cost far more than the page around them
+(bench/README.md), yet they change only when someone logs or confirms supervision, a
+claim moves on, a person or an assignment changes.
+
+So each *topic* has a version in the database (FiguresVersion), raised once by every
+transaction that commits a change to one of the topic's tables (migration
+workforce/0007: a deferred trigger on each table, so the raise happens at commit and
+holds no lock while the transaction runs). A figure is kept in the cache under its topic's
+version; after any committed change the version differs and it is counted afresh. A
+change's rows and its raised version become visible together, at commit, and the version
+is read before the figure is counted: so a figure is never kept under a version newer
+than the data it was counted from.
+
+A transaction that has itself changed one of a topic's tables (marked by a statement
+trigger) sees its own changes and the cache does not: its figures are counted live, and
+not kept.
+
+Tables changed without row triggers (TRUNCATE, `manage.py flush`) do not raise the
+version: clear the cache after them (the test suite does, before every test).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from typing import TypeVar
+
+from django.core.cache import cache
+from django.db import connection
+
+T = TypeVar("T")
+
+SUPERVISION = "supervision"
+PAYMENTS = "payments"
+
+# Which tables each topic's triggers watch (kept in step with migration 0007).
+TOPIC_TABLES = {
+    SUPERVISION: (
+        "supervision_supervisionsession",
+        "supervision_sessionsupervisee",
+        "workforce_assignment",
+        "workforce_person",
+        "workforce_team",
+        "workforce_membership",
+        "roles_roleversion",
+        "roles_supervisionrequirement",
+    ),
+    PAYMENTS: (
+        "payments_claim",
+        "payments_batch",
+        "payments_batchline",
+        "workforce_person",
+        "workforce_membership",
+    ),
+}
+
+# A day at most: every figure's key has the date in it anyway.
+TIMEOUT_SECONDS = 24 * 60 * 60
+_MISSING = object()
+
+
+def version(topic: str) -> int | None:
+    """The topic's committed version, or None if this transaction has changed its tables."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT workforce_figures_version(%s)", [topic])
+        return cursor.fetchone()[0]
+
+
+def cached(topic: str, key: tuple[Hashable, ...], count: Callable[[], T]) -> T:
+    """`count()`, or what it gave last time for this `key` if nothing in `topic` changed.
+
+    `key` must name everything the figure depends on besides the topic's tables: the
+    user it is counted for (their access), the organisation, the date.
+    """
+    current = version(topic)
+    if current is None:
+        return count()
+    cache_key = "figures:" + ":".join([topic, str(current), *(str(part) for part in key)])
+    value = cache.get(cache_key, _MISSING)
+    if value is _MISSING:
+        value = count()
+        cache.set(cache_key, value, TIMEOUT_SECONDS)
+    return value
