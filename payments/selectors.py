@@ -230,7 +230,25 @@ def claims_summary(claims: QuerySet[Claim]) -> Totals:
 
 
 def batch_totals(batch: Batch) -> Totals:
-    return claims_summary(Claim.objects.filter(batch_lines__batch=batch))
+    """The batch's line count, fees and expenses. A batch never changes once made: its
+    lines are append-only and its claims' amounts and expenses are frozen by triggers
+    (payments migration 0002), so the figures are kept for good (workforce/figures.py)."""
+    return figures.cached(
+        figures.PAYMENTS,
+        ("batch_totals", batch.pk),
+        lambda: claims_summary(Claim.objects.filter(batch_lines__batch=batch)),
+        for_good=True,
+    )
+
+
+def batch_unpaid(batch: Batch) -> int:
+    """How many of the batch's claims are not yet recorded as paid; kept until a claim or
+    batch changes (workforce/figures.py)."""
+    return figures.cached(
+        figures.PAYMENTS,
+        ("batch_unpaid", batch.pk),
+        lambda: Claim.objects.filter(batch_lines__batch=batch, state=S.EXPORTED).count(),
+    )
 
 
 def rate_cards_for(user) -> QuerySet[RateCard]:

@@ -69,16 +69,23 @@ def version(topic: str) -> int | None:
         return cursor.fetchone()[0]
 
 
-def cached(topic: str, key: tuple[Hashable, ...], count: Callable[[], T]) -> T:
+def cached(
+    topic: str, key: tuple[Hashable, ...], count: Callable[[], T], *, for_good: bool = False
+) -> T:
     """`count()`, or what it gave last time for this `key` if nothing in `topic` changed.
 
     `key` must name everything the figure depends on besides the topic's tables: the
     user it is counted for (their access), the organisation, the date.
+
+    `for_good`: the figure can never change once committed (the database refuses every
+    change that would alter it), so it is kept whatever else changes in the topic; still
+    counted live inside a transaction that is changing the topic (it may be making it).
     """
     current = version(topic)
     if current is None:
         return count()
-    cache_key = "figures:" + ":".join([topic, str(current), *(str(part) for part in key)])
+    kept_under = "for-good" if for_good else str(current)
+    cache_key = "figures:" + ":".join([topic, kept_under, *(str(part) for part in key)])
     value = cache.get(cache_key, _MISSING)
     if value is _MISSING:
         value = count()

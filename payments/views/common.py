@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.http import Http404
 
-from workforce import access
+from workforce import access, paging
 from workforce.models import Capacity as C
 from workforce.models import Organisation
 
@@ -17,8 +16,8 @@ TOTALS_READERS = (C.COPRODUCTION_LEAD, C.FINANCE, C.ADMIN)
 PER_PAGE = 25
 
 
-def page_of(request, items, per_page: int = PER_PAGE):
-    return Paginator(items, per_page).get_page(request.GET.get("page"))
+def page_of(request, items, per_page: int = PER_PAGE, count: int | None = None):
+    return paging.page_of(request, items, per_page, count=count)
 
 
 def organisations_for(user, capacities: tuple[str, ...]):

@@ -71,16 +71,18 @@ def batch_new(request):
 @access.access_required(*FINANCE)
 def batch_detail(request, pk: int):
     batch = access.get_object_for(request.user, Batch, "view", pk=pk)
+    totals = selectors.batch_totals(batch)
     return render(
         request,
         "payments/batch_detail.html",
         {
             "batch": batch,
-            "page": page_of(request, selectors.batch_lines(batch), per_page=100),
-            "totals": selectors.batch_totals(batch),
-            "unpaid": Claim.objects.filter(
-                batch_lines__batch=batch, state=Claim.State.EXPORTED
-            ).count(),
+            # One line per claim: the totals' count is the number of lines.
+            "page": page_of(
+                request, selectors.batch_lines(batch), per_page=100, count=totals.count
+            ),
+            "totals": totals,
+            "unpaid": selectors.batch_unpaid(batch),
             "history": audit.history(batch),
         },
     )

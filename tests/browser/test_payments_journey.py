@@ -34,8 +34,7 @@ def _peer_claims(chromium, live_server, sign_in, peer, artifacts, tmp_path):
     try:
         sign_in(page, peer)
         page.goto("/")
-        page.get_by_role("button", name="Show or hide the menu").click()
-        page.get_by_role("navigation", name="Main").get_by_role("link", name="My claims").click()
+        menu_link(page, "My claims").click()
         expect(page.locator("h1")).to_have_text("My claims", timeout=SLOW)
         page.get_by_role("link", name="Make a claim").click()
         expect(page.locator("h1")).to_have_text("Make a claim", timeout=SLOW)

@@ -34,15 +34,18 @@ def _grow(claims, org, personas, n):
         claims("peer", "approved", description=f"Next {next(SERIAL)}")
 
 
-# The most queries each page may make, sign-in and session included.
+# The most queries each page may make, sign-in and session included. A paged list reads
+# its page's keys, then those rows (workforce/paging.py): one query more than a slice.
 PAGES = [
-    ("peer", "payments:my_claims", None, 8),
-    ("lead", "payments:approvals", None, 8),
-    ("finance", "payments:batches", None, 11),
-    ("finance", "payments:batch", "batch", 14),
+    ("peer", "payments:my_claims", None, 9),
+    ("lead", "payments:approvals", None, 9),
+    ("finance", "payments:batches", None, 12),
+    # Two more for the batch: its kept figures' version checks (workforce/figures.py),
+    # counted live here because the test's own transaction wrote the claims.
+    ("finance", "payments:batch", "batch", 16),
     ("finance", "payments:totals", None, 9),
     ("lead", "payments:rate_cards", None, 7),
-    ("lead", "payments:activities", None, 9),
+    ("lead", "payments:activities", None, 10),
 ]
 
 

@@ -127,3 +127,21 @@ def test_marking_a_batch_paid_updates_the_finance_home_page(batch, finance):
         batch=batch, by=finance, paid_on=timezone.localdate(), reference="BACS-1"
     )
     assert to_mark_paid() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batchs_totals_are_kept_for_good_and_its_unpaid_count_until_a_payment(
+    batch, finance, django_assert_num_queries
+):
+    from payments.selectors import batch_totals, batch_unpaid
+
+    totals = batch_totals(batch)
+    assert totals.count == 1 and batch_unpaid(batch) == 1
+    payments_services.batch_mark_paid(
+        batch=batch, by=finance, paid_on=timezone.localdate(), reference="BACS-2"
+    )
+    assert batch_unpaid(batch) == 0
+    # A batch's totals cannot change (triggers refuse it): kept across the payment, with
+    # only the version check left to do.
+    with django_assert_num_queries(1):
+        assert batch_totals(batch) == totals

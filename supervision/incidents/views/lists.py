@@ -3,13 +3,12 @@ reports, the triage queue, the escalations queue, and a worker's chronology."""
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from supervision.incidents import rules, selectors
 from supervision.incidents.forms import FilterForm
 from supervision.incidents.models import Category, Severity
-from workforce import access
+from workforce import access, paging
 from workforce.models import Capacity as C
 from workforce.models import Organisation, Person
 
@@ -18,7 +17,7 @@ uses_incidents = access.access_required(*rules.INCIDENT_CAPACITIES)
 
 
 def _page(request, rows):
-    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return paging.page_of(request, rows, PAGE_SIZE)
 
 
 def _filters(form: FilterForm) -> selectors.Filters:
