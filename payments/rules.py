@@ -36,7 +36,7 @@ CARD_READERS = (C.PEER_WORKER, C.COPRODUCTION_LEAD, C.FINANCE, C.ADMIN)
 
 
 def _claim_filter(user) -> Q:
-    own = Q(person__user_id=user.pk)
+    own = Q(person_id__in=access.own_person_ids(user))
     leads = Q(organisation_id__in=access.organisation_ids(user, *APPROVERS)) & ~Q(state=S.DRAFT)
     finance = Q(
         organisation_id__in=access.organisation_ids(user, C.FINANCE),
@@ -82,7 +82,7 @@ def _thresholds(user) -> QuerySet[BenefitsThreshold]:
 
 def _personal(model):
     def scope(user):
-        own = Q(person__user_id=user.pk)
+        own = Q(person_id__in=access.own_person_ids(user))
         managed = Q(person__organisation_id__in=access.organisation_ids(user, *APPROVERS))
         return model.objects.filter(own | managed)
 

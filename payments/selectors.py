@@ -70,7 +70,7 @@ def claims_for(user) -> QuerySet[Claim]:
 
 
 def my_claims(user, state: str = "") -> QuerySet[Claim]:
-    claims = claims_for(user).filter(person__user_id=user.pk)
+    claims = claims_for(user).filter(person_id__in=access.own_person_ids(user))
     if state:
         claims = claims.filter(state=state)
     return claims.order_by("-activity_date", "-pk")
@@ -84,7 +84,7 @@ def approval_queue(user, team_id: int | None = None) -> QuerySet[Claim]:
             state=S.SUBMITTED,
             organisation_id__in=access.organisation_ids(user, *APPROVERS),
         )
-        .exclude(person__user_id=user.pk)
+        .exclude(person_id__in=access.own_person_ids(user))
         .select_related("possible_duplicate_of", "activity__team")
     )
     if team_id:

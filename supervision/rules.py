@@ -33,7 +33,7 @@ def party_sessions(user) -> QuerySet[SupervisionSession]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return SupervisionSession.objects.none()
     supervised_here = SessionSupervisee.objects.filter(
-        session=OuterRef("pk"), person__user_id=user.pk
+        session=OuterRef("pk"), person_id__in=access.own_person_ids(user)
     )
     return SupervisionSession.objects.filter(
         Q(supervisor_id=user.pk) | Exists(supervised_here),
@@ -43,7 +43,9 @@ def party_sessions(user) -> QuerySet[SupervisionSession]:
 
 @access.register_scope(SupervisionSession)
 def _sessions(user) -> QuerySet[SupervisionSession]:
-    own = SessionSupervisee.objects.filter(session=OuterRef("pk"), person__user_id=user.pk)
+    own = SessionSupervisee.objects.filter(
+        session=OuterRef("pk"), person_id__in=access.own_person_ids(user)
+    )
     of_my_supervisees = SessionSupervisee.objects.filter(
         session=OuterRef("pk"), person_id__in=access.supervisee_ids(user)
     )

@@ -43,12 +43,35 @@ def capacities(user) -> dict[int, frozenset[str]]:
     cached = getattr(user, "_workforce_capacities", None)
     if cached is None:
         held: dict[int, set[str]] = {}
-        for org_id, capacity in Membership.objects.filter(user=user).values_list(
-            "organisation_id", "capacity"
-        ):
+        # The user's own person record comes along (see own_person_ids).
+        own = Person.objects.filter(user_id=models.OuterRef("user_id")).values("pk")[:1]
+        rows = (
+            Membership.objects.filter(user=user)
+            .annotate(own_person=models.Subquery(own))
+            .values_list("organisation_id", "capacity", "own_person")
+        )
+        for org_id, capacity, own_person in rows:
             held.setdefault(org_id, set()).add(capacity)
+            user._workforce_own_people = frozenset([own_person] if own_person else [])
         cached = {org_id: frozenset(caps) for org_id, caps in held.items()}
         user._workforce_capacities = cached
+    return cached
+
+
+def own_person_ids(user) -> frozenset[int]:
+    """The id of the user's own person record (none or one), read once per request user.
+
+    Filters use `person_id__in=own_person_ids(user)` rather than `person__user_id=user.pk`:
+    inside an OR, the join to the people table made PostgreSQL read and hash every person
+    of every organisation on each list and count (bench/README.md).
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    capacities(user)  # usually reads it too
+    cached = getattr(user, "_workforce_own_people", None)
+    if cached is None:  # a login with no membership
+        cached = frozenset(Person.objects.filter(user_id=user.pk).values_list("pk", flat=True))
+        user._workforce_own_people = cached
     return cached
 
 

@@ -42,7 +42,7 @@ def visible_q(user, prefix: str = "") -> Q:
     members = access.organisation_ids(user, *INCIDENT_CAPACITIES)
     leads = access.organisation_ids(user, *LEADS)
     worker_sees = (
-        Q(**{f"{p}person__user_id": user.pk})
+        Q(**{f"{p}person_id__in": access.own_person_ids(user)})
         & ~Q(**{f"{p}state": State.REPORTED})
         & Q(**{f"{p}worker_restricted": False})
     )

@@ -125,7 +125,11 @@ def my_reports(user) -> QuerySet[Incident]:
 
 
 def about_me(user) -> QuerySet[Incident]:
-    return visible(user).filter(person__user=user).order_by("-reported_at", "-pk")
+    return (
+        visible(user)
+        .filter(person_id__in=access.own_person_ids(user))
+        .order_by("-reported_at", "-pk")
+    )
 
 
 def triage_queue(user) -> QuerySet[Incident]:
@@ -136,7 +140,7 @@ def triage_queue(user) -> QuerySet[Incident]:
     return (
         visible(user)
         .filter(mine, organisation_id__in=triagers, state=State.REPORTED)
-        .exclude(person__user=user)
+        .exclude(person_id__in=access.own_person_ids(user))
         .order_by("triage_due_at", _SEVERITY_RANK, "pk")
     )
 

@@ -67,7 +67,7 @@ def given_sessions(user) -> QuerySet[SupervisionSession]:
 def awaiting_answer(user) -> QuerySet[SupervisionSession]:
     """Logs waiting for `user` to confirm or dispute: the other party's logs."""
     as_supervisee = SessionSupervisee.objects.filter(
-        session=OuterRef("pk"), person__user_id=user.pk
+        session=OuterRef("pk"), person_id__in=access.own_person_ids(user)
     )
     # The supervisor answers a supervisee's log; a supervisee answers the supervisor's.
     mine_to_answer = (Q(supervisor_id=user.pk) & ~Q(logged_by_id=user.pk)) | (
