@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import csv
 
-from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from supervision import rules, selectors
 from supervision.models import SupervisionSession
-from supervision.selectors.compliance import Status
+from supervision.selectors.compliance import Status, team_compliance_page
 from workforce import access
 from workforce.models import Organisation, Team
 
@@ -60,13 +59,15 @@ def team_compliance(request, pk: int):
     team = access.get_object_for(user, Team, "view_supervision_compliance", pk=pk)
     status = request.GET.get("status", "")
     status = status if status in Status.LABELS else ""
-    rows = selectors.team_compliance(user, team, status=status)
+    page = team_compliance_page(
+        user, team, status=status, page_number=request.GET.get("page"), per_page=ROWS_PER_PAGE
+    )
     return render(
         request,
         "supervision/team_compliance.html",
         {
             "team": team,
-            "page": Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page")),
+            "page": page,
             "status": status,
             "statuses": list(Status.LABELS.items()),
             "query": f"status={status}" if status else "",

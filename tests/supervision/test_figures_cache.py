@@ -145,3 +145,26 @@ def test_a_batchs_totals_are_kept_for_good_and_its_unpaid_count_until_a_payment(
     # only the version check left to do.
     with django_assert_num_queries(1):
         assert batch_totals(batch) == totals
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_team_page_is_kept_until_a_session_is_confirmed(
+    client, fixture, lead, supervisor, org, django_assert_max_num_queries
+):
+    session = builders.logged_by_peer(fixture)
+    url = reverse("supervision:team_compliance", kwargs={"pk": org.teams.order_by("pk")[0].pk})
+
+    def statuses():
+        page = client.get(url).context["page"]
+        return page.paginator.count, sorted(row.status for row in page.object_list)
+
+    client.force_login(lead)
+    assert statuses() == (2, ["never", "never"])
+    with django_assert_max_num_queries(9) as kept:
+        assert statuses() == (2, ["never", "never"])
+    # No compliance query, no count: the version check stands in for both.
+    assert not any("supervision_sessionsupervisee" in q["sql"] for q in kept.captured_queries)
+    client.force_login(supervisor)
+    client.post(reverse("supervision:confirm", kwargs={"pk": session.pk}))
+    client.force_login(lead)
+    assert statuses() == (2, ["in_date", "never"])
