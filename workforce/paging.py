@@ -29,11 +29,14 @@ class KeysFirstPaginator(Paginator):
         return self._get_page([rows[key] for key in keys if key in rows], number, self)
 
 
-def page_of(request, queryset, per_page: int, *, count: int | None = None) -> Page:
+def page_of(
+    request, queryset, per_page: int, *, count: int | None = None, keys_first: bool = True
+) -> Page:
     """The page the request asks for (`?page=`), the first if it asks for none or nonsense,
     the last if it asks for too far. `count`: how many rows there are, when the caller
-    already knows (spares counting them again)."""
-    paginator = KeysFirstPaginator(queryset, per_page)
+    already knows (spares counting them again). `keys_first=False` for a list read
+    straight off an index in its order, where a slice is already cheap."""
+    paginator = (KeysFirstPaginator if keys_first else Paginator)(queryset, per_page)
     if count is not None:
         paginator.count = count  # Paginator.count is a cached property
     return paginator.get_page(request.GET.get("page"))

@@ -16,8 +16,10 @@ TOTALS_READERS = (C.COPRODUCTION_LEAD, C.FINANCE, C.ADMIN)
 PER_PAGE = 25
 
 
-def page_of(request, items, per_page: int = PER_PAGE, count: int | None = None):
-    return paging.page_of(request, items, per_page, count=count)
+def page_of(
+    request, items, per_page: int = PER_PAGE, count: int | None = None, keys_first: bool = True
+):
+    return paging.page_of(request, items, per_page, count=count, keys_first=keys_first)
 
 
 def organisations_for(user, capacities: tuple[str, ...]):

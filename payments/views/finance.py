@@ -79,7 +79,11 @@ def batch_detail(request, pk: int):
             "batch": batch,
             # One line per claim: the totals' count is the number of lines.
             "page": page_of(
-                request, selectors.batch_lines(batch), per_page=100, count=totals.count
+                request,
+                selectors.batch_lines(batch),
+                per_page=100,
+                count=totals.count,
+                keys_first=False,  # in position order, off the batchline_position index
             ),
             "totals": totals,
             "unpaid": selectors.batch_unpaid(batch),
