@@ -92,6 +92,14 @@ def approval_queue(user, team_id: int | None = None) -> QuerySet[Claim]:
     return claims.order_by("submitted_at", "pk")
 
 
+def approval_queue_count(user) -> int:
+    """How many claims wait for this user's decision (the dashboards' figure), kept until a
+    claim or the user's access changes (workforce/figures.py)."""
+    return figures.cached(
+        figures.PAYMENTS, ("approval_queue", user.pk), lambda: approval_queue(user).count()
+    )
+
+
 def finance_waiting(user) -> QuerySet[Claim]:
     """Approved claims not yet paid, the ones waiting longest first."""
     return (

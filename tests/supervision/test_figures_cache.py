@@ -168,3 +168,15 @@ def test_the_team_page_is_kept_until_a_session_is_confirmed(
     client.post(reverse("supervision:confirm", kwargs={"pk": session.pk}))
     client.force_login(lead)
     assert statuses() == (2, ["in_date", "never"])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_approving_a_claim_updates_the_leads_home_page(submitted_claim, lead):
+    def waiting():
+        items = {item.label: item.count for panel in attention(lead) for item in panel.items}
+        return items["Claims waiting for your approval"]
+
+    assert waiting() == 1
+    assert waiting() == 1
+    payments_services.claim_approve(claim=submitted_claim, approver=lead)
+    assert waiting() == 0

@@ -40,7 +40,7 @@ def _overdue_supervision(rows) -> int:
 
 
 def _lead(user) -> list[Item]:
-    from payments.selectors import approval_queue
+    from payments.selectors import approval_queue_count
     from supervision.incidents.selectors import triage_queue
     from supervision.selectors import organisation_summaries
     from workforce.models import Organisation
@@ -52,7 +52,7 @@ def _lead(user) -> list[Item]:
     for organisation in Organisation.objects.filter(pk__in=led).order_by("pk"):
         total, _, _ = organisation_summaries(user, organisation)
         overdue += total.overdue + total.never
-    approvals = approval_queue(user).count()
+    approvals = approval_queue_count(user)
     triage = triage_queue(user).count()
     return [
         Item(
@@ -201,9 +201,9 @@ def _peer(user) -> list[Item]:
 
 
 def _admin(user) -> list[Item]:
-    from payments.selectors import approval_queue, batches_to_mark_paid_count
+    from payments.selectors import approval_queue_count, batches_to_mark_paid_count
 
-    approvals = approval_queue(user).count()
+    approvals = approval_queue_count(user)
     unpaid = batches_to_mark_paid_count(user)
     return [
         Item(
