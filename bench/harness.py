@@ -33,6 +33,7 @@ import hashlib
 import hmac
 import http.client
 import os
+import random
 import re
 import secrets
 import signal
@@ -473,8 +474,13 @@ def measure(
     label: str = "",
     warmup: int = 2,
     expect: Callable[[int, bytes], str | None] | None = None,
+    think: float = 0.0,
 ) -> Result:
     """``concurrency`` threads, each a closed loop of GETs, for ``duration`` seconds.
+
+    ``think`` (seconds): after each response a thread waits a random 0.5 to 1.5 times this
+    long before its next request, as a person reading the page would; 0 sends the next
+    request at once (every thread always waiting on the server: the harshest load).
 
     Thread *i* uses ``clients[i % len(clients)]`` (cloned, so the cookie jars are not
     shared between threads) and requests ``paths[n % len(paths)]`` (or ``paths(n)``) on
@@ -490,8 +496,9 @@ def measure(
     stop_at = time.monotonic() + duration
     counter = iter(range(10**12))
 
-    def worker(client: Client) -> None:
+    def worker(client: Client, seed: int) -> None:
         local, errors, nbytes = [], {}, 0
+        pause = random.Random(seed)  # noqa: S311 - think times, not secrets
         while time.monotonic() < stop_at:
             with lock:
                 n = next(counter)
@@ -511,6 +518,8 @@ def measure(
                 continue
             local.append(took)
             nbytes += len(body)
+            if think:
+                time.sleep(think * pause.uniform(0.5, 1.5))
         with lock:
             result.latencies.extend(local)
             result.bytes += nbytes
@@ -518,7 +527,7 @@ def measure(
                 result.errors[key] = result.errors.get(key, 0) + count
 
     threads = [
-        threading.Thread(target=worker, args=(clients[i % len(clients)].clone(),), daemon=True)
+        threading.Thread(target=worker, args=(clients[i % len(clients)].clone(), i), daemon=True)
         for i in range(concurrency)
     ]
     started = time.monotonic()

@@ -144,6 +144,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", type=float, default=10.0)
     parser.add_argument("--duration", type=float, default=20.0, help="seconds per page")
     parser.add_argument("--concurrency", type=int, default=10)
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="seconds each user reads a page before the next request (0: none, the default)",
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--only", default="", help="measure only pages whose name contains this")
     parser.add_argument("--json", default="", help="write the figures here as well")
@@ -186,6 +192,7 @@ def main(argv: list[str] | None = None) -> int:
                     duration=args.duration,
                     concurrency=args.concurrency,
                     label=label,
+                    think=args.think,
                 )
                 s = harness.summarise(result)
                 print(
@@ -196,7 +203,8 @@ def main(argv: list[str] | None = None) -> int:
                 )
                 return result
 
-            print(f"\nMeasuring ({args.concurrency} users, {args.duration:g} s each):")
+            pace = f", each reading ~{args.think:g} s a page" if args.think else ", no pauses"
+            print(f"\nMeasuring ({args.concurrency} users{pace}, {args.duration:g} s each):")
             bare = run("Floor: bare Django view", "lead", "/bench/bare/")
             admin_results: dict[str, harness.Result] = {}
             rows = []
