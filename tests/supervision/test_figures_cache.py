@@ -16,6 +16,11 @@ from workforce import figures
 from workforce.reports.dashboard import attention
 
 
+def _home_count(user, label: str) -> int | None:
+    """The count the user's home page shows against `label`."""
+    return {item.label: item.count for panel in attention(user) for item in panel.items}[label]
+
+
 def _triggers() -> set[tuple[str, str]]:
     with connection.cursor() as cursor:
         cursor.execute(
@@ -85,8 +90,7 @@ def test_confirming_a_session_updates_the_compliance_page_and_the_home_page(
     def figures_seen():
         page = client.get(reverse("supervision:compliance"))
         total = page.context["overview"][0]["total"]
-        home = {item.label: item.count for panel in attention(lead) for item in panel.items}
-        return total.never, total.in_date, home["Supervision overdue"]
+        return total.never, total.in_date, _home_count(lead, "Supervision overdue")
 
     client.force_login(lead)
     assert figures_seen() == (2, 0, 2)
@@ -118,8 +122,7 @@ def test_the_figures_are_kept_between_views_until_something_changes(
 @pytest.mark.django_db(transaction=True)
 def test_marking_a_batch_paid_updates_the_finance_home_page(batch, finance):
     def to_mark_paid():
-        items = {item.label: item.count for panel in attention(finance) for item in panel.items}
-        return items["Batches to mark as paid"]
+        return _home_count(finance, "Batches to mark as paid")
 
     assert to_mark_paid() == 1
     assert to_mark_paid() == 1
@@ -173,8 +176,7 @@ def test_the_team_page_is_kept_until_a_session_is_confirmed(
 @pytest.mark.django_db(transaction=True)
 def test_approving_a_claim_updates_the_leads_home_page(submitted_claim, lead):
     def waiting():
-        items = {item.label: item.count for panel in attention(lead) for item in panel.items}
-        return items["Claims waiting for your approval"]
+        return _home_count(lead, "Claims waiting for your approval")
 
     assert waiting() == 1
     assert waiting() == 1
