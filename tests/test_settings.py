@@ -61,6 +61,14 @@ def test_database_url_selects_a_real_server():
     # Production checks new passwords against breach data (and the common-password list).
     assert BREACH_VALIDATOR in data["validators"]
     assert "django.contrib.auth.password_validation.CommonPasswordValidator" in data["validators"]
+    # A real server keeps each process's connection a minute, checked before use.
+    assert (db["CONN_MAX_AGE"], db["CONN_HEALTH_CHECKS"]) == (60, True)
+
+
+def test_connection_lifetime_can_be_set():
+    result = _settings_in_subprocess(**PROD, DB_CONN_MAX_AGE="0")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["db"]["CONN_MAX_AGE"] == 0
 
 
 BREACH_VALIDATOR = "pwned_passwords_django.validators.PwnedPasswordsValidator"

@@ -144,10 +144,14 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         "DATABASE_URL must point at PostgreSQL (postgresql://...); other databases are not "
         "supported."
     )
-# Keep each server process's connection for a minute rather than opening one per request
-# (a new PostgreSQL backend per page cost more than the bare page itself, bench/README.md);
-# the health check replaces a connection the server has dropped before it is used.
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
+# With a real server (DATABASE_URL), keep each server process's connection for a minute
+# rather than opening one per request (bench/README.md); the health check replaces a
+# connection the server has dropped before it is used. On the embedded server (make run,
+# make test) a connection per request: persistent ones held by the test server's threads
+# kept test databases from being dropped, and nothing there needs the speed.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int(
+    "DB_CONN_MAX_AGE", default=0 if USING_EMBEDDED_DB else 60
+)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 # Each server process keeps its own cache: only figures that are costly to count, each
