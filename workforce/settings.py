@@ -147,8 +147,8 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
 # With a real server (DATABASE_URL), keep each server process's connection for a minute
 # rather than opening one per request (bench/README.md); the health check replaces a
 # connection the server has dropped before it is used. On the embedded server (make run,
-# make test) a connection per request: persistent ones held by the test server's threads
-# kept test databases from being dropped, and nothing there needs the speed.
+# make test) nothing needs the speed, so they keep a connection per request as they
+# always have.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int(
     "DB_CONN_MAX_AGE", default=0 if USING_EMBEDDED_DB else 60
 )
