@@ -109,6 +109,18 @@ def _required_since(today: datetime.date) -> Subquery:
     )
 
 
+def _per_requirement(assignments: QuerySet[Assignment]) -> QuerySet[Assignment]:
+    """One row per assignment and supervision requirement of its role version, with the
+    requirement's id, kind, frequency (days) and minimum minutes."""
+    requirement = "role_version__supervision_requirements__"
+    return assignments.annotate(
+        requirement_id=F(f"{requirement}id"),
+        requirement_kind=F(f"{requirement}kind"),
+        requirement_days=F(f"{requirement}min_frequency_days"),
+        requirement_minutes=F(f"{requirement}min_minutes"),
+    ).filter(requirement_id__isnull=False)
+
+
 def annotate_compliance(
     assignments: QuerySet[Assignment], today: datetime.date | None = None
 ) -> QuerySet[Assignment]:
@@ -118,7 +130,6 @@ def annotate_compliance(
     requirement_minutes, last_confirmed, required_since, next_due, status and status_rank.
     """
     today = today or timezone.localdate()
-    requirement = "role_version__supervision_requirements__"
     last_confirmed = (
         SessionSupervisee.objects.filter(
             person=OuterRef("person_id"),
@@ -131,14 +142,7 @@ def annotate_compliance(
         .values("date")[:1]
     )
     return (
-        assignments.filter(current_q(on=today))
-        .annotate(
-            requirement_id=F(f"{requirement}id"),
-            requirement_kind=F(f"{requirement}kind"),
-            requirement_days=F(f"{requirement}min_frequency_days"),
-            requirement_minutes=F(f"{requirement}min_minutes"),
-        )
-        .filter(requirement_id__isnull=False)
+        _per_requirement(assignments.filter(current_q(on=today)))
         .annotate(
             last_confirmed=Subquery(last_confirmed, output_field=DateField()),
             required_since=_required_since(today),
@@ -254,17 +258,11 @@ def _window_rows(user, organisation, first: datetime.date, last: datetime.date) 
     `required_since` is taken once, on `last`: the row's own assignment has started by any
     day it is in force, so the earliest start by that day is the earliest start of all.
     """
-    requirement = "role_version__supervision_requirements__"
+    in_force = access.scoped(user, Assignment).filter(
+        Q(start_date__lte=last) & (Q(end_date__isnull=True) | Q(end_date__gte=first))
+    )
     return (
-        access.scoped(user, Assignment)
-        .filter(Q(start_date__lte=last) & (Q(end_date__isnull=True) | Q(end_date__gte=first)))
-        .annotate(
-            requirement_id=F(f"{requirement}id"),
-            requirement_kind=F(f"{requirement}kind"),
-            requirement_days=F(f"{requirement}min_frequency_days"),
-            requirement_minutes=F(f"{requirement}min_minutes"),
-        )
-        .filter(requirement_id__isnull=False)
+        _per_requirement(in_force)
         .annotate(required_since=_required_since(last))
         .filter(team__organisation=organisation)
     )
