@@ -30,6 +30,8 @@ from typing import TypeVar
 
 from django.core.cache import cache
 from django.db import connection
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
 
 T = TypeVar("T")
 
@@ -91,3 +93,24 @@ def cached(
         value = count()
         cache.set(cache_key, value, TIMEOUT_SECONDS)
     return value
+
+
+def kept_html(
+    topic: str,
+    key: tuple[Hashable, ...],
+    template: str,
+    context: Callable[[], dict],
+    request=None,
+) -> SafeString:
+    """`template` rendered with `context()`, kept like a figure (`cached`).
+
+    For the parts of a page drawn from kept figures: rendering a few thousand of them into
+    table rows costs more than counting them did (bench/README.md). The same rule for
+    `key`: it must name everything the fragment shows besides the topic's tables, and the
+    fragment must hold nothing of the request's own (no form, no CSRF token).
+    """
+    return cached(
+        topic,
+        ("html", template, *key),
+        lambda: render_to_string(template, context(), request=request),
+    )

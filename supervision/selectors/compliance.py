@@ -184,16 +184,6 @@ def team_compliance(
     return _worst_first(rows)
 
 
-class _Counted:
-    """Stands in for the rows of a kept page: a Paginator only asks it how many there are."""
-
-    def __init__(self, total: int):
-        self.total = total
-
-    def count(self) -> int:
-        return self.total
-
-
 def team_compliance_page(
     user,
     team,
@@ -204,18 +194,9 @@ def team_compliance_page(
     today: datetime.date | None = None,
 ) -> Page:
     """One page of `team_compliance` (the page `page_number` asks for, as Paginator.get_page
-    reads it), kept until supervision data changes (workforce/figures.py): its query and
-    the query's compiling were most of the team page's time (bench/README.md)."""
-    today = today or timezone.localdate()
-
-    def count():
-        rows = team_compliance(user, team, status=status, today=today)
-        page = Paginator(rows, per_page).get_page(page_number)
-        return page.paginator.count, page.number, list(page.object_list)
-
-    key = ("team_page", user.pk, team.pk, status, today, per_page, str(page_number)[:12])
-    total, number, rows = figures.cached(figures.SUPERVISION, key, count)
-    return Page(rows, number, Paginator(_Counted(total), per_page))
+    reads it)."""
+    rows = team_compliance(user, team, status=status, today=today)
+    return Paginator(rows, per_page).get_page(page_number)
 
 
 def organisation_compliance(

@@ -13,7 +13,7 @@ from django.utils import timezone
 from supervision import rules, selectors
 from supervision.models import SupervisionSession
 from supervision.selectors.compliance import Status, team_compliance_page
-from workforce import access
+from workforce import access, figures
 from workforce.models import Organisation, Team
 
 ROWS_PER_PAGE = 50
@@ -33,19 +33,33 @@ def compliance(request):
     organisations = access.scoped(user, Organisation).filter(
         pk__in=access.organisation_ids(user, *rules.METADATA_CAPACITIES)
     )
+    today = timezone.localdate()
     overview = []
     for organisation in organisations.order_by("name"):  # one or two, not one per person
-        # One query per organisation: its totals, teams, supervisors and 12 months.
-        total, teams, supervisors, months = selectors.organisation_overview(user, organisation)
-        overview.append(
-            {
+
+        def figures_context(organisation=organisation):
+            # One query per organisation: its totals, teams, supervisors and 12 months.
+            total, teams, supervisors, months = selectors.organisation_overview(
+                user, organisation, today=today
+            )
+            return {
                 "organisation": organisation,
                 "total": total,
                 "teams": teams,
                 "supervisors": supervisors,
                 "months": months,
             }
+
+        # Kept with the figures: rendering them was most of the page's time once they
+        # were kept (bench/README.md).
+        shown = figures.kept_html(
+            figures.SUPERVISION,
+            (user.pk, organisation.pk, today),
+            "supervision/partials/organisation_figures.html",
+            figures_context,
+            request,
         )
+        overview.append({"organisation": organisation, "figures": shown if shown.strip() else ""})
     return render(
         request,
         "supervision/compliance.html",
@@ -59,18 +73,30 @@ def team_compliance(request, pk: int):
     team = access.get_object_for(user, Team, "view_supervision_compliance", pk=pk)
     status = request.GET.get("status", "")
     status = status if status in Status.LABELS else ""
-    page = team_compliance_page(
-        user, team, status=status, page_number=request.GET.get("page"), per_page=ROWS_PER_PAGE
+    page_number = str(request.GET.get("page", ""))[:12]
+    today = timezone.localdate()
+
+    def table_context():
+        page = team_compliance_page(
+            user, team, status=status, page_number=page_number, per_page=ROWS_PER_PAGE, today=today
+        )
+        query = f"status={status}" if status else ""
+        return {"team": team, "page": page, "status": status, "query": query}
+
+    # The table is kept until supervision data changes: its query and its rendering were
+    # most of the page's time (bench/README.md).
+    key = (user.pk, team.pk, status, today, ROWS_PER_PAGE, page_number)
+    table = figures.kept_html(
+        figures.SUPERVISION, key, "supervision/partials/team_table.html", table_context, request
     )
     return render(
         request,
         "supervision/team_compliance.html",
         {
             "team": team,
-            "page": page,
+            "table": table,
             "status": status,
             "statuses": list(Status.LABELS.items()),
-            "query": f"status={status}" if status else "",
         },
     )
 
