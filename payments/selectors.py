@@ -130,53 +130,88 @@ class DaysBetween(Func):
 
 
 def median_days_to_pay(user, since: date | None = None) -> Decimal | None:
-    """Median days from submission to payment over paid claims finance can see."""
-    claims = access.scoped(user, Claim).filter(
-        state=S.PAID, organisation_id__in=access.organisation_ids(user, *FINANCE)
-    )
-    if since is not None:
-        claims = claims.filter(paid_on__gte=since)
-    return claims.aggregate(median=Median(DaysBetween(F("paid_on"), TruncDate("submitted_at"))))[
-        "median"
-    ]
+    """Median days from submission to payment over paid claims finance can see; kept until
+    a claim or batch changes (workforce/figures.py): over every paid claim of a large trust
+    it is most of a second to count (bench/README.md)."""
+
+    def count() -> Decimal | None:
+        claims = access.scoped(user, Claim).filter(
+            state=S.PAID, organisation_id__in=access.organisation_ids(user, *FINANCE)
+        )
+        if since is not None:
+            claims = claims.filter(paid_on__gte=since)
+        median = Median(DaysBetween(F("paid_on"), TruncDate("submitted_at")))
+        return claims.aggregate(median=median)["median"]
+
+    return figures.cached(figures.PAYMENTS, ("median_days_to_pay", user.pk, since), count)
 
 
 def batches_for(user) -> QuerySet[Batch]:
-    """The user's batches with their line counts and totals, newest first.
-
-    Every figure is a subquery per batch rather than an aggregate over a join of the lines:
-    with a join, Django puts the expenses subquery in the GROUP BY and PostgreSQL ran it once
-    per batch *line* (see bench/README.md); this way it runs once per batch on the page.
-    """
-
-    def per_batch(queryset, value) -> Coalesce:
-        figure = queryset.filter(batch=OuterRef("pk")).order_by().values("batch")
-        figure = figure.annotate(value=value).values("value")
-        zero = Value(0) if isinstance(value, Count) else Value(ZERO)
-        field = IntegerField() if isinstance(value, Count) else MONEY
-        return Coalesce(Subquery(figure, output_field=field), zero, output_field=field)
-
-    expenses = (
-        ExpenseLine.objects.filter(claim__batch_lines__batch=OuterRef("pk"))
-        .order_by()
-        .values("claim__batch_lines__batch")
-        .annotate(total=Sum("amount"))
-        .values("total")
-    )
-    lines = BatchLine.objects.all()
+    """The user's batches, newest first; `with_figures` adds a page's counts and totals."""
     return (
         access.scoped(user, Batch)
         .select_related("organisation", "created_by")
-        .annotate(
-            line_count=per_batch(lines, Count("pk")),
-            paid_count=per_batch(lines.filter(claim__state=S.PAID), Count("pk")),
-            fee_total=per_batch(lines, Sum("claim__fee_payable")),
-            expenses_total=Coalesce(
-                Subquery(expenses, output_field=MONEY), Value(ZERO), output_field=MONEY
-            ),
-        )
-        .annotate(total=F("fee_total") + F("expenses_total"))
         .order_by("-created_at", "-pk")
+    )
+
+
+def with_figures(batches) -> list[Batch]:
+    """`batches` (a page of them), each with `line_count`, `fee_total`, `expenses_total`,
+    `total` and `paid_count`.
+
+    The page's totals are counted in one query and kept for good: a batch never changes
+    once made (see batch_totals). The paid counts are kept until a claim or batch changes:
+    a batched claim is exported until its payment is recorded, so paid = lines - exported.
+    Counted afresh on every view, per batch, these figures read every line of every batch
+    on the page: over a second at scale 10, where batches have 3,700 lines
+    (bench/README.md).
+    """
+    batches = list(batches)
+    ids = tuple(sorted(batch.pk for batch in batches))
+    if not ids:
+        return batches
+    totals = figures.cached(
+        figures.PAYMENTS, ("batch_totals_of", *ids), lambda: _totals_by_batch(ids), for_good=True
+    )
+    unpaid = figures.cached(
+        figures.PAYMENTS, ("batch_unpaid_of", *ids), lambda: _unpaid_by_batch(ids)
+    )
+    for batch in batches:
+        counted = totals.get(batch.pk, Totals(0, ZERO, ZERO))
+        batch.line_count = counted.count
+        batch.fee_total, batch.expenses_total = counted.fees, counted.expenses
+        batch.total = counted.total
+        batch.paid_count = counted.count - unpaid.get(batch.pk, 0)
+    return batches
+
+
+def _totals_by_batch(ids: tuple[int, ...]) -> dict[int, Totals]:
+    fees = (
+        BatchLine.objects.filter(batch_id__in=ids)
+        .values("batch_id")
+        .annotate(count=Count("pk"), fees=_money_sum("claim__fee_payable"))
+        .order_by()
+    )
+    expenses = dict(
+        ExpenseLine.objects.filter(claim__batch_lines__batch_id__in=ids)
+        .values("claim__batch_lines__batch_id")
+        .annotate(total=_money_sum("amount"))
+        .order_by()
+        .values_list("claim__batch_lines__batch_id", "total")
+    )
+    return {
+        row["batch_id"]: Totals(row["count"], row["fees"], expenses.get(row["batch_id"], ZERO))
+        for row in fees
+    }
+
+
+def _unpaid_by_batch(ids: tuple[int, ...]) -> dict[int, int]:
+    return dict(
+        BatchLine.objects.filter(batch_id__in=ids, claim__state=S.EXPORTED)
+        .values("batch_id")
+        .annotate(unpaid=Count("pk"))
+        .order_by()
+        .values_list("batch_id", "unpaid")
     )
 
 

@@ -22,11 +22,15 @@ class KeysFirstPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        queryset = self.object_list
-        keys = list(queryset.select_related(None).values_list("pk", flat=True)[bottom:top])
-        rows = {row.pk: row for row in queryset.filter(pk__in=keys).order_by()}
-        # A row deleted between the two reads is left out, not an error.
-        return self._get_page([rows[key] for key in keys if key in rows], number, self)
+        return self._get_page(rows_between(self.object_list, bottom, top), number, self)
+
+
+def rows_between(queryset, bottom: int, top: int) -> list:
+    """`queryset[bottom:top]`, keys first (see above)."""
+    keys = list(queryset.select_related(None).values_list("pk", flat=True)[bottom:top])
+    rows = {row.pk: row for row in queryset.filter(pk__in=keys).order_by()}
+    # A row deleted between the two reads is left out, not an error.
+    return [rows[key] for key in keys if key in rows]
 
 
 def page_of(

@@ -187,3 +187,24 @@ def test_approving_a_claim_updates_the_leads_home_page(submitted_claim, lead):
     assert waiting() == 1
     payments_services.claim_approve(claim=submitted_claim, approver=lead)
     assert waiting() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_batches_page_keeps_its_totals_and_updates_paid_counts_after_a_payment(
+    client, batch, finance, django_assert_max_num_queries
+):
+    def paid_column() -> str:
+        page = client.get(reverse("payments:batches")).content.decode()
+        row = re.search(rf">{batch.reference}</a>.*?</tr>", page, re.S).group(0)
+        return re.findall(r"<td>([^<]*)</td>", row)[-1]
+
+    client.force_login(finance)
+    assert paid_column() == "None yet"
+    with django_assert_max_num_queries(30) as kept:
+        assert paid_column() == "None yet"
+    # Kept: neither the totals nor the paid counts are counted again.
+    assert not any("payments_batchline" in q["sql"] for q in kept.captured_queries)
+    payments_services.batch_mark_paid(
+        batch=batch, by=finance, paid_on=timezone.localdate(), reference="BACS-3"
+    )
+    assert paid_column() == "All"
