@@ -1,6 +1,9 @@
 """Supervision compliance by team and month, against the register in conftest.py."""
 
+import datetime
+
 import pytest
+from django.test import Client
 
 from tests.reports.helpers import csv_rows, csv_tables, page_tables, table
 
@@ -77,3 +80,125 @@ def test_other_organisation_never_appears(client, personas, register):
             "Outsider",
         ]
     ]
+
+
+def test_figures_follow_the_per_day_rules(org, personas, register):
+    """The report counts every month in one query and lists who is late from another:
+    both must give what annotate_compliance (the rules, one day at a time) gives on each
+    month's last day, with sessions of every sort around those days (too short, not
+    confirmed, of the other kind, just before and just after a month end), a move to a
+    newer role version, and a period running past today (several months on one day)."""
+    from django.db.models import Count, Q
+    from django.utils import timezone
+
+    from roles.models import SupervisionKind
+    from supervision.selectors import Status, annotate_compliance
+    from tests.factories import (
+        AssignmentFactory,
+        PersonFactory,
+        UserFactory,
+        make_role_version,
+        make_supervision_session,
+    )
+    from tests.reports.conftest import add_months
+    from workforce import access
+    from workforce.models import Assignment
+    from workforce.reports import common, supervision
+
+    day = datetime.timedelta
+    supervisor, m0 = personas["supervisor"], register.m0
+    psw = register.people["alice"].assignments.get().role_version
+    other_role = make_role_version(org, title="Peer support worker v2", afc_band="3")
+    for i in range(8):
+        person = PersonFactory(
+            organisation=org, start_date=m0 - day(200 + 9 * i), user=UserFactory()
+        )
+        first = AssignmentFactory(
+            person=person,
+            role_version=psw,
+            team=register.team_a if i % 2 else register.team_b,
+            supervisor=supervisor,
+            start_date=person.start_date,
+            end_date=m0 + day(20 + 7 * i) if i % 3 == 0 else None,
+        )
+        if i % 3 == 0:  # moves to another role the day after
+            AssignmentFactory(
+                person=person,
+                role_version=other_role,
+                team=first.team,
+                supervisor=supervisor,
+                start_date=first.end_date + day(1),
+            )
+        for j in range(5):
+            make_supervision_session(
+                supervisor=supervisor,
+                supervisees=[person],
+                date=m0 - day(40) + day(23 * j + 3 * i),
+                minutes=30 if (i + j) % 4 == 0 else 60,
+                status="awaiting" if (i + j) % 5 == 0 else "confirmed",
+                kind="peer" if (i + j) % 6 == 0 else "line_management",
+            )
+    params = register.params(end=add_months(timezone.localdate(), 2).isoformat())
+    client = Client()
+    client.force_login(personas["lead"])
+    tables = page_tables(client, "supervision", params)
+
+    user = personas["lead"]
+    filters = common.parse_filters(user, params, supervision.CAPACITIES)
+    base = access.scoped(user, Assignment).filter(team__organisation=org)
+    by_team_month, by_month = [], []
+    for month in filters.months():
+        as_at = min(common.month_end(month), filters.end, timezone.localdate())
+        rows = (
+            annotate_compliance(base, as_at)
+            .order_by()
+            .values("team__name", "team_id")
+            .annotate(
+                total=Count("pk"),
+                compliant=Count("pk", filter=Q(status__in=Status.COMPLIANT)),
+            )
+            .order_by("team__name", "team_id")
+        )
+        label = month.strftime("%b %Y")
+        for row in rows:
+            by_team_month.append(
+                [
+                    label,
+                    row["team__name"],
+                    str(row["total"]),
+                    str(row["compliant"]),
+                    str(row["compliant"] * 100 // row["total"]),
+                ]
+            )
+        total = sum(row["total"] for row in rows)
+        compliant = sum(row["compliant"] for row in rows)
+        by_month.append(
+            [label, str(total), str(compliant), str(compliant * 100 // total) if total else ""]
+        )
+    assert len(by_month) > 4  # months after today count as today
+    assert table(tables, "In date by team and month") == by_team_month
+    assert table(tables, "In date by month") == by_month
+
+    late = (
+        annotate_compliance(base, min(filters.end, timezone.localdate()))
+        .filter(status__in=(Status.OVERDUE, Status.NEVER))
+        .order_by("next_due", "person__full_name", "pk", "requirement_id")
+    )
+    expected = [
+        [
+            row.person.full_name,
+            row.team.name,
+            row.requirement_kind,
+            str(row.last_confirmed or ""),
+            row.next_due.isoformat(),
+            Status.LABELS[row.status],
+        ]
+        for row in late
+    ]
+    shown = [
+        [name, team, kind, last, due, status]
+        for name, team, _, kind, last, due, status, _ in table(tables, "Overdue supervision")
+    ]
+    kinds = dict(SupervisionKind.choices)
+    assert shown == [[*row[:2], kinds.get(row[2], row[2]), *row[3:]] for row in expected]
+    assert len(expected) > 3

@@ -1,16 +1,15 @@
 """Supervision compliance over the period, from the supervision app's own rules
-(supervision.selectors.annotate_compliance): one grouped query per month, so the cost
-grows with the months asked for, never with the number of people or sessions."""
+(supervision.selectors): one grouped query for all the months and one for who is
+overdue, however many months, people or sessions there are."""
 
 from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, Q
 from django.utils import timezone
 
 from roles.models import SupervisionKind
-from supervision.selectors import Status, Summary, annotate_compliance
+from supervision.selectors import Status, Summary, counts_on_days, late_on
 from workforce import access
 from workforce.models import Assignment, Capacity
 from workforce.reports.common import Chart, Filters, Table, month_end, month_label
@@ -36,58 +35,68 @@ def _as_at(filters: Filters, month: datetime.date) -> datetime.date:
 
 def supervision_report(user, filters: Filters) -> list[Table]:
     base = _assignments(user, filters)
+    months = filters.months()
+    days = [_as_at(filters, month) for month in months]
+    # Every month's counts per team and status in one query (the supervision app's rules:
+    # its Summary decides what "in date" and its percentage mean, rounded down so 100% only
+    # when everyone really is in date), in team name order within each month.
+    counted = counts_on_days(
+        base,
+        days,
+        keys={"team_name": "team__name", "team": "team_id"},
+        sets=[("team_name", "team")],
+    )
     by_team_month: list[list] = []
     by_month: list[list] = []
     latest: list[list] = []
-    months = filters.months()
-    for month in months:
-        as_at = _as_at(filters, month)
-        # Counted per status, so the supervision app's Summary decides what "in date" and
-        # its percentage mean (rounded down: 100% only when everyone really is in date).
-        counts = {status: Count("pk", filter=Q(status=status)) for status in Status.LABELS}
-        grouped = (
-            annotate_compliance(base, as_at)
-            .order_by()
-            .values("team_id", "team__name")
-            .annotate(total=Count("pk"), **counts)
-            .order_by("team__name", "team_id")
-        )
+    for position, month in enumerate(months, start=1):
         whole = Summary(name=month_label(month))
-        for row in grouped:
+        for row in counted:
+            if row["day"] != position:
+                continue
             team = Summary(
-                name=row["team__name"],
+                name=row["key_team_name"],
                 total=row["total"],
                 **{status: row[status] for status in Status.LABELS},
             )
             line = [team.name, team.total, team.compliant, team.percent_compliant]
             by_team_month.append([month_label(month), *line])
-            if month == months[-1]:
+            if position == len(months):
                 latest.append(line)
             whole.add(team)
         by_month.append([whole.name, whole.total, whole.compliant, whole.percent_compliant])
 
-    end = _as_at(filters, months[-1])
-    overdue = (
-        annotate_compliance(base, end)
-        .filter(status__in=LATE)
-        .select_related("person", "team", "role_version", "supervisor__person")
-        .order_by("next_due", "person__full_name", "pk", "requirement_id")
-    )
+    end = days[-1]
+    late = late_on(base, end)
+    shown = {
+        row["pk"]: row
+        for row in base.filter(pk__in={row["id"] for row in late}).values(
+            "pk",
+            "person__full_name",
+            "team__name",
+            "role_version__title",
+            "supervisor__person__full_name",
+            "supervisor__username",
+        )
+    }
     kinds = dict(SupervisionKind.choices)
-    overdue_rows = [
-        [
-            row.person.full_name,
-            row.team.name,
-            row.role_version.title,
-            kinds.get(row.requirement_kind, row.requirement_kind),
-            row.last_confirmed,
-            row.next_due,
-            Status.LABELS[row.status],
-            getattr(getattr(row.supervisor, "person", None), "full_name", "")
-            or row.supervisor.get_username(),
-        ]
-        for row in overdue
-    ]
+    overdue_rows = []
+    for row in late:
+        assignment = shown[row["id"]]
+        overdue_rows.append(
+            [
+                assignment["person__full_name"],
+                assignment["team__name"],
+                assignment["role_version__title"],
+                kinds.get(row["requirement_kind"], row["requirement_kind"]),
+                row["last_confirmed"],
+                row["next_due"],
+                Status.LABELS[row["status"]],
+                # The supervisor's name, or their login's if they are not on a register.
+                assignment["supervisor__person__full_name"] or assignment["supervisor__username"],
+            ]
+        )
+
     counted = ["Requirements", "In date", "% in date"]
     what = (
         "Each row counts requirements: a person whose role asks for two kinds of supervision "
