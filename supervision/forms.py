@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from supervision.models import MAX_MINUTES, SessionFormat, SupervisionSession, Topic
 from supervision.services import ActionInput
+from workforce.widgets import LongSelect
 
 ME = "me"
 SUPERVISOR = "supervisor"
@@ -51,6 +52,7 @@ class SessionForm(forms.Form):
         queryset=None,
         empty_label="Choose",
         error_messages={"required": "Choose who supervised you."},
+        widget=LongSelect,  # every supervisor and lead of a large trust
     )
     date = forms.DateField(
         label="Date",

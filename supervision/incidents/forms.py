@@ -18,6 +18,7 @@ from supervision.incidents.models import (
     TriageDecision,
 )
 from supervision.incidents.selectors import SORTS
+from workforce.widgets import LongSelect
 
 
 class DateInput(forms.DateInput):
@@ -55,15 +56,17 @@ class ChoosePersonForm(forms.Form):
         queryset=None,
         empty_label="Choose the worker",
         help_text="The worker whose boundary was crossed. You can report about yourself.",
+        widget=LongSelect,  # a lead chooses from everyone in their organisations
     )
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = helper()
-        self.fields["person"].queryset = people
-        orgs = {p.organisation_id for p in people}
+        shown = ("full_name", "organisation", "organisation__name")
+        self.fields["person"].queryset = people.only(*shown)
+        several = people.values("organisation_id").distinct().order_by()[:2].count() > 1
         self.fields["person"].label_from_instance = lambda p: (
-            p.full_name if len(orgs) < 2 else f"{p.full_name} ({p.organisation.name})"
+            f"{p.full_name} ({p.organisation.name})" if several else p.full_name
         )
 
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from workforce.forms.people import DateInput, helper
 from workforce.models import Person
+from workforce.widgets import LongSelect
 
 
 def _supervisor_label(user) -> str:
@@ -27,6 +28,7 @@ class AssignmentForm(forms.Form):
         queryset=None,
         empty_label="Choose a supervisor",
         help_text="Someone with a login who supervises or leads in this organisation.",
+        widget=LongSelect,  # every supervisor and lead of a large trust
     )
     start_date = forms.DateField(label="Start date", widget=DateInput())
     end_date = forms.DateField(
@@ -65,7 +67,9 @@ class AssignmentForm(forms.Form):
 
 
 class AssignmentChangeForm(forms.Form):
-    supervisor = forms.ModelChoiceField(label="Supervisor", queryset=None, empty_label=None)
+    supervisor = forms.ModelChoiceField(
+        label="Supervisor", queryset=None, empty_label=None, widget=LongSelect
+    )
     hours_per_week = forms.DecimalField(
         label="Hours per week", min_value=0.5, max_value=80, decimal_places=1
     )
