@@ -9,6 +9,7 @@ from django import forms
 from workforce.models import Capacity, Organisation, Person, Team
 from workforce.people_csv import COLUMNS, MAX_BYTES, REQUIRED
 from workforce.selectors.people import DEFAULT_SORT, SORTS
+from workforce.widgets import LongSelect
 
 
 class DateInput(forms.DateInput):
@@ -29,21 +30,28 @@ def helper() -> FormHelper:
 
 
 class PeopleFilterForm(forms.Form):
+    # Selects written in one pass (workforce/widgets.py): six of them, with every team of a
+    # large trust, were a fifth of the people list's time (bench/README.md).
     q = forms.CharField(label="Name", required=False, max_length=100)
     organisation = forms.ModelChoiceField(
-        queryset=Organisation.objects.none(), required=False, empty_label="All"
+        queryset=Organisation.objects.none(), required=False, empty_label="All", widget=LongSelect
     )
-    team = forms.ModelChoiceField(queryset=Team.objects.none(), required=False, empty_label="All")
-    family = forms.ChoiceField(label="Role family", required=False)
+    team = forms.ModelChoiceField(
+        queryset=Team.objects.none(), required=False, empty_label="All", widget=LongSelect
+    )
+    family = forms.ChoiceField(label="Role family", required=False, widget=LongSelect)
     engagement_type = forms.ChoiceField(
-        required=False, choices=[("", "All"), *Person.EngagementType.choices]
+        required=False, choices=[("", "All"), *Person.EngagementType.choices], widget=LongSelect
     )
-    status = forms.ChoiceField(required=False, choices=[("", "All"), *Person.Status.choices])
+    status = forms.ChoiceField(
+        required=False, choices=[("", "All"), *Person.Status.choices], widget=LongSelect
+    )
     sort = forms.ChoiceField(
         label="Sort by",
         required=False,
         choices=[(key, label) for key, (label, _) in SORTS.items()],
         initial=DEFAULT_SORT,
+        widget=LongSelect,
     )
 
     def __init__(self, *args, organisations, teams, payee_only: bool, **kwargs):
