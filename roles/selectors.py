@@ -201,11 +201,13 @@ def role_versions_for(user) -> list[RoleVersion]:
     It is the version they were given, even if a newer one has since been published:
     that is what they were asked to do until someone moves them to the new version.
     """
+    from workforce import access
     from workforce.models import Assignment
 
-    if not getattr(user, "is_authenticated", False):
+    own = access.own_person_ids(user)  # read with the user's capacities
+    if not own:  # a login with no person record holds no role
         return []
-    held = Assignment.objects.current().filter(person__user=user).values("role_version_id")
+    held = Assignment.objects.current().filter(person_id__in=own).values("role_version_id")
     return list(with_lists(RoleVersion.objects.filter(pk__in=held)).order_by("title", "pk"))
 
 

@@ -136,7 +136,9 @@ def triage_queue(user) -> QuerySet[Incident]:
     """Incidents waiting for triage that `user` may triage, the nearest deadline first."""
     leads = access.organisation_ids(user, *rules.LEADS)
     triagers = access.organisation_ids(user, *rules.TRIAGERS)
-    mine = Q(organisation_id__in=leads) | Q(person_id__in=access.supervisee_ids(user))
+    mine = Q(organisation_id__in=leads)
+    if not triagers <= leads:  # a lead triages everyone there: no need to ask whom they supervise
+        mine |= Q(person_id__in=access.supervisee_ids(user))
     return (
         visible(user)
         .filter(mine, organisation_id__in=triagers, state=State.REPORTED)

@@ -66,13 +66,12 @@ def given_sessions(user) -> QuerySet[SupervisionSession]:
 
 def awaiting_answer(user) -> QuerySet[SupervisionSession]:
     """Logs waiting for `user` to confirm or dispute: the other party's logs."""
-    as_supervisee = SessionSupervisee.objects.filter(
-        session=OuterRef("pk"), person_id__in=access.own_person_ids(user)
-    )
     # The supervisor answers a supervisee's log; a supervisee answers the supervisor's.
-    mine_to_answer = (Q(supervisor_id=user.pk) & ~Q(logged_by_id=user.pk)) | (
-        Exists(as_supervisee) & Q(logged_by_id=F("supervisor_id"))
-    )
+    mine_to_answer = Q(supervisor_id=user.pk) & ~Q(logged_by_id=user.pk)
+    own = access.own_person_ids(user)
+    if own:  # only someone with a person record is ever supervised
+        as_supervisee = SessionSupervisee.objects.filter(session=OuterRef("pk"), person_id__in=own)
+        mine_to_answer |= Exists(as_supervisee) & Q(logged_by_id=F("supervisor_id"))
     return (
         visible_sessions(user)
         .filter(mine_to_answer, status=SessionStatus.AWAITING)
