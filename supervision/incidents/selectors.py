@@ -132,19 +132,26 @@ def about_me(user) -> QuerySet[Incident]:
     )
 
 
-def triage_queue(user) -> QuerySet[Incident]:
-    """Incidents waiting for triage that `user` may triage, the nearest deadline first."""
+def _waiting_for_triage(user, incidents: QuerySet[Incident]) -> QuerySet[Incident]:
     leads = access.organisation_ids(user, *rules.LEADS)
     triagers = access.organisation_ids(user, *rules.TRIAGERS)
     mine = Q(organisation_id__in=leads)
     if not triagers <= leads:  # a lead triages everyone there: no need to ask whom they supervise
         mine |= Q(person_id__in=access.supervisee_ids(user))
-    return (
-        visible(user)
-        .filter(mine, organisation_id__in=triagers, state=State.REPORTED)
-        .exclude(person_id__in=access.own_person_ids(user))
-        .order_by("triage_due_at", _SEVERITY_RANK, "pk")
+    return incidents.filter(mine, organisation_id__in=triagers, state=State.REPORTED).exclude(
+        person_id__in=access.own_person_ids(user)
     )
+
+
+def triage_queue(user) -> QuerySet[Incident]:
+    """Incidents waiting for triage that `user` may triage, the nearest deadline first."""
+    return _waiting_for_triage(user, visible(user)).order_by("triage_due_at", _SEVERITY_RANK, "pk")
+
+
+def triage_count(user) -> int:
+    """How many incidents triage_queue(user) lists, without building what its rows show
+    (a home page figure)."""
+    return _waiting_for_triage(user, access.scoped(user, Incident)).count()
 
 
 def escalations_queue(user) -> QuerySet[Incident]:

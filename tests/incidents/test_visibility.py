@@ -303,3 +303,14 @@ def test_the_token_is_there_for_those_who_may_see_it(client, personas, secret_in
             reverse("incidents:detail", args=[secret_incidents["triaged"].pk])
         ).content.decode()
         assert html.count(TOKEN) >= 3, who  # narrative, who was told, the correction
+
+
+@pytest.mark.parametrize("who", ["lead", "supervisor", "safeguarding", "peer", "peer2", "finance"])
+def test_the_home_pages_triage_count_is_the_triage_queues_length(
+    personas, secret_incidents, make, who
+):
+    make("reported", reporter=personas["lead"])  # a second waiting for triage
+    user = personas[who]
+    assert selectors.triage_count(user) == len(selectors.triage_queue(user))
+    if who in ("lead", "supervisor"):
+        assert selectors.triage_count(user) == 2

@@ -41,7 +41,7 @@ def _overdue_supervision(rows) -> int:
 
 def _lead(user) -> list[Item]:
     from payments.selectors import approval_queue_count
-    from supervision.incidents.selectors import triage_queue
+    from supervision.incidents.selectors import triage_count
     from supervision.selectors import organisation_summaries
     from workforce.models import Organisation
 
@@ -53,7 +53,7 @@ def _lead(user) -> list[Item]:
         total, _, _ = organisation_summaries(user, organisation)
         overdue += total.overdue + total.never
     approvals = approval_queue_count(user)
-    triage = triage_queue(user).count()
+    triage = triage_count(user)
     return [
         Item(
             "Supervision overdue",
@@ -80,11 +80,11 @@ def _lead(user) -> list[Item]:
 
 
 def _supervisor(user) -> list[Item]:
-    from supervision.incidents.selectors import triage_queue
+    from supervision.incidents.selectors import triage_count
     from supervision.selectors import supervisee_compliance
 
     overdue = _overdue_supervision(supervisee_compliance(user).order_by())
-    triage = triage_queue(user).count()
+    triage = triage_count(user)
     return [
         Item(
             "Supervisees overdue for supervision",
