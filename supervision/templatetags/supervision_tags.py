@@ -63,7 +63,14 @@ def supervision_home(context):
         return {}
     return {
         "actions": list(selectors.open_actions(user)[:20]),
-        "awaiting": list(selectors.awaiting_answer(user)[:10]),
+        # The panel names only who logged each session: the other parties' joins and the
+        # supervisees' prefetch were most of this query's planning (bench/README.md).
+        "awaiting": list(
+            selectors.awaiting_answer(user)
+            .select_related(None)
+            .select_related("logged_by__person")
+            .prefetch_related(None)[:10]
+        ),
         "today": timezone.localdate(),
         "request": context["request"],
     }
