@@ -109,3 +109,79 @@ def test_team_filter_is_the_activity_team(client, personas, made, claims, org):
         ["Community Team", "1", _money(claim.fee_payable), "0.00", _money(claim.fee_payable)]
     ]
     assert csv_tables(client, "payments", params) == tables
+
+
+def test_expenses_count_once_per_claim(client, personas, claims, org):
+    """Claims with several expense lines: each claim counts once and its lines add up, in
+    every table (spend by month, tier and team, the backlog and the tax year), and claims
+    waiting for approval make no spend row of their own."""
+    from decimal import Decimal
+
+    from payments import services
+    from payments.models import ExpenseLine
+
+    def with_lines(state, amounts, days_ago):
+        claim = claims(
+            "peer",
+            "draft",
+            activity_date=timezone.localdate() - datetime.timedelta(days=days_ago),
+            description=f"{state} with {len(amounts)} lines",
+        )
+        for amount in amounts:
+            ExpenseLine.objects.create(
+                claim=claim, kind="travel", description="Bus", amount=Decimal(amount)
+            )
+        claim = services.claim_submit(claim=claim, by=personas["peer"])
+        if state != "submitted":
+            claim = services.claim_approve(claim=claim, approver=personas["lead"])
+        if state == "paid":
+            batch = services.batch_create(
+                organisation=org, by=personas["finance"], cut_off=timezone.localdate()
+            )
+            services.batch_mark_paid(
+                batch=batch, by=personas["finance"], paid_on=timezone.localdate(), reference="R1"
+            )
+        claim.refresh_from_db()
+        return claim
+
+    paid = with_lines("paid", ["3.50", "10.00"], 3)
+    approved = with_lines("approved", ["4.25"], 3)
+    waiting = with_lines("submitted", ["7.00", "1.00", "2.00"], 3)
+    old = with_lines("approved", [], 40)
+    client.force_login(personas["lead"])
+    tables = page_tables(client, "payments", _params())
+
+    def spend(*spent):
+        fees = sum(claim.fee_payable for claim in spent)
+        lines = sum(
+            (line.amount for claim in spent for line in claim.expenses.all()), Decimal("0.00")
+        )
+        return [str(len(spent)), _money(fees), _money(lines), _money(fees + lines)]
+
+    month = (timezone.localdate() - datetime.timedelta(days=3)).strftime("%b %Y")
+    old_month = old.activity_date.strftime("%b %Y")
+    months = {row[0]: row[1:] for row in table(tables, "Spend by month")}
+    if old_month == month:
+        assert months[month] == spend(paid, approved, old)
+    else:
+        assert months[month] == spend(paid, approved)
+        assert months[old_month] == spend(old)
+    assert table(tables, "Spend by team") == [["No team", *spend(paid, approved, old)]]
+    tiers = table(tables, "Spend by tier")
+    assert [str(sum(int(row[1]) for row in tiers)), *(
+        _money(sum(Decimal(row[i]) for row in tiers)) for i in (2, 3, 4)
+    )] == spend(paid, approved, old)  # fmt: skip
+    backlog = table(tables, "Backlog")
+    assert backlog[0][:3] == ["Waiting for approval", "1", _money(waiting.fee_payable + 10)]
+    assert backlog[1][:3] == [
+        "Approved, waiting for a payment batch",
+        "2",
+        _money(approved.fee_payable + Decimal("4.25") + old.fee_payable),
+    ]
+    assert table(tables, "Time to pay") == [["Median days from submission to payment", "0.0", "1"]]
+    start = periods.tax_year_start(timezone.localdate())
+    in_year = [claim for claim in (paid, approved, old) if claim.activity_date >= start]
+    label = periods.tax_year_label(start)
+    assert table(tables, f"Totals per person in tax year {label}") == [
+        ["Peer", "", *spend(*in_year)]
+    ]

@@ -4,14 +4,15 @@ later claims, finance approved and later ones). Money stays Decimal throughout."
 
 from __future__ import annotations
 
-from django.db.models import Count, F, Min, Q, Sum
-from django.db.models.functions import Coalesce, TruncDate, TruncMonth
+from django.db import connection
+from django.db.models import Count, F, Sum
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from payments import periods
 from payments.models import Claim, ExpenseLine
 from payments.money import ZERO
-from payments.selectors import MONEY, DaysBetween, Median, tax_year_claims, with_totals
+from payments.selectors import MONEY, DaysBetween, tax_year_claims
 from payments.services.common import APPROVERS, FINANCE
 from workforce import access
 from workforce.reports.common import Chart, Filters, Table, month_label
@@ -33,20 +34,6 @@ def _filtered(user, filters: Filters, claims):
     if filters.team is not None:
         claims = claims.filter(activity__team=filters.team)
     return claims.order_by()
-
-
-def _spend(claims, key) -> list[dict]:
-    return list(
-        claims.filter(state__in=SPENT)
-        .values(key)
-        .annotate(
-            claims=Count("pk"),
-            fees=_money("fee_payable"),
-            expenses=_money("expenses_total"),
-            total=_money("total"),
-        )
-        .order_by(key)
-    )
 
 
 def _spend_row(label, row: dict | None) -> list:
@@ -85,39 +72,102 @@ def _tax_year_rows(user, filters: Filters) -> tuple[str, list[list]]:
     return periods.tax_year_label(start), rows
 
 
+# The figures' grouping sets, told apart by GROUPING(month, tier, team): 0 where grouped.
+_BY_MONTH, _BY_TIER, _BY_TEAM, _WHOLE = 0b011, 0b101, 0b110, 0b111
+BACKLOG = (S.SUBMITTED, S.APPROVED, S.EXPORTED)
+
+
+def _figures(claims) -> dict[int, list[dict]]:
+    """Spend by month, tier and team (approved, exported and paid claims) and, over the
+    whole period, the backlog per state and the median days to pay: one pass over the
+    claims, {grouping set: [row, ...]} in key order.
+
+    Each claim's expenses are summed once: every claim's lines, grouped by claim, hashed
+    and joined to the chosen claims (expense lines are far fewer than claims: 7,658 lines
+    against 150,000 claims at scale 10; restricting them to the chosen claims first made
+    PostgreSQL hash every chosen claim's id, 0.6 s). The
+    ORM wrote them as a correlated subquery per claim, repeated in every figure that used
+    them, and each figure as its own query over the claims: six passes and 300,000
+    subqueries for the 150,000 claims of a year at scale 10 (2 s of a 3.6 s page). The
+    claims are first summed per month, tier, team and state (a few thousand groups), and
+    the grouping sets add those up: grouping the claims themselves four times, with a
+    dozen filtered sums each, took 0.6 s.
+    """
+    inner = claims.annotate(
+        r_team=F("activity__team__name"),
+        r_days=DaysBetween(F("paid_on"), TruncDate("submitted_at")),
+    ).values(
+        "id", "state", "tier", "activity_date", "fee_payable", "submitted_at", "r_team", "r_days"
+    )
+    sql, params = inner.query.sql_with_params()
+    spent = "g.state IN (" + ", ".join(["%s"] * len(SPENT)) + ")"
+    backlog = ",\n".join(
+        f"""coalesce(sum(g.n) FILTER (WHERE g.state = %s), 0)::bigint AS "{state}_n",
+            coalesce(sum(g.total) FILTER (WHERE g.state = %s), 0.00) AS "{state}_value",
+            min(g.oldest) FILTER (WHERE g.state = %s) AS "{state}_oldest\""""
+        for state in BACKLOG
+    )
+    query = f"""
+        WITH c AS MATERIALIZED ({sql}),
+        e AS (
+            SELECT l.claim_id, sum(l.amount) AS amount
+              FROM {ExpenseLine._meta.db_table} l
+             GROUP BY l.claim_id
+        ),
+        g AS (
+            SELECT date_trunc('month', c.activity_date)::date AS month, c.tier,
+                   c.r_team AS team, c.state, count(*) AS n,
+                   sum(c.fee_payable) AS fees, sum(coalesce(e.amount, 0.00)) AS expenses,
+                   sum(c.fee_payable + coalesce(e.amount, 0.00)) AS total,
+                   min(c.submitted_at) AS oldest
+              FROM c
+              LEFT JOIN e ON e.claim_id = c.id
+             GROUP BY 1, 2, 3, 4
+        )
+        SELECT GROUPING(g.month, g.tier, g.team) AS grouped, g.month, g.tier, g.team,
+               coalesce(sum(g.n) FILTER (WHERE {spent}), 0)::bigint AS claims,
+               coalesce(sum(g.fees) FILTER (WHERE {spent}), 0.00) AS fees,
+               coalesce(sum(g.expenses) FILTER (WHERE {spent}), 0.00) AS expenses,
+               coalesce(sum(g.total) FILTER (WHERE {spent}), 0.00) AS total,
+               {backlog},
+               (SELECT CAST(percentile_cont(0.5) WITHIN GROUP (ORDER BY c.r_days)
+                            AS numeric(8, 1))
+                  FROM c WHERE c.state = %s) AS median,
+               coalesce(sum(g.n) FILTER (WHERE g.state = %s), 0)::bigint AS paid
+          FROM g
+         GROUP BY GROUPING SETS ((g.month), (g.tier), (g.team), ())
+         ORDER BY grouped, g.month, g.tier, g.team
+    """  # noqa: S608 - only our own compiled SQL and a table name are interpolated
+    values = [
+        *params,
+        *SPENT * 4,
+        *[state for state in BACKLOG for _ in range(3)],
+        S.PAID,
+        S.PAID,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(query, values)
+        names = [column.name for column in cursor.description]
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    figures: dict[int, list[dict]] = {_BY_MONTH: [], _BY_TIER: [], _BY_TEAM: [], _WHOLE: []}
+    for row in rows:
+        # A month, tier or team shows when it has spend (claims only waiting do not count).
+        if row["grouped"] == _WHOLE or row["claims"]:
+            figures[row["grouped"]].append(row)
+    return figures
+
+
 def payments_report(user, filters: Filters) -> list[Table]:
     claims = _filtered(
         user,
         filters,
-        with_totals(access.scoped(user, Claim)).filter(
-            activity_date__range=(filters.start, filters.end)
-        ),
+        access.scoped(user, Claim).filter(activity_date__range=(filters.start, filters.end)),
     )
-    by_month = {
-        row["month"]: row
-        for row in _spend(claims.annotate(month=TruncMonth("activity_date")), "month")
-    }
-    by_tier = _spend(claims, "tier")
-    by_team = _spend(claims, "activity__team__name")
-    backlog = claims.aggregate(
-        **{
-            f"{state}_{name}": aggregate
-            for state in (S.SUBMITTED, S.APPROVED, S.EXPORTED)
-            for name, aggregate in (
-                ("n", Count("pk", filter=Q(state=state))),
-                ("value", Coalesce(Sum("total", filter=Q(state=state)), ZERO, output_field=MONEY)),
-                ("oldest", Min("submitted_at", filter=Q(state=state))),
-            )
-        },
-    )
-    # Median takes no FILTER clause (its template casts the result), so paid claims get
-    # their own small query.
-    backlog.update(
-        claims.filter(state=S.PAID).aggregate(
-            median=Median(DaysBetween(F("paid_on"), TruncDate("submitted_at"))),
-            paid=Count("pk"),
-        )
-    )
+    figures = _figures(claims)
+    by_month = {row["month"]: row for row in figures[_BY_MONTH]}
+    by_tier = figures[_BY_TIER]
+    by_team = [{**row, "activity__team__name": row["team"]} for row in figures[_BY_TEAM]]
+    backlog = figures[_WHOLE][0]
     today = timezone.localdate()
 
     def waiting(state) -> int | None:
