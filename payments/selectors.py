@@ -295,13 +295,39 @@ def batch_unpaid(batch: Batch) -> int:
 
 
 def rate_cards_for(user) -> QuerySet[RateCard]:
+    """The user's rate cards with their tiers; `with_claim_counts` adds how many use each."""
     return (
         access.scoped(user, RateCard)
         .select_related("organisation")
         .prefetch_related("tiers")
-        .annotate(claim_count=Count("claims"))
         .order_by("organisation__name", "-effective_from")
     )
+
+
+def with_claim_counts(items, *, via: str) -> list:
+    """`items` (rate cards or activities: `via` is the claim's field naming them), each with
+    `claim_count`, counted for these items alone.
+
+    A rate card is used by every claim of its years: counting them was most of the rate
+    cards page (0.3 s for a card of 500,000 claims at scale 10), so card counts are kept
+    until a claim changes (workforce/figures.py). An activity has a few claims.
+    """
+    items = list(items)
+    ids = tuple(sorted(item.pk for item in items))
+
+    def count() -> dict[int, int]:
+        claims = Claim.objects.filter(**{f"{via}_id__in": ids}).order_by().values(f"{via}_id")
+        return dict(claims.annotate(n=Count("pk")).values_list(f"{via}_id", "n"))
+
+    if not ids:
+        counts = {}
+    elif via == "rate_card":
+        counts = figures.cached(figures.PAYMENTS, ("claims_using", via, *ids), count)
+    else:
+        counts = count()
+    for item in items:
+        item.claim_count = counts.get(item.pk, 0)
+    return items
 
 
 # --- Totals per person and period.

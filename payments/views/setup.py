@@ -43,7 +43,9 @@ def rate_cards(request):
         request,
         "payments/rate_cards.html",
         {
-            "cards": selectors.rate_cards_for(request.user),
+            "cards": selectors.with_claim_counts(
+                selectors.rate_cards_for(request.user), via="rate_card"
+            ),
             "can_add": access.has_capacity(request.user, *FINANCE),
         },
     )
@@ -97,12 +99,12 @@ def activities(request):
         access.scoped(request.user, Activity)
         .filter(organisation__in=organisations)
         .select_related("team", "organisation")
-        .annotate(claim_count=selectors.Count("claims"))
-        .order_by("-date", "title")
+        .order_by("-date", "title", "pk")
     )
-    return render(
-        request, "payments/activities.html", {"form": form, "page": page_of(request, items)}
-    )
+    page = page_of(request, items)
+    # Counted for the page's activities only, not for every activity before paging.
+    page.object_list = selectors.with_claim_counts(page.object_list, via="activity")
+    return render(request, "payments/activities.html", {"form": form, "page": page})
 
 
 @access.access_required(*APPROVERS)

@@ -1,6 +1,7 @@
 """Finance's pages: what is waiting, creating a batch after checking it, recording
 payment after confirming, rate cards, tax-year totals."""
 
+import re
 from decimal import Decimal
 
 from django.urls import reverse
@@ -133,3 +134,22 @@ def test_batch_list_counts_and_totals_each_batch(client, personas, claims):
     assert first.total == fees[first_batch.pk] + Decimal("7.50")
     assert (second_row.line_count, second_row.paid_count) == (1, 0)
     assert (second_row.expenses_total, second_row.total) == (Decimal("0"), fees[second_batch.pk])
+
+
+def test_rate_cards_and_activities_show_how_many_claims_use_each(client, personas, claims, org):
+    from tests.factories import ActivityFactory
+
+    used, unused = ActivityFactory(organisation=org), ActivityFactory(organisation=org)
+    claims("peer", "submitted", activity=used)
+    claims("peer2", "draft", activity=used)
+    claims("peer", "draft", description="No activity")
+    client.force_login(personas["lead"])
+    cards = client.get(reverse("payments:rate_cards")).content.decode()
+    assert "used by 3 claims" in cards
+    activities = client.get(reverse("payments:activities")).content.decode()
+
+    def claims_shown(activity) -> str:
+        row = re.search(rf"<td>{activity.title}</td>.*?</tr>", activities).group(0)
+        return re.findall(r'<td class="text-end">(\d+)</td>', row)[-1]
+
+    assert (claims_shown(used), claims_shown(unused)) == ("2", "0")
