@@ -202,3 +202,32 @@ def test_figures_follow_the_per_day_rules(org, personas, register):
     kinds = dict(SupervisionKind.choices)
     assert shown == [[*row[:2], kinds.get(row[2], row[2]), *row[3:]] for row in expected]
     assert len(expected) > 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_figures_are_kept_until_supervision_changes(client, personas, register):
+    """The counts and the late list are kept (workforce/figures.py) until a supervision
+    table changes: opened again, the report counts nothing; once a session is confirmed,
+    the next view shows it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import UserFactory, make_supervision_session
+
+    alice = register.people["alice"]
+    alice.user = UserFactory(username="alice")
+    alice.save()
+    client.force_login(personas["lead"])
+    params = register.params()
+    first = page_tables(client, "supervision", params)
+    with CaptureQueriesContext(connection) as kept:
+        assert page_tables(client, "supervision", params) == first
+    assert not any("supervision_sessionsupervisee" in q["sql"] for q in kept.captured_queries)
+    assert table(first, "Overdue supervision")[0][0] == "Alice Able"
+
+    make_supervision_session(
+        supervisor=personas["supervisor"], supervisees=[alice], date=register.end
+    )
+    after = page_tables(client, "supervision", params)
+    assert not any(title.startswith("Overdue") for title in after)  # nobody late: no table
+    assert table(after, "In date by team on")[1] == [register.team_a.name, "2", "2", "100"]
