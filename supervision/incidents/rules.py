@@ -41,6 +41,8 @@ def visible_q(user, prefix: str = "") -> Q:
     p = prefix
     members = access.organisation_ids(user, *INCIDENT_CAPACITIES)
     leads = access.organisation_ids(user, *LEADS)
+    if members <= leads:  # sees every incident there: the other tests only slow the query
+        return Q(**{f"{p}organisation_id__in": members})
     worker_sees = (
         Q(**{f"{p}person_id__in": access.own_person_ids(user)})
         & ~Q(**{f"{p}state": State.REPORTED})

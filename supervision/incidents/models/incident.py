@@ -143,6 +143,12 @@ class Incident(models.Model):
             models.Index(
                 fields=["organisation", "state", "reported_at"], name="incident_org_state_idx"
             ),
+            # Serves the incidents list in its default order, newest first, for someone who
+            # sees a whole organisation (selectors.incident_list): the page's 25 straight off
+            # the index instead of sorting all 25,000 of a large trust (bench/README.md).
+            models.Index(
+                fields=["organisation", "-reported_at", "-id"], name="incident_org_newest_idx"
+            ),
             # Serves the recurrence check and the per-worker chronology.
             models.Index(
                 fields=["person", "category", "occurred_on"], name="incident_recurrence_idx"
