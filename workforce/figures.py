@@ -25,6 +25,7 @@ version: clear the cache after them (the test suite does, before every test).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
@@ -87,7 +88,9 @@ def cached(
     if current is None:
         return count()
     kept_under = "for-good" if for_good else str(current)
-    cache_key = "figures:" + ":".join([topic, kept_under, *(str(part) for part in key)])
+    # Hashed: a key can name a page's worth of ids, or text from the request.
+    named = "\x1f".join(str(part) for part in key).encode()
+    cache_key = f"figures:{topic}:{kept_under}:{hashlib.sha256(named).hexdigest()}"
     value = cache.get(cache_key, _MISSING)
     if value is _MISSING:
         value = count()

@@ -208,3 +208,24 @@ def test_the_batches_page_keeps_its_totals_and_updates_paid_counts_after_a_payme
         batch=batch, by=finance, paid_on=timezone.localdate(), reference="BACS-3"
     )
     assert paid_column() == "All"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_tax_year_totals_are_kept_until_a_claim_is_approved(client, finance, lead, claims):
+    def peers_claims_shown() -> list[str]:
+        page = client.get(reverse("payments:totals")).content.decode()
+        return re.findall(r'<td class="text-end">(\d+)</td>', page)
+
+    claims("peer", "approved")
+    waiting = claims("peer", "submitted", description="Not yet approved")
+    client.force_login(finance)
+    assert peers_claims_shown() == ["1", "1"]  # the peer's row, then all people
+    assert peers_claims_shown() == ["1", "1"]  # kept
+    payments_services.claim_approve(claim=waiting, approver=lead)
+    assert peers_claims_shown() == ["2", "2"]
+
+
+def test_a_long_key_or_one_with_odd_characters_is_a_safe_cache_key(db, recwarn):
+    kept = figures.cached(figures.PAYMENTS, ("page", "2 \n ☃", *range(200)), lambda: "counted")
+    assert kept == "counted"
+    assert not [w for w in recwarn.list if "CacheKeyWarning" in w.category.__name__]
