@@ -104,16 +104,20 @@ def kept_html(
     template: str,
     context: Callable[[], dict],
     request=None,
+    *,
+    for_good: bool = False,
 ) -> SafeString:
     """`template` rendered with `context()`, kept like a figure (`cached`).
 
     For the parts of a page drawn from kept figures: rendering a few thousand of them into
     table rows costs more than counting them did (bench/README.md). The same rule for
     `key`: it must name everything the fragment shows besides the topic's tables, and the
-    fragment must hold nothing of the request's own (no form, no CSRF token).
+    fragment must hold nothing of the request's own (no form, no CSRF token). `for_good`
+    as for `cached`.
     """
     return cached(
         topic,
         ("html", template, *key),
         lambda: render_to_string(template, context(), request=request),
+        for_good=for_good,
     )

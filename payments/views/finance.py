@@ -75,21 +75,38 @@ def batch_new(request):
 def batch_detail(request, pk: int):
     batch = access.get_object_for(request.user, Batch, "view", pk=pk)
     totals = selectors.batch_totals(batch)
+    unpaid = selectors.batch_unpaid(batch)
+
+    def lines_context():
+        # One line per claim: the totals' count is the number of lines.
+        page = page_of(
+            request,
+            selectors.batch_lines(batch),
+            per_page=100,
+            count=totals.count,
+            keys_first=False,  # in position order, off the batchline_position index
+        )
+        return {"page": page}
+
+    # A batch's lines never change (triggers refuse it) except as its claims are paid, and
+    # payments only ever add to the paid ones: the unpaid count names which are paid. So
+    # the rendered lines are kept for good under it (and the page's query string).
+    lines = figures.kept_html(
+        figures.PAYMENTS,
+        (batch.pk, unpaid, request.GET.urlencode()),
+        "payments/partials/batch_lines.html",
+        lines_context,
+        request,
+        for_good=True,
+    )
     return render(
         request,
         "payments/batch_detail.html",
         {
             "batch": batch,
-            # One line per claim: the totals' count is the number of lines.
-            "page": page_of(
-                request,
-                selectors.batch_lines(batch),
-                per_page=100,
-                count=totals.count,
-                keys_first=False,  # in position order, off the batchline_position index
-            ),
+            "lines": lines,
             "totals": totals,
-            "unpaid": selectors.batch_unpaid(batch),
+            "unpaid": unpaid,
             "history": audit.history(batch),
         },
     )

@@ -229,3 +229,24 @@ def test_a_long_key_or_one_with_odd_characters_is_a_safe_cache_key(db, recwarn):
     kept = figures.cached(figures.PAYMENTS, ("page", "2 \n ☃", *range(200)), lambda: "counted")
     assert kept == "counted"
     assert not [w for w in recwarn.list if "CacheKeyWarning" in w.category.__name__]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batchs_lines_are_kept_until_one_of_its_claims_is_paid(
+    client, batch, finance, django_assert_max_num_queries
+):
+    url = reverse("payments:batch", kwargs={"pk": batch.pk})
+
+    def paid_column() -> list[str]:
+        page = client.get(url).content.decode()
+        return re.findall(r"<td>(Not yet|\d\d/\d\d/\d{4})</td>\s*</tr>", page)
+
+    client.force_login(finance)
+    assert paid_column() == ["Not yet"]
+    with django_assert_max_num_queries(30) as kept:
+        assert paid_column() == ["Not yet"]
+    assert not any("payments_batchline" in q["sql"] for q in kept.captured_queries)
+    payments_services.batch_mark_paid(
+        batch=batch, by=finance, paid_on=timezone.localdate(), reference="BACS-4"
+    )
+    assert paid_column() == [timezone.localdate().strftime("%d/%m/%Y")]
