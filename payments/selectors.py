@@ -168,51 +168,56 @@ def with_figures(batches) -> list[Batch]:
     """
     batches = list(batches)
     ids = tuple(sorted(batch.pk for batch in batches))
-    if not ids:
-        return batches
-    totals = figures.cached(
-        figures.PAYMENTS, ("batch_totals_of", *ids), lambda: _totals_by_batch(ids), for_good=True
-    )
-    unpaid = figures.cached(
-        figures.PAYMENTS, ("batch_unpaid_of", *ids), lambda: _unpaid_by_batch(ids)
-    )
+    totals, unpaid = _totals_of(ids), _unpaid_of(ids)
     for batch in batches:
-        counted = totals.get(batch.pk, Totals(0, ZERO, ZERO))
+        counted = totals[batch.pk]
         batch.line_count = counted.count
         batch.fee_total, batch.expenses_total = counted.fees, counted.expenses
         batch.total = counted.total
-        batch.paid_count = counted.count - unpaid.get(batch.pk, 0)
+        batch.paid_count = counted.count - unpaid[batch.pk]
     return batches
 
 
-def _totals_by_batch(ids: tuple[int, ...]) -> dict[int, Totals]:
-    fees = (
-        BatchLine.objects.filter(batch_id__in=ids)
-        .values("batch_id")
-        .annotate(count=Count("pk"), fees=_money_sum("claim__fee_payable"))
-        .order_by()
-    )
-    expenses = dict(
-        ExpenseLine.objects.filter(claim__batch_lines__batch_id__in=ids)
-        .values("claim__batch_lines__batch_id")
-        .annotate(total=_money_sum("amount"))
-        .order_by()
-        .values_list("claim__batch_lines__batch_id", "total")
-    )
-    return {
-        row["batch_id"]: Totals(row["count"], row["fees"], expenses.get(row["batch_id"], ZERO))
-        for row in fees
-    }
+def _totals_of(ids: tuple[int, ...]) -> dict[int, Totals]:
+    """{batch id: its Totals}, kept for good (see batch_totals)."""
+
+    def count() -> dict[int, Totals]:
+        fees = (
+            BatchLine.objects.filter(batch_id__in=ids)
+            .values("batch_id")
+            .annotate(count=Count("pk"), fees=_money_sum("claim__fee_payable"))
+            .order_by()
+        )
+        expenses = dict(
+            ExpenseLine.objects.filter(claim__batch_lines__batch_id__in=ids)
+            .values("claim__batch_lines__batch_id")
+            .annotate(total=_money_sum("amount"))
+            .order_by()
+            .values_list("claim__batch_lines__batch_id", "total")
+        )
+        counted = {pk: Totals(0, ZERO, ZERO) for pk in ids}
+        for row in fees:
+            batch = row["batch_id"]
+            counted[batch] = Totals(row["count"], row["fees"], expenses.get(batch, ZERO))
+        return counted
+
+    return figures.cached(figures.PAYMENTS, ("batch_totals", *ids), count, for_good=True)
 
 
-def _unpaid_by_batch(ids: tuple[int, ...]) -> dict[int, int]:
-    return dict(
-        BatchLine.objects.filter(batch_id__in=ids, claim__state=S.EXPORTED)
-        .values("batch_id")
-        .annotate(unpaid=Count("pk"))
-        .order_by()
-        .values_list("batch_id", "unpaid")
-    )
+def _unpaid_of(ids: tuple[int, ...]) -> dict[int, int]:
+    """{batch id: how many of its claims are not yet recorded as paid}, kept until a claim
+    or batch changes."""
+
+    def count() -> dict[int, int]:
+        exported = (
+            BatchLine.objects.filter(batch_id__in=ids, claim__state=S.EXPORTED)
+            .values("batch_id")
+            .annotate(unpaid=Count("pk"))
+            .order_by()
+        )
+        return dict.fromkeys(ids, 0) | {row["batch_id"]: row["unpaid"] for row in exported}
+
+    return figures.cached(figures.PAYMENTS, ("batch_unpaid", *ids), count)
 
 
 def batches_to_mark_paid(user) -> QuerySet[Batch]:
@@ -276,22 +281,13 @@ def batch_totals(batch: Batch) -> Totals:
     """The batch's line count, fees and expenses. A batch never changes once made: its
     lines are append-only and its claims' amounts and expenses are frozen by triggers
     (payments migration 0002), so the figures are kept for good (workforce/figures.py)."""
-    return figures.cached(
-        figures.PAYMENTS,
-        ("batch_totals", batch.pk),
-        lambda: claims_summary(Claim.objects.filter(batch_lines__batch=batch)),
-        for_good=True,
-    )
+    return _totals_of((batch.pk,))[batch.pk]
 
 
 def batch_unpaid(batch: Batch) -> int:
     """How many of the batch's claims are not yet recorded as paid; kept until a claim or
     batch changes (workforce/figures.py)."""
-    return figures.cached(
-        figures.PAYMENTS,
-        ("batch_unpaid", batch.pk),
-        lambda: Claim.objects.filter(batch_lines__batch=batch, state=S.EXPORTED).count(),
-    )
+    return _unpaid_of((batch.pk,))[batch.pk]
 
 
 def rate_cards_for(user) -> QuerySet[RateCard]:
