@@ -139,14 +139,22 @@ def _people(user) -> models.QuerySet:
     organisations. Finance: their organisations too, but only as payees: the rules below
     ("view_profile" and friends) keep everything else about a person from them."""
     own = models.Q(user_id=user.pk)
-    wide = models.Q(organisation_id__in=organisation_ids(user, *ORGANISATION_WIDE, C.FINANCE))
+    wide_ids = organisation_ids(user, *ORGANISATION_WIDE, C.FINANCE)
+    wide = models.Q(organisation_id__in=wide_ids)
+    if organisation_ids(user) <= wide_ids:
+        # Supervisees are in the user's organisations, all seen whole: asking who they are
+        # (an EXISTS inside the OR) only made PostgreSQL test every person of the trust.
+        return Person.objects.filter(own | wide)
     return Person.objects.filter(own | wide | _supervisee_filter(user))
 
 
 def profile_people_filter(user, prefix: str = "") -> models.Q:
     """Whose whole profile (assignments, training) `user` may read: not finance's payees."""
     own = models.Q(**{f"{prefix}user_id": user.pk})
-    wide = models.Q(**{f"{prefix}organisation_id__in": organisation_ids(user, *ORGANISATION_WIDE)})
+    wide_ids = organisation_ids(user, *ORGANISATION_WIDE)
+    wide = models.Q(**{f"{prefix}organisation_id__in": wide_ids})
+    if organisation_ids(user) <= wide_ids:  # supervisees are in these organisations too
+        return own | wide
     supervised = models.Q(**{f"{prefix}pk__in": supervisee_ids(user)})
     return own | wide | supervised
 
