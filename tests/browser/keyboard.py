@@ -32,6 +32,18 @@ FOCUS_STATE = """(selector) => {
 }"""
 
 
+def loaded(page) -> None:
+    """Wait until the page has finished loading before pressing a key on it.
+
+    Until its load event, Chromium keeps applying a "#main-content" address: on a late layout
+    it scrolls <main> back into view and, once loading completes, moves focus to it. A key
+    pressed on a page still loading its scripts and styles (a busy machine, a slow phone
+    network) can land on an element that is then scrolled away or whose focus is taken by
+    <main> mid-typing. A person cannot act faster than the page appears; the test waits too.
+    """
+    page.wait_for_load_state("load")
+
+
 def focus_state(page, selector: str | None = None) -> dict:
     state = page.evaluate(FOCUS_STATE, selector)
     # Bootstrap scrolls smoothly (unless the user asks for reduced motion): give the browser a
@@ -55,6 +67,7 @@ def assert_focus_visible(page, where: str = "") -> dict:
 
 def press(page, key: str, where: str = "") -> dict:
     """Press a key that keeps focus on the page, then check the indicator."""
+    loaded(page)
     page.keyboard.press(key)
     return assert_focus_visible(page, f"after {key} {where}")
 
@@ -63,6 +76,7 @@ def tab_to(page, selector: str, *, backwards: bool = False, limit: int = 60) -> 
     """Tab (or Shift+Tab) until the focused element matches `selector`. Returns the path."""
     key = "Shift+Tab" if backwards else "Tab"
     path = []
+    loaded(page)
     for _ in range(limit):
         page.keyboard.press(key)
         state = focus_state(page, selector)
@@ -83,6 +97,7 @@ def skip_to_main(page) -> None:
     A page reached by a form posted from a "#main-content" address keeps that fragment
     (browsers carry it across the redirect), so it opens at <main> already: the next Tab goes
     to the first thing in the page's content, and there is nothing to skip."""
+    loaded(page)
     if page.url.endswith("#main-content"):
         return
     page.keyboard.press("Tab")
