@@ -50,6 +50,28 @@ def user_label(user) -> str:
     return person.display_name if person else user.get_username()
 
 
+class FindPersonForm(forms.Form):
+    """Step 1 for someone who may report about many people: part of a name first."""
+
+    q = forms.CharField(
+        label="Find the worker by name",
+        max_length=100,
+        required=False,
+        help_text="Type part of their first or last name, then press Find.",
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = helper()
+
+    def clean_q(self):
+        text = " ".join(self.cleaned_data["q"].split())
+        if not text:
+            raise forms.ValidationError("Type part of their name to find them.")
+        return text
+
+
 class ChoosePersonForm(forms.Form):
     person = forms.ModelChoiceField(
         label="Who is it about?",

@@ -38,6 +38,7 @@ from supervision.incidents.models import (
 from workforce import access
 from workforce.models import Assignment, Person
 from workforce.models import Capacity as C
+from workforce.selectors.people import name_matches
 
 _SEVERITY_RANK = Case(
     When(severity=Severity.CRITICAL, then=Value(0)),
@@ -297,6 +298,15 @@ def reportable_people(user) -> QuerySet[Person]:
         .select_related("organisation")
         .order_by("full_name", "pk")
     )
+
+
+def first_named(people: QuerySet[Person], text: str, limit: int) -> tuple[QuerySet[Person], int]:
+    """The first `limit` of `people` (in their order) whose name contains `text`, and how many
+    matched, counting at most `limit` + 1: more than `limit` means the list was cut short."""
+    if not text:
+        return people.none(), 0
+    ids = list(people.filter(name_matches(text)).values_list("pk", flat=True)[: limit + 1])
+    return people.filter(pk__in=ids[:limit]), len(ids)
 
 
 def safeguarding_leads(incident: Incident) -> QuerySet:

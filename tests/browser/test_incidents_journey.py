@@ -206,3 +206,38 @@ def test_every_incident_page_with_data_is_accessible(
         assert_accessible(page, f"{path} as the worker on a phone")
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], path
     page.screenshot(path=str(artifacts / "incidents-worker-phone.png"), full_page=True)
+
+
+def test_a_lead_of_many_people_finds_the_worker_by_name_on_a_phone(
+    browser_context, personas, org, sign_in, artifacts, monkeypatch
+):
+    """Past the list's limit, step 1 asks for part of a name: an error for no match, then a
+    short list of who matches, then the report form about the one chosen."""
+    import importlib
+
+    from tests.factories import PersonFactory
+
+    detail = importlib.import_module("supervision.incidents.views.detail")
+    monkeypatch.setattr(detail, "CHOOSE_FROM_UP_TO", 3)
+    for n in range(4):
+        PersonFactory(organisation=org, full_name=f"Jordan Example {n}")
+    page = browser_context(WIDTHS[1]).new_page()
+    sign_in(page, personas["lead"])
+    page.goto("/incidents/report/")
+    expect(page.get_by_label("Who is it about?")).to_have_count(0)
+    assert_accessible(page, "report: find the worker")
+    search = page.get_by_label("Find the worker by name")
+    search.fill("Morgan")
+    page.get_by_role("button", name="Find").click()
+    expect(page.get_by_role("alert")).to_contain_text("Nobody you can report about has “Morgan”")
+    expect(page.get_by_label("Find the worker by name")).to_have_attribute("aria-invalid", "true")
+    assert_accessible(page, "report: nobody found")
+    page.get_by_label("Find the worker by name").fill("example 2")
+    page.get_by_role("button", name="Find").click()
+    choose = page.get_by_label("Who is it about?")
+    expect(choose.locator("option")).to_have_text(["Choose the worker", "Jordan Example 2"])
+    assert_accessible(page, "report: who matches")
+    page.screenshot(path=str(artifacts / "incidents-find-phone.png"), full_page=True)
+    choose.select_option(label="Jordan Example 2")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_text("About: Jordan Example 2")).to_be_visible()

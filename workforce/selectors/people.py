@@ -74,13 +74,16 @@ def current_assignments_prefetch(on: datetime.date | None = None) -> Prefetch:
     )
 
 
+def name_matches(text: str) -> Q:
+    """People whose full or preferred name contains `text`, in any case."""
+    return Q(full_name__icontains=text) | Q(preferred_name__icontains=text)
+
+
 def people_list(user: AbstractBaseUser, filters: PeopleFilters) -> QuerySet[Person]:
     """The people `user` may see, filtered and sorted; the same rows for page and export."""
     people = access.scoped(user, Person).select_related("organisation")
     if filters.q:
-        people = people.filter(
-            Q(full_name__icontains=filters.q) | Q(preferred_name__icontains=filters.q)
-        )
+        people = people.filter(name_matches(filters.q))
     if filters.organisation:
         people = people.filter(organisation_id=filters.organisation)
     if filters.status:

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from supervision.incidents import deadlines, rules, selectors, services
-from supervision.incidents.forms import ChoosePersonForm, ReportForm
+from supervision.incidents.forms import ChoosePersonForm, FindPersonForm, ReportForm
 from supervision.incidents.models import Incident, State
 from supervision.incidents.services.base import STEP_STATES, when
 from supervision.incidents.views.helpers import show_error
@@ -81,6 +81,51 @@ def action_due(action):
     return deadlines.action_due(action.due_on)
 
 
+# Step 1 lists everyone the reporter may report about, up to this many. A lead of a large
+# trust may report about thousands: a list that long is slow to load on a phone and hard to
+# scroll, so past this they type part of the name first and choose from who matches.
+CHOOSE_FROM_UP_TO = 50
+
+
+def _choose(request, people):
+    """Step 1: who it is about. A short list to choose from, or a search by name first."""
+    total = people.count()
+    find, found, text = None, 0, ""
+    if total > CHOOSE_FROM_UP_TO:
+        find = FindPersonForm(request.GET if "q" in request.GET else None)
+        if find.is_valid():
+            text = find.cleaned_data["q"]
+            people, found = selectors.first_named(people, text, CHOOSE_FROM_UP_TO)
+            if not found:
+                find.add_error(
+                    "q",
+                    f"Nobody you can report about has “{text}” in their name. Check the "
+                    "spelling, or type less of the name.",
+                )
+        else:
+            people = people.none()
+    shown = find is None or found > 0
+    choose = ChoosePersonForm(request.GET if "person" in request.GET else None, people=people)
+    find_errors = [
+        {"anchor": find["q"].id_for_label, "label": find["q"].label, "message": error}
+        for error in (find.errors.get("q", []) if find is not None else [])
+    ]
+    return render(
+        request,
+        "incidents/report_choose.html",
+        _context(
+            request,
+            form=choose if shown else None,
+            find=find,
+            find_errors=find_errors,
+            text=text,
+            more=found > CHOOSE_FROM_UP_TO,
+            limit=CHOOSE_FROM_UP_TO,
+            nobody=total == 0,
+        ),
+    )
+
+
 @uses_incidents
 def report(request):
     """Step 1: who it is about (skipped when there is only one choice). Step 2: the report."""
@@ -89,12 +134,7 @@ def report(request):
     if not chosen and len(people[:2]) == 1:
         chosen = str(people[0].pk)
     if not chosen or not chosen.isdigit():
-        choose = ChoosePersonForm(request.GET or None, people=people)
-        return render(
-            request,
-            "incidents/report_choose.html",
-            _context(request, form=choose, nobody=not people.exists()),
-        )
+        return _choose(request, people)
     person = people.filter(pk=int(chosen)).first()
     if person is None:
         raise Http404
