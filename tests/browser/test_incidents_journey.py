@@ -120,7 +120,7 @@ def test_report_escalate_acknowledge_refer_close_and_the_worker_sees_the_outcome
     _nav(page, "Incidents")
     assert_accessible(page, "incident list (worker)")
     page.get_by_role("link", name="Incident #").first.click()
-    assert page.url == incident_url
+    expect(page).to_have_url(incident_url)
     outcome = page.get_by_role("region", name="Outcome")
     expect(outcome).to_contain_text("Training or development")
     expect(outcome).to_contain_text("Medication questions go to the care coordinator")

@@ -3,6 +3,7 @@ from base64 import b32decode
 
 import pytest
 from django_otp.oath import TOTP
+from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible
 from tests.factories import PASSWORD
@@ -24,8 +25,9 @@ def test_lead_signs_in_with_two_step_sign_in_and_sees_their_home_page(page, lead
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     # A lead must set up two-step sign-in first: scan the QR code, or type the key.
-    assert page.locator("h1").inner_text() == "Set up two-step sign-in"
-    assert page.locator("svg title").text_content() == "QR code for your authenticator app"
+    # Checks that wait for the next page: a click does not wait for the page it leads to.
+    expect(page.locator("h1")).to_have_text("Set up two-step sign-in")
+    expect(page.locator("svg title")).to_have_text("QR code for your authenticator app")
     assert_accessible(page, "two-step set-up")
     key = page.get_by_label("Set-up key").inner_text()
     page.get_by_label("6-digit code").fill(_code_for(key))
@@ -48,8 +50,7 @@ def test_wrong_password_shows_an_error_linked_to_the_form(page, lead):
     page.get_by_label("Username").fill("lead")
     page.get_by_label("Password").fill("not-the-password")
     page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_role("alert").is_visible()
-    assert "There is a problem" in page.get_by_role("alert").inner_text()
+    expect(page.get_by_role("alert")).to_contain_text("There is a problem")
 
 
 @pytest.mark.parametrize("who", ["lead", "admin", "supervisor"])

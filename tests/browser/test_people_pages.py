@@ -4,6 +4,7 @@ for the lead at desktop width and for a peer worker on a phone."""
 import datetime
 
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE, assert_accessible
 from tests.factories import PersonFactory
@@ -60,7 +61,7 @@ def test_lead_sees_form_errors_accessibly(page, personas, org, sign_in):
     sign_in(page, personas["lead"])
     page.goto("/people/new/")
     page.get_by_role("button", name="Add person").click()
-    assert page.get_by_role("alert").is_visible()
+    expect(page.get_by_role("alert")).to_be_visible()
     assert_accessible(page, "add person with errors")
 
 

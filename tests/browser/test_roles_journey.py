@@ -105,7 +105,7 @@ def test_lead_creates_publishes_and_revises_a_role(
     assert_accessible(page, "publish confirmation with changes")
     page.get_by_role("button", name="Publish version 2").click()
     expect(page.get_by_text("Employed, Band 4")).to_be_visible()
-    assert page.url == role_url
+    expect(page).to_have_url(role_url)
     assert_accessible(page, "published role page")
     page.screenshot(path=str(artifacts / f"roles-detail-{width}.png"), full_page=True)
 
