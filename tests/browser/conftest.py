@@ -48,6 +48,14 @@ def chromium():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
+        # Between its calls Playwright's sync API leaves its event loop marked as running, so
+        # Django keeps this thread's database connections apart from those used before the
+        # browser started (asgiref's Local stores them per context in "async" code). Close
+        # them here, while that is still so: left open, the connection would still be using
+        # the test database when pytest-django drops it ("being accessed by other users").
+        from django.db import connections
+
+        connections.close_all()
         browser.close()
 
 
