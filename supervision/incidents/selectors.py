@@ -300,13 +300,13 @@ def reportable_people(user) -> QuerySet[Person]:
     )
 
 
-def first_named(people: QuerySet[Person], text: str, limit: int) -> tuple[QuerySet[Person], int]:
-    """The first `limit` of `people` (in their order) whose name contains `text`, and how many
-    matched, counting at most `limit` + 1: more than `limit` means the list was cut short."""
+def first_named(people: QuerySet[Person], text: str, limit: int) -> tuple[QuerySet[Person], list]:
+    """The first `limit` of `people` (in their order) whose name contains `text`, and the ids
+    of at most `limit` + 1 who match: more than `limit` means the list was cut short."""
     if not text:
-        return people.none(), 0
+        return people.none(), []
     ids = list(people.filter(name_matches(text)).values_list("pk", flat=True)[: limit + 1])
-    return people.filter(pk__in=ids[:limit]), len(ids)
+    return people.filter(pk__in=ids[:limit]), ids
 
 
 def safeguarding_leads(incident: Incident) -> QuerySet:

@@ -55,6 +55,8 @@ def test_the_list_shows_only_reportable_people_whose_name_matches(client, lead, 
     client.force_login(lead)
     html = client.get(URL, {"q": "  worker   3 "}).content.decode()
     assert _options(html) == ["Alex Worker 3"]
+    # The only match is chosen already.
+    assert re.search(r'<option value="\d+" selected>Alex Worker 3</option>', html)
     # Those who have left and other organisations' people are never offered.
     html = client.get(URL, {"q": "alex g"}).content.decode()
     assert "Nobody you can report about has “alex g” in their name" in html
@@ -68,6 +70,7 @@ def test_too_many_matches_are_cut_short_with_a_hint(client, lead, many):
     client.force_login(lead)
     html = client.get(URL, {"q": "alex"}).content.decode()
     assert _options(html) == [f"Alex Worker {n}" for n in range(LIMIT)]
+    assert '<option value="" selected>' in html
     assert f"More than {LIMIT} people have “alex” in their name" in html
     html = client.get(URL, {"q": "Worker 6"}).content.decode()
     assert _options(html) == ["Alex Worker 6"]

@@ -90,7 +90,7 @@ CHOOSE_FROM_UP_TO = 50
 def _choose(request, people):
     """Step 1: who it is about. A short list to choose from, or a search by name first."""
     total = people.count()
-    find, found, text = None, 0, ""
+    find, found, text = None, [], ""
     if total > CHOOSE_FROM_UP_TO:
         find = FindPersonForm(request.GET if "q" in request.GET else None)
         if find.is_valid():
@@ -104,8 +104,12 @@ def _choose(request, people):
                 )
         else:
             people = people.none()
-    shown = find is None or found > 0
-    choose = ChoosePersonForm(request.GET if "person" in request.GET else None, people=people)
+    shown = find is None or bool(found)
+    # One match is chosen already: Continue is all that is left to do.
+    initial = {"person": found[0]} if len(found) == 1 else None
+    choose = ChoosePersonForm(
+        request.GET if "person" in request.GET else None, people=people, initial=initial
+    )
     find_errors = [
         {"anchor": find["q"].id_for_label, "label": find["q"].label, "message": error}
         for error in (find.errors.get("q", []) if find is not None else [])
@@ -119,7 +123,7 @@ def _choose(request, people):
             find=find,
             find_errors=find_errors,
             text=text,
-            more=found > CHOOSE_FROM_UP_TO,
+            more=len(found) > CHOOSE_FROM_UP_TO,
             limit=CHOOSE_FROM_UP_TO,
             nobody=total == 0,
         ),
