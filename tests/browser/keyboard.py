@@ -94,9 +94,11 @@ def tab_to(page, selector: str, *, backwards: bool = False, limit: int = 60) -> 
 def skip_to_main(page) -> None:
     """The first Tab on a page lands on the skip link, which moves focus to <main>.
 
-    A page reached by a form posted from a "#main-content" address keeps that fragment
-    (browsers carry it across the redirect), so it opens at <main> already: the next Tab goes
-    to the first thing in the page's content, and there is nothing to skip."""
+    The skip link's script (static/js/skip-link.js) keeps "#main-content" out of the address.
+    Were it there (a page still loading its scripts when the link was used), a page reached
+    by a form posted from it keeps the fragment (browsers carry it across the redirect), so it
+    opens at <main> already: the next Tab goes to the first thing in the page's content, and
+    there is nothing to skip."""
     loaded(page)
     if page.url.endswith("#main-content"):
         return
