@@ -76,7 +76,17 @@ def finance(org):
 
 @pytest.fixture
 def admin_user(org):
-    return make_login("admin", org, C.ADMIN, is_staff=True, is_superuser=True)
+    # The organisation's administrator may open the Django admin, scoped to the trust; a
+    # superuser is an installation operator (`operator`), never a trust's administrator.
+    return make_login("admin", org, C.ADMIN, is_staff=True)
+
+
+@pytest.fixture
+def operator(db):
+    """An installation operator: a superuser with no membership anywhere."""
+    from tests.factories import UserFactory
+
+    return UserFactory(username="operator", is_staff=True, is_superuser=True)
 
 
 @pytest.fixture

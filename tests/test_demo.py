@@ -57,7 +57,8 @@ def test_demo_capacities(db, settings):
     assert caps("lead") == {(trust.pk, C.COPRODUCTION_LEAD)}
     assert caps("peer") == {(trust.pk, C.PEER_WORKER)}
     assert caps("outsider") == {(vcse.pk, C.COPRODUCTION_LEAD)}
-    assert get_user_model().objects.get(username="admin").is_superuser
+    admin_login = get_user_model().objects.get(username="admin")
+    assert admin_login.is_staff and not admin_login.is_superuser
 
 
 def test_seed_demo_refuses_in_production(db, settings):

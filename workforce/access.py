@@ -84,6 +84,14 @@ def organisation_ids(user, *wanted: str) -> set[int]:
     }
 
 
+def admin_organisation_ids(user) -> set[int]:
+    """Organisations whose records a staff login may look up in the Django admin: where it
+    is an administrator. The superuser flag adds none (workforce/adminscope.py)."""
+    if not getattr(user, "is_staff", False):
+        return set()
+    return organisation_ids(user, C.ADMIN)
+
+
 def has_capacity(user, *wanted: str, organisation_id: int | None = None) -> bool:
     held = capacities(user)
     if organisation_id is not None:
@@ -286,6 +294,10 @@ RULES: dict[tuple[type[models.Model], str], Callable] = {
     (Person, "edit_diversity"): _is_self,
     (Organisation, "import_people"): lambda user, org: has_capacity(
         user, *REGISTER_WRITERS, organisation_id=org.pk
+    ),
+    # Giving and ending capacities there: its administrators (never their own: the service).
+    (Organisation, "manage_capacities"): lambda user, org: has_capacity(
+        user, C.ADMIN, organisation_id=org.pk
     ),
     (Organisation, "view_diversity_report"): lambda user, org: has_capacity(
         user, *REGISTER_WRITERS, organisation_id=org.pk

@@ -1,5 +1,18 @@
-from django.contrib import admin
+"""The register, logins and the audit trail in the Django admin: for looking things up.
 
+Every admin here is a ScopedAdmin (workforce/adminscope.py): an administrator sees only the
+rows of their own organisations, and `fields` names everything that may be read, filtered or
+searched. Nothing is changed here: people, capacities and the rest change on the app's
+audited pages, and only an installation operator may add an organisation or a team.
+"""
+
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from workforce.adminscope import ScopedAdmin
 from workforce.models import (
     Assignment,
     AuditEntry,
@@ -17,22 +30,30 @@ from workforce.models import (
 # read (a wellbeing plan's before/after text): the admin shows that they happened, not what.
 PRIVATE_AUDIT_TYPES = {WellbeingPlan._meta.label_lower, DiversityProfile._meta.label_lower}
 
-
-class TeamInline(admin.TabularInline):
-    model = Team
-    extra = 0
+# Capacities come from memberships, never from Django's groups and permissions; an
+# authenticator's secret is shown to nobody but its owner, once, when it is set up.
+for _model in (Group, TOTPDevice, get_user_model()):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(ScopedAdmin):
+    organisation_path = "pk"
+    installation_wide = True
+    operator_writable = ("name", "kind")
+    fields = ["name", "kind", "created_at"]
     list_display = ["name", "kind"]
     list_filter = ["kind"]
     search_fields = ["name"]
-    inlines = [TeamInline]
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(ScopedAdmin):
+    organisation_path = "organisation"
+    installation_wide = True
+    operator_writable = ("organisation", "name", "description")
+    fields = ["organisation", "name", "description"]
     list_display = ["name", "organisation"]
     list_filter = ["organisation"]
     search_fields = ["name"]
@@ -40,47 +61,55 @@ class TeamAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(ScopedAdmin):
+    organisation_path = "organisation"
+    fields = [
+        "full_name",
+        "preferred_name",
+        "organisation",
+        "email",
+        "engagement_type",
+        "status",
+        "start_date",
+        "end_date",
+        "user",
+    ]
     list_display = ["full_name", "preferred_name", "organisation", "email", "status"]
     list_filter = ["organisation", "status", "engagement_type"]
     search_fields = ["full_name", "preferred_name", "email"]
     list_select_related = ["organisation"]
-    raw_id_fields = ["user"]
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "organisation", "capacity"]
+class MembershipAdmin(ScopedAdmin):
+    """Capacities are given and ended on the organisation's own page (audited there)."""
+
+    organisation_path = "organisation"
+    fields = ["user", "organisation", "capacity", "created_at"]
+    list_display = ["user", "organisation", "capacity", "created_at"]
     list_filter = ["organisation", "capacity"]
-    search_fields = ["user__username", "user__email"]
+    search_fields = ["user__username"]
     list_select_related = ["user", "organisation"]
-    raw_id_fields = ["user"]
 
-    # Ending a membership here goes through the service, so a login's last one ending
-    # switches the login off and ends its sessions, audited, as everywhere else.
-    def delete_model(self, request, obj):
-        from workforce.services import membership_end
 
-        membership_end(membership=obj, by=request.user, reason="removed in the admin site")
+@admin.register(get_user_model())
+class LoginAdmin(ScopedAdmin):
+    """Logins of the administrator's organisations, without their password hashes; a
+    password is set by its owner through the emailed link, never here."""
 
-    def delete_queryset(self, request, queryset):
-        from workforce.services import memberships_end
-
-        for user_id in set(queryset.values_list("user_id", flat=True)):
-            rows = list(queryset.filter(user_id=user_id).select_related("user"))
-            memberships_end(
-                user=rows[0].user,
-                memberships=rows,
-                by=request.user,
-                reason="removed in the admin site",
-            )
+    organisation_path = "memberships__organisation"
+    installation_wide = True
+    fields = ["username", "email", "is_active", "is_staff", "last_login", "date_joined"]
+    list_display = ["username", "email", "is_active", "is_staff", "last_login"]
+    list_filter = ["is_active", "is_staff"]
+    search_fields = ["username", "email"]
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    """Read-only: the audit trail is append-only, in the admin as in the database."""
+class AuditEntryAdmin(ScopedAdmin):
+    """The audit trail is append-only, in the admin as in the database; /audit/ is its page."""
 
-    list_display = ["at", "actor", "action", "object_type", "object_id", "summary"]
+    organisation_path = "organisation"
     fields = [
         "at",
         "actor",
@@ -91,20 +120,11 @@ class AuditEntryAdmin(admin.ModelAdmin):
         "summary",
         "visible_changes",
     ]
-    readonly_fields = fields
+    list_display = ["at", "actor", "action", "object_type", "object_id", "summary"]
     list_filter = ["action", "organisation"]
-    search_fields = ["action", "object_type", "object_id", "summary"]
+    search_fields = ["action", "object_type", "object_id"]
     list_select_related = ["actor"]
     date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="changes")
     def visible_changes(self, entry):
@@ -113,68 +133,84 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return entry.changes
 
 
-class PrivateToThePersonAdmin(admin.ModelAdmin):
+class PrivateToThePersonAdmin(ScopedAdmin):
     """Wellbeing plans and diversity answers are private to the person (and, for the plan,
-    their supervisor and co-production leads). The admin must not be a way round that, even
-    for superusers: it shows only that a record exists and when it changed, never its
-    contents, and nothing can be added, changed or deleted here (changes go through the
-    services, which audit them).
-    """
+    their supervisor and co-production leads): the admin shows only that a record exists
+    and when it changed, and never loads the answers."""
 
+    organisation_path = "person__organisation"
+    fields = ["person", "updated_at"]
     list_display = ["person", "updated_at"]
     list_select_related = ["person"]
-    fields = ["person", "updated_at"]
-    readonly_fields = fields
-    search_fields = ["person__full_name"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    def get_queryset(self, request):
+        return super().get_queryset(request).only("pk", "person", "updated_at")
 
 
 admin.site.register(WellbeingPlan, PrivateToThePersonAdmin)
 admin.site.register(DiversityProfile, PrivateToThePersonAdmin)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Assignments and training records change only through the app's pages, whose services
-    check the rules and write the audit trail; here they can be looked up, not edited."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Assignment)
-class AssignmentAdmin(ReadOnlyAdmin):
+class AssignmentAdmin(ScopedAdmin):
+    organisation_path = "person__organisation"
+    fields = ["person", "role_version", "team", "supervisor", "start_date", "end_date"]
     list_display = ["person", "role_version", "team", "supervisor", "start_date", "end_date"]
-    list_filter = ["team__organisation"]
-    search_fields = ["person__full_name", "role_version__title"]
+    list_filter = ["team"]
+    search_fields = ["person__full_name"]
     list_select_related = ["person", "role_version", "team", "supervisor"]
     date_hierarchy = "start_date"
 
 
 @admin.register(TrainingRecord)
-class TrainingRecordAdmin(ReadOnlyAdmin):
+class TrainingRecordAdmin(ScopedAdmin):
+    organisation_path = "person__organisation"
+    fields = ["person", "requirement", "completed_on", "expires_on"]
     list_display = ["person", "requirement", "completed_on", "expires_on"]
-    search_fields = ["person__full_name", "requirement__item"]
+    search_fields = ["person__full_name"]
     list_select_related = ["person", "requirement"]
     date_hierarchy = "completed_on"
 
 
 @admin.register(FiguresVersion)
-class FiguresVersionAdmin(ReadOnlyAdmin):
-    """Raised by database triggers only (workforce/figures.py); shown to help explain why a
-    figure was or was not counted afresh."""
+class FiguresVersionAdmin(ScopedAdmin):
+    """Raised by database triggers only (workforce/figures.py); for installation operators,
+    to help explain why a figure was or was not counted afresh."""
 
+    installation_wide = True
+    fields = ["topic", "version"]
     list_display = ["topic", "version"]
+
+
+# The sign-in lockout log (django-axes) names logins and addresses of every organisation:
+# installation operators only. Lockouts are lifted with `manage.py axes_reset_username`.
+for _model in (AccessAttempt, AccessLog, AccessFailureLog):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+
+
+@admin.register(AccessAttempt)
+class AccessAttemptAdmin(ScopedAdmin):
+    installation_wide = True
+    fields = ["username", "ip_address", "attempt_time", "failures_since_start"]
+    list_display = ["username", "ip_address", "attempt_time", "failures_since_start"]
+    search_fields = ["username", "ip_address"]
+    date_hierarchy = "attempt_time"
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(ScopedAdmin):
+    installation_wide = True
+    fields = ["username", "ip_address", "attempt_time", "logout_time"]
+    list_display = ["username", "ip_address", "attempt_time", "logout_time"]
+    search_fields = ["username", "ip_address"]
+    date_hierarchy = "attempt_time"
+
+
+@admin.register(AccessFailureLog)
+class AccessFailureLogAdmin(ScopedAdmin):
+    installation_wide = True
+    fields = ["username", "ip_address", "attempt_time", "locked_out"]
+    list_display = ["username", "ip_address", "attempt_time", "locked_out"]
+    search_fields = ["username", "ip_address"]
+    date_hierarchy = "attempt_time"

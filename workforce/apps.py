@@ -7,9 +7,13 @@ class WorkforceConfig(AppConfig):
 
     def ready(self):
         from django.contrib.auth import get_user_model
+        from django.core import checks
         from django.db.models.signals import post_save
 
+        from workforce.adminscope import check_admins
         from workforce.sessions import end_sessions_when_deactivated
+
+        checks.register(check_admins, checks.Tags.admin)
 
         # A signal, not a service call, because logins are also deactivated in the admin:
         # whichever way it happens, the person's open sessions must end.

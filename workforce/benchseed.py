@@ -226,7 +226,6 @@ class _Generator:
                     first_name="Bench",
                     last_name=f"{name} {org.index}",
                     is_staff=staff,
-                    is_superuser=staff,
                 )
                 Membership.objects.create(user=user, organisation=organisation, capacity=capacity)
                 TOTPDevice.objects.create(

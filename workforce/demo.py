@@ -29,7 +29,8 @@ class DemoLogin:
     full_name: str
     organisation: str
     capacities: tuple[str, ...]
-    superuser: bool = False
+    # May open the Django admin (scoped to their organisations); never a superuser.
+    staff: bool = False
     preferred_name: str = ""
     pronouns: str = ""
 
@@ -41,7 +42,7 @@ LOGINS = [
     DemoLogin("peer2", "Joseph Whitfield", TRUST, (C.PEER_WORKER,), preferred_name="Joe"),
     DemoLogin("safeguarding", "Helen Marsh", TRUST, (C.SAFEGUARDING_LEAD,)),
     DemoLogin("finance", "Priya Nair", TRUST, (C.FINANCE,)),
-    DemoLogin("admin", "Chris Adebayo", TRUST, (C.ADMIN,), superuser=True),
+    DemoLogin("admin", "Chris Adebayo", TRUST, (C.ADMIN,), staff=True),
     DemoLogin("outsider", "Rhiannon Evans", VCSE, (C.COPRODUCTION_LEAD,)),
 ]
 
@@ -81,8 +82,7 @@ def seed() -> dict[str, int]:
             username=login.username,
             defaults={
                 "email": f"{login.username}@example.org",
-                "is_staff": login.superuser,
-                "is_superuser": login.superuser,
+                "is_staff": login.staff,
             },
         )
         if new:

@@ -8,6 +8,12 @@ app_patterns = (
     [
         path("organisations/", views.organisation_list, name="organisations"),
         path("organisations/<int:pk>/", views.organisation_detail, name="organisation"),
+        path("organisations/<int:pk>/capacities/", views.capacities, name="capacities"),
+        path(
+            "organisations/<int:pk>/capacities/<int:membership_pk>/end/",
+            views.capacity_end,
+            name="capacity_end",
+        ),
         path("", include("workforce.register_urls")),
     ],
     "workforce",

@@ -1,14 +1,15 @@
 """Incidents in the Django admin: for looking up that something happened, never what.
 
-Why no narrative here: the admin is for administrators, whose access to incidents is "audit
-only"; the narrative (and every other free text: step notes, corrections, learning, action
-descriptions, referral references, the reason for hiding an incident from the worker) is
-for the reporter, the worker's supervisor and the organisation's leads alone. The admin
-does not filter rows by organisation either, so showing text here would show it across
-organisations. So every admin below lists only codes, dates and who, `fields` never names a
-free-text column, and nothing can be added, changed or deleted: every write goes through
-the services, which check the workflow and keep the chronology. Anyone holding a finance
-capacity is refused these pages outright, superuser or not ("finance never").
+Why so little here: the admin is for administrators, whose access to incidents is "audit
+only". Who the incident is about, its classification, the narrative and every other free
+text (step notes, corrections, learning, action descriptions, referral references, the
+reason for hiding an incident from the worker) are for the reporter, the worker's
+supervisor and the organisation's leads alone, and a safeguarding lead may restrict an
+incident further. So every admin below lists only states, dates and who did each step,
+`fields` (the allow-list of workforce/adminscope.py) never names the rest, and nothing can
+be added, changed or deleted: every write goes through the services, which check the
+workflow and keep the chronology. Anyone holding a finance capacity is refused these pages
+outright ("finance never").
 """
 
 from django.contrib import admin
@@ -23,10 +24,13 @@ from supervision.incidents.models import (
     IncidentReferral,
 )
 from workforce import access
+from workforce.adminscope import ScopedAdmin
 from workforce.models import Capacity
 
 
-class MetadataOnlyAdmin(admin.ModelAdmin):
+class MetadataOnlyAdmin(ScopedAdmin):
+    organisation_path = "incident__organisation"
+
     def _allowed(self, request) -> bool:
         return not access.has_capacity(request.user, Capacity.FINANCE)
 
@@ -36,44 +40,27 @@ class MetadataOnlyAdmin(admin.ModelAdmin):
     def has_view_permission(self, request, obj=None):
         return self._allowed(request) and super().has_view_permission(request, obj)
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Incident)
 class IncidentAdmin(MetadataOnlyAdmin):
-    # No narrative, told_whom, learning, no_referral_reason or worker_restricted_reason.
+    organisation_path = "organisation"
     fields = [
         "organisation",
-        "person",
         "reported_by",
         "reported_at",
-        "occurred_on",
-        "category",
-        "severity",
-        "safeguarding",
-        "is_recurrence",
         "state",
         "triage_due_at",
         "triaged_at",
-        "triage_decision",
         "escalated_at",
         "escalated_to",
         "acknowledge_due_at",
         "acknowledged_at",
         "reviewed_at",
         "closed_at",
-        "outcome",
         "worker_restricted",
     ]
-    list_display = ["__str__", "organisation", "category", "severity", "state", "reported_at"]
-    list_filter = ["state", "severity", "category", "organisation"]
+    list_display = ["__str__", "organisation", "state", "reported_at"]
+    list_filter = ["state", "organisation"]
     list_select_related = ["organisation"]
     date_hierarchy = "reported_at"
 
@@ -103,6 +90,7 @@ class IncidentReferralAdmin(MetadataOnlyAdmin):
 
 @admin.register(IncidentRecurrence)
 class IncidentRecurrenceAdmin(MetadataOnlyAdmin):
+    fields = ["incident", "earlier"]
     list_display = ["incident", "earlier"]
     list_select_related = ["incident", "earlier"]
 
@@ -110,6 +98,14 @@ class IncidentRecurrenceAdmin(MetadataOnlyAdmin):
 @admin.register(IncidentPolicy)
 class IncidentPolicyAdmin(MetadataOnlyAdmin):
     # Leads set deadlines on the incident pages (audited); here they can only be read.
+    organisation_path = "organisation"
+    fields = [
+        "organisation",
+        "triage_working_days",
+        "acknowledge_hours",
+        "acknowledge_urgent_hours",
+        "updated_at",
+    ]
     list_display = [
         "organisation",
         "triage_working_days",

@@ -21,6 +21,13 @@ def _peer(f):
     return {"pk": peer_assignment(f["fixture"]).person_id}
 
 
+def _peer_membership(f):
+    from workforce.models import Membership
+
+    peer = f["fixture"]("peer")
+    return {"pk": f["org"].pk, "membership_pk": Membership.objects.filter(user=peer).first().pk}
+
+
 def _assignment(f):
     return {"pk": peer_assignment(f["fixture"]).pk}
 
@@ -57,4 +64,7 @@ WORKFORCE_MATRIX = {
     # Only ever one's own answers.
     "workforce:my_diversity": (_row(200), None),
     "workforce:diversity_report": (_WRITER_PAGE, None),
+    # Capacities change only on this page, by the organisation's administrators.
+    "workforce:capacities": (_row(403, admin=200), lambda f: {"pk": f["org"].pk}),
+    "workforce:capacity_end": (_row(405, anon=405), _peer_membership),
 }

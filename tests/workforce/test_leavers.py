@@ -141,13 +141,16 @@ def test_leaving_is_one_transaction_with_the_login_closing(personas, monkeypatch
     assert not AuditEntry.objects.exists()
 
 
-def test_removing_a_membership_in_the_admin_site_goes_through_the_service(client, personas):
+def test_ending_a_capacity_on_the_organisation_page_goes_through_the_service(client, personas):
     admin, peer = personas["admin"], personas["peer"]
     device = _signed_in(peer)
     (membership,) = Membership.objects.filter(user=peer)
     client.force_login(admin)
     response = client.post(
-        reverse("admin:workforce_membership_delete", args=[membership.pk]), {"post": "yes"}
+        reverse(
+            "workforce:capacity_end",
+            kwargs={"pk": membership.organisation_id, "membership_pk": membership.pk},
+        )
     )
     assert response.status_code == 302
     peer.refresh_from_db()
@@ -156,21 +159,19 @@ def test_removing_a_membership_in_the_admin_site_goes_through_the_service(client
     assert AuditEntry.objects.filter(action="login.closed", actor=admin).exists()
 
 
-def test_bulk_removal_in_the_admin_site_goes_through_the_service(client, personas, other_org):
-    admin, peer, peer2 = personas["admin"], personas["peer"], personas["peer2"]
-    MembershipFactory(user=peer2, organisation=other_org, capacity=Capacity.PEER_WORKER)
-    ids = list(
-        Membership.objects.filter(
-            user__in=[peer, peer2], organisation=peer.person.organisation
-        ).values_list("pk", flat=True)
-    )
+def test_the_admin_site_cannot_remove_memberships(client, personas):
+    admin, peer = personas["admin"], personas["peer"]
+    (membership,) = Membership.objects.filter(user=peer)
     client.force_login(admin)
     response = client.post(
-        reverse("admin:workforce_membership_changelist"),
-        {"action": "delete_selected", "_selected_action": ids, "post": "yes"},
+        reverse("admin:workforce_membership_delete", args=[membership.pk]), {"post": "yes"}
     )
-    assert response.status_code == 302
+    assert response.status_code == 403
+    response = client.post(
+        reverse("admin:workforce_membership_changelist"),
+        {"action": "delete_selected", "_selected_action": [membership.pk], "post": "yes"},
+    )
+    assert Membership.objects.filter(pk=membership.pk).exists()
     peer.refresh_from_db()
-    peer2.refresh_from_db()
-    assert (peer.is_active, peer2.is_active) == (False, True)
-    assert AuditEntry.objects.filter(action="membership.ended").count() == 2
+    assert peer.is_active
+    assert not AuditEntry.objects.filter(action="membership.ended").exists()

@@ -8,6 +8,7 @@ from workforce.forms.assignments import (
     TrainingRecordForm,
 )
 from workforce.forms.people import (
+    CapacityGrantForm,
     DateInput,
     ImportForm,
     InviteForm,
@@ -18,6 +19,7 @@ from workforce.forms.people import (
 from workforce.forms.private import DiversityForm, WellbeingPlanForm
 
 __all__ = [
+    "CapacityGrantForm",
     "AssignmentChangeForm",
     "AssignmentEndForm",
     "AssignmentForm",

@@ -210,3 +210,26 @@ class ImportForm(forms.Form):
                 f"{MAX_BYTES // 1024 // 1024} MB. Split it into smaller files and import each."
             )
         return upload
+
+
+class CapacityGrantForm(forms.Form):
+    user = forms.ModelChoiceField(
+        label="Who",
+        queryset=None,
+        empty_label="Choose a login",
+        help_text="Only people on this organisation's register, or already part of it.",
+    )
+    capacity = forms.ChoiceField(
+        label="What they will do here",
+        choices=[("", "Choose one"), *Capacity.choices],
+    )
+
+    def __init__(self, *args, users, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = users
+        self.fields["user"].label_from_instance = lambda login: (
+            f"{login.person.display_name} ({login.get_username()})"
+            if getattr(login, "person", None)
+            else login.get_username()
+        )
+        self.helper = helper()

@@ -1,6 +1,11 @@
 """Reads shared by pages and reports, always starting from the access layer's scopes."""
 
-from workforce.selectors.core import memberships_of, organisation_teams, organisations_for
+from workforce.selectors.core import (
+    memberships_of,
+    organisation_logins,
+    organisation_teams,
+    organisations_for,
+)
 from workforce.selectors.diversity import diversity_report
 from workforce.selectors.people import (
     PeopleFilters,
@@ -13,6 +18,7 @@ from workforce.selectors.people import (
 from workforce.selectors.training import training_due
 
 __all__ = [
+    "organisation_logins",
     "PeopleFilters",
     "diversity_report",
     "memberships_of",

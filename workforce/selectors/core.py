@@ -1,6 +1,7 @@
 """Reads shared by pages and reports, always starting from the access layer's scopes."""
 
-from django.db.models import Count, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q, QuerySet
 
 from workforce import access
 from workforce.models import Membership, Organisation, Team
@@ -22,3 +23,28 @@ def memberships_of(user) -> QuerySet[Membership]:
         .select_related("organisation")
         .order_by("organisation__name", "capacity")
     )
+
+
+def organisation_logins(organisation: Organisation) -> list[dict]:
+    """Everyone who may be given a capacity in `organisation`: its members and the people
+    on its register who have a login, each with the capacities they hold there."""
+    User = get_user_model()
+    users = (
+        User.objects.filter(
+            Q(memberships__organisation=organisation) | Q(person__organisation=organisation)
+        )
+        .distinct()
+        .select_related("person")
+        .order_by("username")
+    )
+    held: dict[int, list[Membership]] = {}
+    for membership in Membership.objects.filter(organisation=organisation).order_by("capacity"):
+        held.setdefault(membership.user_id, []).append(membership)
+    return [
+        {
+            "user": user,
+            "person": getattr(user, "person", None),
+            "memberships": held.get(user.pk, []),
+        }
+        for user in users
+    ]

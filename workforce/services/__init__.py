@@ -11,7 +11,13 @@ from workforce.services.assignments import (
 )
 from workforce.services.base import WorkforceError
 from workforce.services.imports import ImportRejected, ImportResult, people_import
-from workforce.services.logins import login_close, membership_end, memberships_end
+from workforce.services.logins import (
+    login_close,
+    membership_end,
+    membership_grant,
+    membership_revoke,
+    memberships_end,
+)
 from workforce.services.people import (
     person_create,
     person_invite,
@@ -32,6 +38,8 @@ __all__ = [
     "diversity_profile_update",
     "login_close",
     "membership_end",
+    "membership_grant",
+    "membership_revoke",
     "memberships_end",
     "people_import",
     "person_create",

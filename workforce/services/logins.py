@@ -180,3 +180,70 @@ def login_email_change(*, user: AbstractBaseUser, new_email: str) -> AbstractBas
             lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [old_email])
         )
     return user
+
+
+def _not_yourself(*, user, by) -> None:
+    if by is not None and by.pk == user.pk:
+        raise WorkforceError(
+            "You cannot change your own capacities: ask another administrator of the "
+            "organisation, so that two people agree to it."
+        )
+
+
+@transaction.atomic
+def membership_grant(
+    *, user: AbstractBaseUser, organisation, capacity: str, by: AbstractBaseUser
+) -> Membership:
+    """Give a login one capacity in one organisation, audited there.
+
+    Only someone already on that organisation (a member, or on its register) can be given
+    a capacity in it, never by themselves: an administrator cannot make themselves a
+    safeguarding lead, nor reach into another organisation.
+    """
+    User = get_user_model()
+    _not_yourself(user=user, by=by)
+    if capacity not in Membership.Capacity.values:
+        raise WorkforceError("Choose what they will do here.", field="capacity")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    person = Person.objects.filter(user=user).first()
+    belongs = (person is not None and person.organisation_id == organisation.pk) or (
+        Membership.objects.filter(user=user, organisation=organisation).exists()
+    )
+    if not belongs:
+        raise WorkforceError(
+            f"{user.get_username()} is not part of {organisation.name}: add them to its "
+            "register and invite them first.",
+            field="user",
+        )
+    if person is not None and person.has_left:
+        raise WorkforceError(f"{person.full_name} has left, so they cannot be given a capacity.")
+    if not user.is_active:
+        raise WorkforceError(
+            f"The login {user.get_username()} is switched off: invite them again first.",
+            field="user",
+        )
+    membership, new = Membership.objects.get_or_create(
+        user=user, organisation=organisation, capacity=capacity
+    )
+    if not new:
+        raise WorkforceError(
+            f"{user.get_username()} is already {membership.get_capacity_display().lower()} here.",
+            field="capacity",
+        )
+    audit.record(
+        actor=by,
+        action="membership.granted",
+        obj=membership,
+        summary=f"{user.get_username()} is now "
+        f"{membership.get_capacity_display().lower()} at {organisation.name}",
+        changes={"user": user.pk, "capacity": capacity},
+    )
+    user.__dict__.pop("_workforce_capacities", None)
+    return membership
+
+
+@transaction.atomic
+def membership_revoke(*, membership: Membership, by: AbstractBaseUser) -> bool:
+    """End one capacity on the organisation's page: as membership_end, never your own."""
+    _not_yourself(user=membership.user, by=by)
+    return membership_end(membership=membership, by=by, reason="ended by an administrator")

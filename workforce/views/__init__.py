@@ -9,6 +9,7 @@ from workforce.views.assignments import (
     training_create,
     training_list,
 )
+from workforce.views.capacities import capacities, capacity_end
 from workforce.views.core import home, organisation_detail, organisation_list
 from workforce.views.people import (
     my_profile,
@@ -25,6 +26,8 @@ from workforce.views.people import (
 from workforce.views.private import diversity_report, my_diversity, wellbeing, wellbeing_edit
 
 __all__ = [
+    "capacities",
+    "capacity_end",
     "assignment_change",
     "assignment_create",
     "assignment_end",

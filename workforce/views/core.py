@@ -33,5 +33,9 @@ def organisation_detail(request, pk: int):
     return render(
         request,
         "workforce/organisation_detail.html",
-        {"organisation": organisation, "teams": teams},
+        {
+            "organisation": organisation,
+            "teams": teams,
+            "can_manage_capacities": access.can(request.user, "manage_capacities", organisation),
+        },
     )
