@@ -21,6 +21,7 @@ from workforce.models import (
     Membership,
     Organisation,
     Person,
+    RetentionPeriod,
     Team,
     TrainingRecord,
     WellbeingPlan,
@@ -170,6 +171,17 @@ class TrainingRecordAdmin(ScopedAdmin):
     search_fields = ["person__full_name"]
     list_select_related = ["person", "requirement"]
     date_hierarchy = "completed_on"
+
+
+@admin.register(RetentionPeriod)
+class RetentionPeriodAdmin(ScopedAdmin):
+    """Set with `manage.py retention_period` (audited); looked up here."""
+
+    organisation_path = "organisation"
+    fields = ["organisation", "record_type", "months", "updated_at"]
+    list_display = ["organisation", "record_type", "months", "updated_at"]
+    list_filter = ["organisation", "record_type"]
+    list_select_related = ["organisation"]
 
 
 @admin.register(FiguresVersion)

@@ -52,16 +52,23 @@ def records(org, personas):
     for person in (plan_past, plan_inside):
         WellbeingPlan.objects.create(person=person, keeps_me_well="Walking the dog")
         DiversityProfile.objects.create(person=person)
-    notes = _cut("supervision_notes")
+    # Supervision notes count from the day the people in the session left (staff records).
     peer = personas["peer"].person
     note_past = make_supervision_session(
         supervisor=personas["supervisor"],
-        supervisees=[peer],
-        date=notes - DAY,
+        supervisees=[past],
+        date=six_years - 30 * DAY,
+        logged_by=personas["supervisor"],
+        status="awaiting",
         notes="Secret words",
     )
     note_inside = make_supervision_session(
-        supervisor=personas["supervisor"], supervisees=[peer], date=notes, notes="Secret too"
+        supervisor=personas["supervisor"],
+        supervisees=[inside],
+        date=six_years - 30 * DAY,
+        logged_by=personas["supervisor"],
+        status="awaiting",
+        notes="Secret too",
     )
     talk = _cut("payment_discussions")
     talk_past, talk_inside = (
@@ -189,3 +196,137 @@ def test_an_unknown_record_type_in_the_setting_is_refused(settings, db):
 def test_paid_claims_count_from_the_end_of_the_tax_year():
     assert retention._tax_year_end_before(datetime.date(2020, 4, 6)) == datetime.date(2020, 4, 5)
     assert retention._tax_year_end_before(datetime.date(2020, 4, 5)) == datetime.date(2019, 4, 5)
+
+
+# --- Issue 22, finding 3: the right clock, per organisation, and a dry run that says why.
+
+
+def test_notes_about_someone_still_working_here_are_kept_however_old(org, personas):
+    """Notes were removed 6 years after the session even while the worker was employed."""
+    peer = personas["peer"].person
+    ancient = make_supervision_session(
+        supervisor=personas["supervisor"],
+        supervisees=[peer],
+        date=TODAY - datetime.timedelta(days=365 * 9),
+        notes="Still here",
+    )
+    left_long_ago = _leaver(org, "Gone Long Ago", _cut("supervision_notes") - 400 * DAY)
+    group = make_supervision_session(
+        supervisor=personas["supervisor"],
+        supervisees=[left_long_ago, peer],
+        date=TODAY - datetime.timedelta(days=365 * 8),
+        logged_by=personas["supervisor"],
+        status="awaiting",
+        notes="Group words",
+    )
+    alone = make_supervision_session(
+        supervisor=personas["supervisor"],
+        supervisees=[left_long_ago],
+        date=TODAY - datetime.timedelta(days=365 * 8 + 1),
+        logged_by=personas["supervisor"],
+        status="awaiting",
+        notes="Only them",
+    )
+    _run()
+    assert SessionNote.objects.filter(session=ancient).exists()
+    assert SessionNote.objects.filter(session=group).exists()  # peer is still employed
+    assert not SessionNote.objects.filter(session=alone).exists()
+
+
+def test_serious_and_safeguarding_incidents_are_kept_longer(
+    org, lead, peer, supervisor, safeguarding
+):
+    """Serious and safeguarding incidents were kept no longer than minor ones."""
+    from supervision.incidents import deadlines
+    from tests.incidents import builders
+
+    builders.supervise(org, lead, peer, supervisor)
+    eleven_years_ago = deadlines.now() - datetime.timedelta(days=365 * 11)
+    made = {}
+    with deadlines.frozen(eleven_years_ago):
+        for name, fields in {
+            "minor": {"severity": "low"},
+            "serious": {"severity": "critical"},
+            "safeguarding": {"severity": "moderate", "safeguarding": "adult"},
+        }.items():
+            made[name] = builders.incident_in(
+                "closed",
+                reporter=supervisor,
+                worker=peer,
+                manager=supervisor,
+                safeguarding_lead=safeguarding,
+                occurred_on=eleven_years_ago.date(),
+                **fields,
+            )
+    outcomes = {
+        o.rule.key: o
+        for o in retention.apply_retention(today=TODAY, dry_run=True, organisation=org)
+    }
+    assert outcomes["boundary_incidents"].count == 1
+    assert outcomes["boundary_incidents"].reasons == [
+        f"incident #{made['minor'].pk} closed on {made['minor'].closed_at:%d/%m/%Y}"
+    ]
+    assert outcomes["serious_incidents"].count == 0
+    assert outcomes["safeguarding_incidents"].count == 0
+    assert outcomes["serious_incidents"].months == 240
+
+
+def test_each_organisation_keeps_its_own_periods(org, other_org, personas):
+    ours = _leaver(org, "Ours", TODAY - 60 * DAY)
+    theirs = _leaver(other_org, "Theirs", TODAY - 60 * DAY)
+    for person in (ours, theirs):
+        WellbeingPlan.objects.create(person=person, keeps_me_well="x")
+    retention.retention_period_set(organisation=org, record_type="wellbeing_plans", months=1)
+    assert retention.periods(org)["wellbeing_plans"] == 1
+    assert retention.periods(other_org)["wellbeing_plans"] == 12
+    entry = AuditEntry.objects.get(action="retention.period_set")
+    assert entry.organisation_id == org.pk and entry.changes["months"] == [12, 1]
+    _run()
+    assert not WellbeingPlan.objects.filter(person=ours).exists()
+    assert WellbeingPlan.objects.filter(person=theirs).exists()
+    deleted = AuditEntry.objects.get(action="retention.deleted")
+    assert deleted.organisation_id == org.pk
+
+
+def test_a_period_out_of_range_or_an_unknown_type_is_refused(org):
+    with pytest.raises(ValueError, match="1 to 1200"):
+        retention.retention_period_set(organisation=org, record_type="wellbeing_plans", months=0)
+    with pytest.raises(ValueError, match="Unknown record type"):
+        retention.retention_period_set(organisation=org, record_type="notes", months=12)
+    assert not AuditEntry.objects.exists()
+
+
+def test_the_dry_run_lists_what_would_go_and_why(records):
+    output = _run("--dry-run")
+    past = records["past"]
+    assert "Test NHS Trust:" in output and "Other Partner:" in output
+    assert f"- person #{past.pk} left on {past.end_date:%d/%m/%Y}" in output
+    assert "- notes of the session on" in output and "everyone in it had left by" in output
+
+
+def test_retention_period_command_sets_and_lists(org):
+    out = io.StringIO()
+    call_command(
+        "retention_period",
+        "--organisation",
+        org.name,
+        "--record-type",
+        "supervision_notes",
+        "--months",
+        "96",
+        stdout=out,
+    )
+    assert "supervision_notes: 96 months (this organisation's own)" in out.getvalue()
+    out = io.StringIO()
+    call_command(
+        "retention_period",
+        "--organisation",
+        org.name,
+        "--record-type",
+        "supervision_notes",
+        "--default",
+        stdout=out,
+    )
+    assert "supervision_notes: 72 months\n" in out.getvalue()
+    with pytest.raises(CommandError, match="No organisation"):
+        call_command("retention_period", "--organisation", "Nope")

@@ -11,6 +11,7 @@ from workforce.models.core import (
 )
 from workforce.models.diversity import DiversityProfile
 from workforce.models.figures import FiguresVersion
+from workforce.models.retention import RetentionPeriod
 from workforce.models.wellbeing import WellbeingPlan
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "Membership",
     "Organisation",
     "Person",
+    "RetentionPeriod",
     "Team",
     "WellbeingPlan",
 ]
