@@ -85,12 +85,21 @@ def batch_create(*, organisation: Organisation, by, cut_off: date, cost_code: st
     return batch
 
 
-def _check_payment(paid_on: date, reference: str) -> str:
+def _check_payment(paid_on: date, reference: str, approved: list[datetime]) -> str:
+    """A payment is dated between the latest approval of what it pays and today: a date
+    before a claim was approved would make the time to pay negative, for good."""
     reference = (reference or "").strip()
     if not reference:
         raise PaymentsError("Give the payment reference finance used.", field="reference")
     if paid_on > timezone.localdate():
         raise PaymentsError("The payment date cannot be in the future.", field="paid_on")
+    latest = max((timezone.localdate(at) for at in approved if at), default=None)
+    if latest is not None and paid_on < latest:
+        raise PaymentsError(
+            f"The payment date cannot be before the claims were approved: the latest was "
+            f"approved on {latest:%d/%m/%Y}.",
+            field="paid_on",
+        )
     return reference[:100]
 
 
@@ -98,15 +107,16 @@ def _check_payment(paid_on: date, reference: str) -> str:
 def batch_mark_paid(*, batch: Batch, by, paid_on: date, reference: str) -> int:
     """Record payment of every claim in the batch not already marked paid; returns how many."""
     require(by, FINANCE, batch.organisation_id, "record payments")
-    reference = _check_payment(paid_on, reference)
-    ids = list(
+    rows = list(
         Claim.objects.select_for_update(of=("self",))
         .filter(pk__in=batch.lines.values("claim_id"), state=S.EXPORTED)
         .order_by("pk")
-        .values_list("pk", flat=True)
+        .values_list("pk", "decided_at")
     )
-    if not ids:
+    if not rows:
         raise WrongState("Every claim in this batch is already marked paid.")
+    reference = _check_payment(paid_on, reference, [at for _, at in rows])
+    ids = [pk for pk, _ in rows]
     Claim.objects.filter(pk__in=ids).update(
         state=S.PAID,
         paid_on=paid_on,
@@ -128,12 +138,12 @@ def batch_mark_paid(*, batch: Batch, by, paid_on: date, reference: str) -> int:
 def claim_mark_paid(*, claim: Claim, by, paid_on: date, reference: str) -> Claim:
     claim = lock_claim(claim)
     require(by, FINANCE, claim.organisation_id, "record payments")
-    reference = _check_payment(paid_on, reference)
     if claim.state != S.EXPORTED:
         raise WrongState(
             f"Claim {claim.reference} is {claim.get_state_display().lower()}: only a claim "
             "sent to finance and not yet paid can be marked paid."
         )
+    reference = _check_payment(paid_on, reference, [claim.decided_at])
     claim.state = S.PAID
     claim.paid_on = paid_on
     claim.payment_reference = reference

@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from payments.errors import NotAllowed, PaymentsError
 from payments.models import (
@@ -158,6 +159,12 @@ def discussion_record(
     require(by, APPROVERS, person.organisation_id, "record payment discussions")
     if not held_with.strip():
         raise PaymentsError("Say who the discussion was with.", field="held_with")
+    # A discussion not yet held must not unlock vouchers or expenses only.
+    if held_on > timezone.localdate():
+        raise PaymentsError(
+            "The discussion date cannot be in the future: record it once it has happened.",
+            field="held_on",
+        )
     discussion = PaymentDiscussion.objects.create(
         person=person,
         held_on=held_on,
