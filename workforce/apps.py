@@ -18,3 +18,9 @@ class WorkforceConfig(AppConfig):
             sender=get_user_model(),
             dispatch_uid="workforce_end_sessions_when_deactivated",
         )
+
+        from django.contrib.auth.signals import user_logged_in
+
+        from workforce import twofactor
+
+        user_logged_in.connect(twofactor.note_authenticator, dispatch_uid="workforce_two_step_on")

@@ -97,8 +97,12 @@ FUZZ: dict[str, Entry] = {
     "email_change": Entry(
         "peer", forms=(account_forms.EmailChangeForm,), hints={"password": [PASSWORD]}
     ),
+    # A wrong code counts towards django-otp's throttle on the device, on purpose.
     "two_factor_manage": Entry(
-        "lead", forms=(twofactor.ResetForm,), hints={"password": [PASSWORD]}
+        "lead",
+        forms=(twofactor.ResetForm,),
+        hints={"password": [PASSWORD]},
+        ignored_tables=("otp_totp_totpdevice",),
     ),
     # --- The register
     "workforce:person_create": Entry("lead", forms=(workforce_forms.PersonForm,)),
