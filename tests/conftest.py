@@ -125,18 +125,19 @@ def fast_password_hashing(settings):
 
 def verify_second_factor(client, user):
     """Mark the client's session as past two-step sign-in, as a user who typed a valid code
-    would be. Creates the user's authenticator if they have none."""
+    would be: anyone with an authenticator, and anyone who must have one (created for them
+    if they have none)."""
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from workforce import twofactor
 
     fresh = type(user).objects.get(pk=user.pk)  # capacities may have changed since
-    if not twofactor.required_for(fresh):
-        return
-    device = twofactor.confirmed_device(fresh) or TOTPDevice.objects.create(
-        user=fresh, name=twofactor.DEVICE_NAME, confirmed=True
-    )
+    device = twofactor.confirmed_device(fresh)
+    if device is None:
+        if not twofactor.required_for(fresh):
+            return
+        device = TOTPDevice.objects.create(user=fresh, name=twofactor.DEVICE_NAME, confirmed=True)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()

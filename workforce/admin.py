@@ -20,6 +20,7 @@ from workforce.models import (
     FiguresVersion,
     Membership,
     Organisation,
+    PasswordResetRequest,
     Person,
     RetentionPeriod,
     Team,
@@ -182,6 +183,17 @@ class RetentionPeriodAdmin(ScopedAdmin):
     list_display = ["organisation", "record_type", "months", "updated_at"]
     list_filter = ["organisation", "record_type"]
     list_select_related = ["organisation"]
+
+
+@admin.register(PasswordResetRequest)
+class PasswordResetRequestAdmin(ScopedAdmin):
+    """Counted by the reset limits (workforce/services/credentials.py): for installation
+    operators, to see when a client was held back. The address is only ever a hash."""
+
+    installation_wide = True
+    fields = ["client", "at"]
+    list_display = ["client", "at"]
+    date_hierarchy = "at"
 
 
 @admin.register(FiguresVersion)

@@ -7,9 +7,11 @@ class WorkforceConfig(AppConfig):
 
     def ready(self):
         from django.contrib.auth import get_user_model
+        from django.contrib.auth.signals import user_logged_in
         from django.core import checks
         from django.db.models.signals import post_save
 
+        from workforce import twofactor
         from workforce.adminscope import check_admins
         from workforce.sessions import end_sessions_when_deactivated
 
@@ -22,3 +24,4 @@ class WorkforceConfig(AppConfig):
             sender=get_user_model(),
             dispatch_uid="workforce_end_sessions_when_deactivated",
         )
+        user_logged_in.connect(twofactor.note_authenticator, dispatch_uid="workforce_two_step_on")

@@ -76,14 +76,14 @@ FUZZ: dict[str, Entry] = {
     "login": Entry(None, forms=(auth_forms.AuthenticationForm,), hints=_SIGN_IN),
     "password_change": Entry(
         "peer",
-        forms=(auth_forms.PasswordChangeForm,),
+        forms=(account_forms.PasswordChangeForm,),
         hints={"old_password": [PASSWORD], **_NEW_PASSWORD},
     ),
     "password_reset": Entry(
-        None, forms=(auth_forms.PasswordResetForm,), hints={"email": ["peer@example.org"]}
+        None, forms=(account_forms.PasswordResetForm,), hints={"email": ["peer@example.org"]}
     ),
     "password_reset_confirm": Entry(
-        None, forms=(auth_forms.SetPasswordForm,), prepare=_reset_confirm, hints=_NEW_PASSWORD
+        None, forms=(account_forms.SetPasswordForm,), prepare=_reset_confirm, hints=_NEW_PASSWORD
     ),
     # Peers need no second step, so may set one up; leads must, and already have one.
     # A wrong code counts towards django-otp's throttle on the device, on purpose.
@@ -97,8 +97,12 @@ FUZZ: dict[str, Entry] = {
     "email_change": Entry(
         "peer", forms=(account_forms.EmailChangeForm,), hints={"password": [PASSWORD]}
     ),
+    # A wrong code counts towards django-otp's throttle on the device, on purpose.
     "two_factor_manage": Entry(
-        "lead", forms=(twofactor.ResetForm,), hints={"password": [PASSWORD]}
+        "lead",
+        forms=(twofactor.ResetForm,),
+        hints={"password": [PASSWORD]},
+        ignored_tables=("otp_totp_totpdevice",),
     ),
     # --- The register
     "workforce:person_create": Entry("lead", forms=(workforce_forms.PersonForm,)),

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from axes.helpers import get_client_ip_address
 from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.db import transaction
 
 from workforce.forms.people import helper
+from workforce.services import credentials
 
 # Wrong passwords in a row (per session) before the page signs the person out: a stolen
 # session must not become a way to guess the password without django-axes noticing.
@@ -70,3 +74,41 @@ class EmailChangeForm(forms.Form):
                 "wait for a new one and try again."
             )
         return code
+
+
+class _AnnouncesPassword:
+    """Saving the new password records and announces it (workforce/services/credentials.py)
+    in the same transaction, whichever of Django's views set it."""
+
+    how = ""
+
+    def save(self, commit=True):
+        with transaction.atomic():
+            user = super().save(commit)
+            if commit:
+                credentials.password_changed(user=user, how=self.how)
+        return user
+
+
+class PasswordChangeForm(_AnnouncesPassword, auth_forms.PasswordChangeForm):
+    how = "changed"
+
+
+class SetPasswordForm(_AnnouncesPassword, auth_forms.SetPasswordForm):
+    """The new password chosen from a reset link."""
+
+    how = "reset"
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Sends the reset link only within the limits per address and per client; past them
+    the requester sees the same page and nothing is sent, so the limit reveals nothing about
+    which addresses have accounts."""
+
+    def save(self, *args, request=None, **kwargs):
+        allowed = credentials.password_reset_allowed(
+            email=self.cleaned_data["email"],
+            client=get_client_ip_address(request) if request is not None else None,
+        )
+        if allowed:
+            super().save(*args, request=request, **kwargs)

@@ -1,5 +1,6 @@
 """The workforce app's models, one module per area; import them from here."""
 
+from workforce.models.accounts import PasswordResetRequest
 from workforce.models.assignments import EXPIRING_WITHIN_DAYS, Assignment, TrainingRecord, current_q
 from workforce.models.core import (
     AuditEntry,
@@ -25,6 +26,7 @@ __all__ = [
     "FiguresVersion",
     "Membership",
     "Organisation",
+    "PasswordResetRequest",
     "Person",
     "RetentionPeriod",
     "Team",
