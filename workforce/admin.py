@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from workforce.audit import PRIVATE_AUDIT_TYPES
 from workforce.models import (
     Assignment,
     AuditEntry,
@@ -12,10 +13,6 @@ from workforce.models import (
     TrainingRecord,
     WellbeingPlan,
 )
-
-# Audit entries whose `changes` hold words only the person, their supervisor and leads may
-# read (a wellbeing plan's before/after text): the admin shows that they happened, not what.
-PRIVATE_AUDIT_TYPES = {WellbeingPlan._meta.label_lower, DiversityProfile._meta.label_lower}
 
 
 class TeamInline(admin.TabularInline):
