@@ -26,6 +26,7 @@ from supervision.models import (
     Topic,
 )
 from workforce import access, audit
+from workforce.history.services import What, read_log_record_each
 from workforce.models import Assignment, Membership, Person, current_q
 
 Kind = SupervisionSession.Kind
@@ -379,3 +380,15 @@ def action_complete(*, action: SessionAction, by) -> SessionAction:
         changes={"done": [False, True]},
     )
     return action
+
+
+def log_actions_shown(user, actions, url: str, organisation_of=None) -> None:
+    """The page shows these agreed actions' words: the read log notes who saw each. Open
+    action lists come with their sessions (`selectors.open_actions`)."""
+    read_log_record_each(
+        user=user,
+        objs=actions,
+        what=What.SESSION_ACTIONS,
+        url=url,
+        organisation_of=organisation_of or (lambda action: action.session.organisation_id),
+    )

@@ -13,6 +13,7 @@ from django.contrib.auth.models import Group
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from workforce.adminscope import ScopedAdmin
+from workforce.audit import PRIVATE_AUDIT_TYPES
 from workforce.models import (
     Assignment,
     AuditEntry,
@@ -27,10 +28,6 @@ from workforce.models import (
     TrainingRecord,
     WellbeingPlan,
 )
-
-# Audit entries whose `changes` hold words only the person, their supervisor and leads may
-# read (a wellbeing plan's before/after text): the admin shows that they happened, not what.
-PRIVATE_AUDIT_TYPES = {WellbeingPlan._meta.label_lower, DiversityProfile._meta.label_lower}
 
 # Capacities come from memberships, never from Django's groups and permissions; an
 # authenticator's secret is shown to nobody but its owner, once, when it is set up.

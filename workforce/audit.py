@@ -9,6 +9,11 @@ from workforce.models import AuditEntry, Organisation
 
 _FROM_OBJECT = object()
 
+# Audit entries whose `changes` hold words only the person, their supervisor and leads may
+# read (a wellbeing plan's before/after text): the admin and the audit page show that they
+# happened, not what.
+PRIVATE_AUDIT_TYPES = frozenset({"workforce.wellbeingplan", "workforce.diversityprofile"})
+
 
 def record(
     *,

@@ -3,7 +3,7 @@
 from django import template
 from django.utils import timezone
 
-from supervision import rules, selectors
+from supervision import rules, selectors, services
 from supervision.models import SupervisionSession
 from supervision.selectors.compliance import Status
 from workforce import access
@@ -61,8 +61,11 @@ def supervision_home(context):
     if not access.has_capacity(user, *rules.SUPERVISING_CAPACITIES, Capacity.PEER_WORKER):
         # Only people who can be in a session have anything here: spare the queries.
         return {}
+    actions = list(selectors.open_actions(user)[:20])
+    # The panel shows the actions' words: the read log notes who saw them, as on every page.
+    services.log_actions_shown(user, actions, context["request"].path)
     return {
-        "actions": list(selectors.open_actions(user)[:20]),
+        "actions": actions,
         # The panel names only who logged each session: the other parties' joins and the
         # supervisees' prefetch were most of this query's planning (bench/README.md).
         "awaiting": list(

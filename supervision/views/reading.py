@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 
-from supervision import selectors
+from supervision import selectors, services
 from supervision.forms import ActionForm, DisputeForm, RecordRangeForm, SessionFilterForm
 from supervision.models import SupervisionSession
 from supervision.selectors.compliance import annotate_compliance
@@ -34,13 +34,15 @@ def _page(request, rows, size=PAGE_SIZE):
 @access.access_required(*SUPERVISED)
 def mine(request):
     user = request.user
+    actions = list(selectors.open_actions(user))
+    services.log_actions_shown(user, actions, request.path)
     return render(
         request,
         "supervision/mine.html",
         {
             "rows": list(selectors.my_compliance(user)),
             "awaiting": list(selectors.awaiting_answer(user)),
-            "actions": list(selectors.open_actions(user)),
+            "actions": actions,
             "page": _page(request, selectors.my_history(user).order_by("-date", "-pk")),
             "today": timezone.localdate(),
             "has_person": getattr(user, "person", None) is not None,
@@ -121,6 +123,9 @@ def render_detail(request, session, *, dispute_form=None, action_form=None, stat
     if private is not None:
         # The page shows the session's private notes: the read log notes who opened them.
         read_log_record(user=user, obj=session, what=What.SUPERVISION_NOTES, url=request.path)
+        services.log_actions_shown(
+            user, private["actions"], request.path, lambda action: session.organisation_id
+        )
     return render(
         request,
         "supervision/session_detail.html",
@@ -161,6 +166,13 @@ def record(request, pk: int):
         objs=[s for s in sessions if s.pk in private],
         what=What.SUPERVISION_NOTES,
         url=request.path,
+    )
+    organisations = {s.pk: s.organisation_id for s in sessions}
+    services.log_actions_shown(
+        user,
+        [action for content in private.values() for action in content["actions"]],
+        request.path,
+        lambda action: organisations[action.session_id],
     )
     rows = annotate_compliance(access.scoped(user, Assignment).filter(person=person)).order_by(
         "status_rank", "next_due", "pk"

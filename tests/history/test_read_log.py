@@ -1,6 +1,6 @@
-"""The read log: opening a safeguarding narrative, a wellbeing plan or supervision notes
-leaves an entry saying who opened which record and when; being refused leaves none, and
-pages that show only that a session happened leave none either."""
+"""The read log: opening a safeguarding narrative, a wellbeing plan, supervision notes or
+agreed supervision actions leaves an entry saying who opened which record and when; being
+refused leaves none, and pages that show only that a session happened leave none either."""
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -88,3 +88,55 @@ def test_opening_supervision_notes_is_logged_but_metadata_is_not(client, persona
 def test_the_database_refuses_an_unknown_kind_of_read(peer):
     with pytest.raises(IntegrityError), transaction.atomic():
         ReadLogEntry.objects.create(user=peer, what="diversity", object_type="x", object_id="1")
+
+
+ACTION_TEXT = "Ring the housing officer about the flat"
+
+
+@pytest.fixture
+def agreed_action(personas, supervised):
+    """An open action agreed in a session between `supervisor` and `peer`."""
+    from supervision.models import SessionAction
+
+    session = make_supervision_session(
+        supervisor=personas["supervisor"], supervisees=[personas["peer"].person]
+    )
+    return SessionAction.objects.create(
+        session=session,
+        text=ACTION_TEXT,
+        owner=personas["peer"],
+        due_date=session.date,
+        created_by=personas["supervisor"],
+    )
+
+
+ACTION_PAGES = {
+    "home": lambda action: reverse("home"),
+    "mine": lambda action: reverse("supervision:mine"),
+    "session": lambda action: reverse("supervision:session", kwargs={"pk": action.session_id}),
+    "record": lambda action: reverse(
+        "supervision:record", kwargs={"pk": action.session.supervisee_links.get().person_id}
+    ),
+}
+
+
+@pytest.mark.parametrize("page", ACTION_PAGES)
+def test_seeing_an_agreed_action_is_logged_and_metadata_readers_see_no_text(
+    client, personas, agreed_action, page
+):
+    url = ACTION_PAGES[page](agreed_action)
+    readers = ["peer", "supervisor"]
+    for who in readers:
+        client.force_login(personas[who])
+        response = client.get(url)
+        assert response.status_code == 200, who
+        assert ACTION_TEXT in response.content.decode(), who
+    org_id = agreed_action.session.organisation_id
+    assert sorted(_entries(agreed_action)) == [
+        (who, What.SESSION_ACTIONS, org_id, url) for who in sorted(readers)
+    ]
+    # The lead sees that the session happened, never what was agreed: nothing to log.
+    client.force_login(personas["lead"])
+    response = client.get(url)
+    assert ACTION_TEXT not in response.content.decode()
+    assert sorted(who for who, *_ in _entries(agreed_action)) == readers

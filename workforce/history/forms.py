@@ -23,11 +23,7 @@ class AuditFilterForm(forms.Form):
     end = forms.DateField(label="To", required=False, widget=DateInput())
     user = UserChoice(label="Who", required=False, queryset=None, empty_label="Anyone")
     record_type = forms.ChoiceField(label="Record", required=False)
-    action = forms.ChoiceField(
-        label="Action",
-        required=False,
-        choices=[("", "Any action"), *selectors.ACTIONS.items()],
-    )
+    action = forms.ChoiceField(label="Action", required=False, choices=selectors.action_choices)
 
     def __init__(self, data, *, viewer):
         super().__init__(data)

@@ -187,13 +187,15 @@ class BatchLineEvent(tracked(BatchLine)):
 
 
 class ReadLogEntry(models.Model):
-    """Who opened which private record, and when: a safeguarding narrative, a wellbeing plan
-    or supervision notes. Never what it says. Append-only (migration 0002)."""
+    """Who opened which private record, and when: a safeguarding narrative, a wellbeing plan,
+    supervision notes or an action agreed in supervision. Never what it says. Append-only
+    (migration 0002)."""
 
     class What(models.TextChoices):
         NARRATIVE = "narrative", "Incident narrative"
         WELLBEING_PLAN = "wellbeing_plan", "Wellbeing plan"
         SUPERVISION_NOTES = "supervision_notes", "Supervision notes"
+        SESSION_ACTIONS = "session_actions", "Agreed supervision actions"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -212,7 +214,9 @@ class ReadLogEntry(models.Model):
         indexes = [models.Index(fields=["organisation", "at"], name="readlog_org_at_idx")]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(what__in=["narrative", "wellbeing_plan", "supervision_notes"]),
+                condition=models.Q(
+                    what__in=["narrative", "wellbeing_plan", "supervision_notes", "session_actions"]
+                ),
                 name="readlog_what_valid",
             )
         ]

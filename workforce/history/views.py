@@ -1,4 +1,5 @@
-"""The audit page and its CSV export: administrators, their organisations' rows only."""
+"""The audit page and its CSV export: administrators, their organisations' rows only
+(row history, the services' audit entries and the read log)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ CSV_HEADERS = [
     "What was opened",
     "Page",
     "Command",
+    "Details",
+    "Changes",
 ]
 
 
@@ -90,4 +93,6 @@ def _csv_rows(batch):
             row.what,
             row.url,
             row.via,
+            selectors.PRIVATE_NOTE if row.private else row.summary,
+            row.changes,
         ]

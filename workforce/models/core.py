@@ -226,6 +226,8 @@ class AuditEntry(models.Model):
         indexes = [
             # Serves "history of this object" on detail pages.
             models.Index(fields=["object_type", "object_id", "at"], name="audit_object_idx"),
+            # Serves the audit page: an organisation's entries, newest first.
+            models.Index(fields=["organisation", "at"], name="audit_org_at_idx"),
         ]
 
     def __str__(self):

@@ -159,14 +159,20 @@ def login_email_change(*, user: AbstractBaseUser, new_email: str) -> AbstractBas
             person.email = new_email
             person.save(update_fields=["email"])
             changes["register_email_updated"] = True
-    audit.record(
-        actor=user,
-        action="login.email_changed",
-        obj=user,
-        organisation_id=organisation_id,
-        summary=f"{user.get_username()} changed their email address",
-        changes=changes,
+    # A login belongs to no one organisation: each organisation it works in (its register
+    # entry's and its memberships') sees the change on its own audit page.
+    organisations = {organisation_id} | set(
+        Membership.objects.filter(user=user).values_list("organisation_id", flat=True)
     )
+    for each in sorted(organisations - {None}) or [None]:
+        audit.record(
+            actor=user,
+            action="login.email_changed",
+            obj=user,
+            organisation_id=each,
+            summary=f"{user.get_username()} changed their email address",
+            changes=changes,
+        )
     if old_email:
         context = {
             "username": user.get_username(),
