@@ -19,6 +19,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from supervision.incidents.models import (
+    OPTIONAL_SEVERITIES,
     Incident,
     IncidentAction,
     IncidentEvent,
@@ -93,6 +94,11 @@ def escalation_mandatory(incident: Incident) -> bool:
     return escalation_is_mandatory(
         severity=incident.peak_severity, safeguarding=incident.peak_safeguarding
     )
+
+
+def mandatory_q() -> Q:
+    """escalation_mandatory as a filter, for lists and counts."""
+    return ~Q(peak_severity__in=OPTIONAL_SEVERITIES, peak_safeguarding=Safeguarding.NONE)
 
 
 def why_mandatory(incident: Incident) -> str:

@@ -85,6 +85,7 @@ class NoticeKind(models.TextChoices):
     TRIAGE_OVERDUE = "triage_overdue", "Triage overdue"
     ACKNOWLEDGE_OVERDUE = "acknowledge_overdue", "Acknowledgement overdue"
     ACTION_OVERDUE = "action_overdue", "Action overdue"
+    CONCERN = "concern", "New safeguarding concern"
 
 
 # Severity or safeguarding that makes escalation mandatory (triage cannot choose supervision).

@@ -16,6 +16,7 @@ from supervision.incidents.models import (
     Incident,
     IncidentPolicy,
     IncidentRecurrence,
+    NoticeKind,
     Safeguarding,
     Severity,
     State,
@@ -26,6 +27,7 @@ from supervision.incidents.models.choices import (
     SEVERITY_ORDER,
     more_serious,
 )
+from supervision.incidents.services import notify
 from supervision.incidents.services.base import IncidentError, lock, refuse_unless, step
 from workforce import audit
 from workforce.models import Organisation, Person
@@ -102,6 +104,22 @@ def _earlier_incidents(person: Person, category: str, occurred_on: datetime.date
     )
 
 
+def _alert_safeguarding_leads(incident: Incident, event, link_base: str) -> None:
+    """Tell every safeguarding lead of the organisation at once that a report needs one of
+    them (it became so with `event`: the report, or the correction that made it so). Each
+    email is recorded first, so it is sent once, after commit, and retried by send_reminders
+    if sending fails."""
+    for lead in selectors.safeguarding_leads(incident):
+        notice = notify.record(
+            key=f"concern:{incident.pk}:{event.pk}:{lead.pk}",
+            kind=NoticeKind.CONCERN,
+            incident=incident,
+            recipient=lead,
+        )
+        if notice is not None:
+            notify.send_after_commit(notice, link_base=link_base)
+
+
 @transaction.atomic
 def incident_report(
     *,
@@ -116,8 +134,10 @@ def incident_report(
     exclusion: RoleExclusion | None = None,
     told_someone: bool = False,
     told_whom: str = "",
+    link_base: str = "",
 ) -> Incident:
-    """Record a boundary incident. The report can never be edited afterwards."""
+    """Record a boundary incident. The report can never be edited afterwards. If it must be
+    escalated, the organisation's safeguarding leads are emailed at once."""
     # One report about a worker at a time, so two reports at once still see each other as
     # recurrences.
     person = Person.objects.select_for_update().get(pk=person.pk)
@@ -167,7 +187,7 @@ def incident_report(
     IncidentRecurrence.objects.bulk_create(
         IncidentRecurrence(incident=incident, earlier_id=pk) for pk in earlier
     )
-    step(
+    event = step(
         incident=incident,
         kind=EventKind.REPORTED,
         by=by,
@@ -183,6 +203,8 @@ def incident_report(
             "recurrence_of": earlier,
         },
     )
+    if rules.escalation_mandatory(incident):
+        _alert_safeguarding_leads(incident, event, link_base)
     return incident
 
 
@@ -248,6 +270,7 @@ def incident_correct(
     by,
     reason: str,
     lift_escalation: bool = False,
+    link_base: str = "",
     **changes,
 ) -> Incident:
     """Append a correction. Changes (any of CORRECTABLE) update the current classification;
@@ -257,7 +280,8 @@ def incident_correct(
     The correction row is what changes the incident: the database applies it (migration
     0004), and refuses any other change to these columns. A milder correction does not lift
     mandatory escalation; `lift_escalation` does, for a safeguarding lead of the organisation
-    only, recorded in the chronology with the same reason."""
+    only, recorded in the chronology with the same reason. A correction that makes escalation
+    mandatory alerts the organisation's safeguarding leads at once, as a report would."""
     unknown = set(changes) - set(CORRECTABLE)
     if unknown:
         raise ValueError(f"cannot correct {sorted(unknown)}")
@@ -324,7 +348,7 @@ def incident_correct(
         )
     if changed or not lift_escalation:
         # Inserting the row is what applies it (the database's trigger, migration 0004).
-        step(
+        event = step(
             incident=incident,
             kind=EventKind.CORRECTED,
             by=by,
@@ -358,6 +382,8 @@ def incident_correct(
     if sooner is not None:
         Incident.objects.filter(pk=incident.pk).update(acknowledge_due_at=sooner)
     incident.refresh_from_db()
+    if not was_mandatory and rules.escalation_mandatory(incident):
+        _alert_safeguarding_leads(incident, event, link_base)
     return incident
 
 

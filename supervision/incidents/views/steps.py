@@ -281,6 +281,7 @@ def correct(request, pk: int):
             by=request.user,
             reason=data["reason"],
             lift_escalation=data.get("lift_escalation", False),
+            link_base=request.build_absolute_uri("/"),
             **changes,
         )
 
