@@ -175,8 +175,10 @@ def _incident_classes() -> dict[str, models.Q]:
 
     serious = ["high", "critical"]
     none = Incident.Safeguarding.NONE
-    safeguarding = ~models.Q(reported_safeguarding=none) | ~models.Q(safeguarding=none)
-    severe = models.Q(reported_severity__in=serious) | models.Q(severity__in=serious)
+    # The most serious ever recorded (peak_*), which a safeguarding lead's lifted
+    # escalation may lower, and what was first reported, which nothing changes.
+    safeguarding = ~models.Q(reported_safeguarding=none) | ~models.Q(peak_safeguarding=none)
+    severe = models.Q(reported_severity__in=serious) | models.Q(peak_severity__in=serious)
     return {
         "safeguarding_incidents": safeguarding,
         "serious_incidents": severe & ~safeguarding,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from django import forms
 
-from supervision.incidents import deadlines
+from supervision.incidents import deadlines, rules
 from supervision.incidents.models import (
     Agency,
     Category,
@@ -191,15 +191,17 @@ class TriageForm(forms.Form):
         self.helper = helper()
         self.fields["escalate_to"].queryset = leads
         self.fields["escalate_to"].label_from_instance = user_label
-        if incident.escalation_mandatory:
+        # Why escalation is mandatory ("" if it is not), for the page to say.
+        self.mandatory_because = rules.why_mandatory(incident)
+        if rules.escalation_mandatory(incident):
             # Not offered at all: the service and the database would refuse it anyway.
             self.fields["decision"].choices = [
                 (TriageDecision.ESCALATE, TriageDecision.ESCALATE.label)
             ]
             self.fields["decision"].initial = TriageDecision.ESCALATE
             self.fields["decision"].help_text = (
-                "Escalation is mandatory here: it is high or critical severity, or there is a "
-                "safeguarding concern. It cannot be managed through supervision alone."
+                f"Escalation is mandatory here: {self.mandatory_because}. It cannot be "
+                "managed through supervision alone."
             )
 
     def clean(self):
@@ -336,8 +338,12 @@ class CorrectionForm(forms.Form):
         help_text="To correct the account itself, write the correction here: the original "
         "report is never changed, and this is added to the chronology.",
     )
+    lift_escalation = forms.BooleanField(
+        label="Lift mandatory escalation: it no longer needs a safeguarding lead",
+        required=False,
+    )
 
-    def __init__(self, *args, incident: Incident, exclusions, **kwargs):
+    def __init__(self, *args, incident: Incident, exclusions, may_lift: bool = False, **kwargs):
         initial = {
             "occurred_on": incident.occurred_on,
             "occurred_time": incident.occurred_time,
@@ -356,6 +362,15 @@ class CorrectionForm(forms.Form):
             pk__in=[*exclusions.values_list("pk", flat=True), incident.exclusion_id or 0]
         ).select_related("version")
         self.fields["exclusion"].label_from_instance = lambda e: f"{e.text} ({e.version.title})"
+        if may_lift and rules.escalation_mandatory(incident):
+            self.fields["lift_escalation"].help_text = (
+                f"Only a safeguarding lead can do this. Escalation is mandatory because "
+                f"{rules.why_mandatory(incident)}. Tick this only if, with the severity and "
+                "safeguarding concern corrected above, it can be managed without you. Your "
+                "reason is kept in the chronology."
+            )
+        else:
+            del self.fields["lift_escalation"]
 
 
 class VisibilityForm(forms.Form):

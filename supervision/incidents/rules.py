@@ -19,11 +19,14 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from supervision.incidents.models import (
+    OPTIONAL_SEVERITIES,
     Incident,
     IncidentAction,
     IncidentEvent,
     IncidentReferral,
+    Safeguarding,
     State,
+    escalation_is_mandatory,
 )
 from workforce import access
 from workforce.models import Capacity as C
@@ -76,6 +79,49 @@ def _actions(user) -> QuerySet[IncidentAction]:
 @access.register_scope(IncidentReferral)
 def _referrals(user) -> QuerySet[IncidentReferral]:
     return IncidentReferral.objects.filter(visible_q(user, "incident__"))
+
+
+# --- Mandatory escalation: the one rule, used by triage, the forms, the alerts and the
+# correction service (the database keeps the same rule: constraint
+# incident_escalation_mandatory).
+
+
+def escalation_mandatory(incident: Incident) -> bool:
+    """Whether the incident must go to a safeguarding lead: high or critical severity, or any
+    safeguarding concern, in the most serious classification ever recorded for it (the report
+    and every correction). A later, milder correction does not lift it; only a safeguarding
+    lead's recorded downgrade does (which resets the most serious to the current one)."""
+    return escalation_is_mandatory(
+        severity=incident.peak_severity, safeguarding=incident.peak_safeguarding
+    )
+
+
+def mandatory_q() -> Q:
+    """escalation_mandatory as a filter, for lists and counts."""
+    return ~Q(peak_severity__in=OPTIONAL_SEVERITIES, peak_safeguarding=Safeguarding.NONE)
+
+
+def why_mandatory(incident: Incident) -> str:
+    """Why escalation is mandatory, in plain English ("" if it is not)."""
+    if not escalation_mandatory(incident):
+        return ""
+    severity = incident.get_peak_severity_display().lower()
+    concern = incident.get_peak_safeguarding_display()
+    serious = incident.peak_severity in ("high", "critical")
+    at_risk = incident.peak_safeguarding != Safeguarding.NONE
+    if (incident.peak_severity, incident.peak_safeguarding) == (
+        incident.severity,
+        incident.safeguarding,
+    ):
+        reasons = [f"it is {severity} severity"] if serious else []
+        reasons += [f"there is a safeguarding concern ({concern})"] if at_risk else []
+        return " and ".join(reasons)
+    reasons = [f"{severity} severity"] if serious else []
+    reasons += [f"a safeguarding concern ({concern})"] if at_risk else []
+    return (
+        f"it was recorded as {' and '.join(reasons)} (a later correction does not change that: "
+        "only a safeguarding lead can lift it, with a reason)"
+    )
 
 
 # --- What they may do. Each rule re-checks the organisation, so it is safe on its own; the
@@ -139,6 +185,12 @@ def may_safeguard(user, incident: Incident) -> bool:
     )
 
 
+def may_lift_escalation(user, incident: Incident) -> bool:
+    """Downgrading an incident out of mandatory escalation: a safeguarding lead of its
+    organisation only (with a reason, in the chronology: services.incident_correct)."""
+    return may_safeguard(user, incident)
+
+
 def may_correct(user, incident: Incident) -> bool:
     return may_view(user, incident) and (
         incident.reported_by_id == user.pk or may_manage(user, incident)
@@ -177,6 +229,7 @@ for _action, _rule in {
     "restrict": may_safeguard,
     "manage": may_manage,
     "correct": may_correct,
+    "lift_escalation": may_lift_escalation,
 }.items():
     access.register_rule(Incident, _action)(_rule)
 access.register_rule(IncidentAction, "complete")(may_complete_action)

@@ -30,8 +30,10 @@ from supervision.incidents.models import (
     Incident,
     IncidentAction,
     IncidentEvent,
+    IncidentNotice,
     IncidentRecurrence,
     IncidentReferral,
+    NoticeKind,
     Severity,
     State,
 )
@@ -177,6 +179,21 @@ def escalations_queue(user) -> QuerySet[Incident]:
         .filter(organisation_id__in=orgs, escalated_at__isnull=False, state__in=OPEN_STATES)
         .annotate(waiting=waiting)
         .order_by("-is_overdue", "waiting", "acknowledge_due_at", _SEVERITY_RANK, "pk")
+    )
+
+
+def new_concerns(user) -> QuerySet[Incident]:
+    """Reports that alerted the safeguarding leads (escalation mandatory when reported, or made
+    so by a correction) that no safeguarding lead has acknowledged yet, in the organisations
+    where `user` is one, newest first. Once alerted an incident stays here whatever its later
+    corrections, until it is acknowledged or triaged to supervision after a lead lifted it."""
+    orgs = access.organisation_ids(user, C.SAFEGUARDING_LEAD)
+    alerted = IncidentNotice.objects.filter(incident=OuterRef("pk"), kind=NoticeKind.CONCERN)
+    return (
+        access.scoped(user, Incident)
+        .filter(organisation_id__in=orgs, state__in=(State.REPORTED, State.ESCALATED))
+        .filter(Q(Exists(alerted)) | rules.mandatory_q())
+        .order_by("-reported_at", "-pk")
     )
 
 

@@ -149,12 +149,18 @@ def test_database_refuses_unescalated_high_risk_past_triage(make, supervisor, se
         )
 
 
-def test_database_refuses_a_correction_that_would_dodge_escalation(make):
+def test_database_refuses_a_correction_that_would_dodge_escalation(make, supervisor):
     incident = make("triaged")  # moderate, managed through supervision
-    with _refused("incident_escalation_mandatory"):
-        Incident.objects.filter(pk=incident.pk).update(severity="critical")
-    with _refused("incident_escalation_mandatory"):
-        Incident.objects.filter(pk=incident.pk).update(safeguarding="adult")
+    # The classification changes only through a correction row; even written by hand, the
+    # row that would need escalation is refused.
+    for change in ('{"severity": "critical"}', '{"safeguarding": "adult"}'):
+        with _refused("incident_escalation_mandatory"):
+            _raw(
+                "INSERT INTO incidents_incidentevent (incident_id, at, actor_id, kind, summary,"
+                " detail, before, after) VALUES (%s, now(), %s, 'corrected', 'x', 'x', '{}', %s)",
+                [incident.pk, supervisor.pk, change],
+            )
+    assert Incident.objects.get(pk=incident.pk).severity == "moderate"
 
 
 def test_escalate_decision_needs_a_named_lead(make, supervisor):

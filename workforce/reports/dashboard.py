@@ -5,7 +5,7 @@ actions, logs to confirm, the role someone holds) is not repeated here."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -24,6 +24,8 @@ class Item:
     link_text: str
     urgent: bool = False
     detail: str = ""
+    # Links to the records themselves, listed under the item: [(text, url)].
+    entries: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -103,9 +105,13 @@ def _supervisor(user) -> list[Item]:
     ]
 
 
+# How many new safeguarding concerns the home page lists one by one (the count is of all).
+CONCERNS_LISTED = 10
+
+
 def _safeguarding(user) -> list[Item]:
     from supervision.incidents.models import State
-    from supervision.incidents.selectors import escalations_queue
+    from supervision.incidents.selectors import escalations_queue, new_concerns
 
     counts = (
         escalations_queue(user)
@@ -116,7 +122,27 @@ def _safeguarding(user) -> list[Item]:
         )
     )
     url = reverse("incidents:escalations")
+    concerns = new_concerns(user)
+    listed = list(concerns[:CONCERNS_LISTED])
+    total = len(listed) if len(listed) < CONCERNS_LISTED else concerns.count()
     return [
+        Item(
+            "New safeguarding concerns not yet acknowledged",
+            total,
+            reverse("incidents:list") + "?state=open&sort=severity",
+            "See open incidents, most serious first",
+            total > 0,
+            entries=[
+                (
+                    f"Boundary incident {incident.reference}: {incident.get_category_display()}"
+                    f", {incident.get_peak_severity_display().lower()} severity, "
+                    f"{incident.get_peak_safeguarding_display().lower()} "
+                    f"({incident.get_state_display().lower()})",
+                    reverse("incidents:detail", kwargs={"pk": incident.pk}),
+                )
+                for incident in listed
+            ],
+        ),
         Item(
             "Escalations overdue", counts["overdue"], url, "See escalations", counts["overdue"] > 0
         ),

@@ -68,6 +68,7 @@ class EventKind(models.TextChoices):
     RESTRICTED = "restricted", "Hidden from the worker"
     UNRESTRICTED = "unrestricted", "Shown to the worker again"
     POLICY = "policy", "Deadlines changed"
+    DOWNGRADED = "downgraded", "Mandatory escalation lifted"
 
 
 class Agency(models.TextChoices):
@@ -84,6 +85,7 @@ class NoticeKind(models.TextChoices):
     TRIAGE_OVERDUE = "triage_overdue", "Triage overdue"
     ACKNOWLEDGE_OVERDUE = "acknowledge_overdue", "Acknowledgement overdue"
     ACTION_OVERDUE = "action_overdue", "Action overdue"
+    CONCERN = "concern", "New safeguarding concern"
 
 
 # Severity or safeguarding that makes escalation mandatory (triage cannot choose supervision).
@@ -102,4 +104,15 @@ HIDDEN_FROM_WORKER = (EventKind.RESTRICTED, EventKind.UNRESTRICTED)
 
 
 def escalation_is_mandatory(*, severity: str, safeguarding: str) -> bool:
+    """Whether a classification needs a safeguarding lead. Whether an incident does is
+    rules.escalation_mandatory: this, on the most serious classification it ever had."""
     return severity in MANDATORY_SEVERITIES or safeguarding != Safeguarding.NONE
+
+
+# From least to most serious: the order in which "the most serious ever recorded" is kept.
+SEVERITY_ORDER = (Severity.LOW, Severity.MODERATE, Severity.HIGH, Severity.CRITICAL)
+SAFEGUARDING_ORDER = (Safeguarding.NONE, Safeguarding.ADULT, Safeguarding.CHILD)
+
+
+def more_serious(order: tuple, first: str, second: str) -> str:
+    return max(first, second, key=order.index)

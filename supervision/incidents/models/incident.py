@@ -8,8 +8,12 @@ trigger):
 - the workflow only moves along its steps (reported -> triaged or escalated, triaged ->
   escalated or in review, escalated -> acknowledged -> in review -> closed), and what a step
   records (who, when, the decision) is written once;
-- escalation is mandatory for high or critical severity or any safeguarding concern: such an
-  incident cannot be past triage without a named safeguarding lead;
+- the current classification changes only through a correction row in the chronology (migration
+  0004: the row is inserted and the database applies it);
+- escalation is mandatory for high or critical severity or any safeguarding concern, judged on
+  the most serious classification ever recorded (`peak_*`): such an incident cannot be past
+  triage without a named safeguarding lead, and only a safeguarding lead's recorded downgrade
+  lowers `peak_*`;
 - a step's columns are filled exactly when the incident has reached that step;
 - an incident is never deleted.
 """
@@ -29,7 +33,6 @@ from supervision.incidents.models.choices import (
     Severity,
     State,
     TriageDecision,
-    escalation_is_mandatory,
 )
 
 _USER = settings.AUTH_USER_MODEL
@@ -93,6 +96,17 @@ class Incident(models.Model):
     severity = models.CharField(max_length=10, choices=Severity.choices)
     safeguarding = models.CharField(
         "safeguarding concern", max_length=10, choices=Safeguarding.choices
+    )
+
+    # The most serious classification ever recorded (the report and every correction since):
+    # what makes escalation mandatory (rules.escalation_mandatory). A milder correction leaves
+    # it as it was; only a safeguarding lead's downgrade, with a reason, sets it back to the
+    # current classification. The database keeps it, from the chronology (migration 0004).
+    peak_severity = models.CharField(
+        "most serious severity recorded", max_length=10, choices=Severity.choices
+    )
+    peak_safeguarding = models.CharField(
+        "most serious safeguarding concern recorded", max_length=10, choices=Safeguarding.choices
     )
 
     # Flagged when reported: an earlier incident for the same worker and category within
@@ -182,14 +196,14 @@ class Incident(models.Model):
                     condition=Q(**{f"{prefix}severity__in": Severity.values}),
                     name=f"incident_{prefix}severity_valid",
                 )
-                for prefix in ("", "reported_")
+                for prefix in ("", "reported_", "peak_")
             ],
             *[
                 models.CheckConstraint(
                     condition=Q(**{f"{prefix}safeguarding__in": Safeguarding.values}),
                     name=f"incident_{prefix}safeguarding_valid",
                 )
-                for prefix in ("", "reported_")
+                for prefix in ("", "reported_", "peak_")
             ],
             models.CheckConstraint(
                 condition=Q(triage_decision__in=["", *TriageDecision.values]),
@@ -213,15 +227,25 @@ class Incident(models.Model):
                 condition=Q(triage_due_at__gt=F("reported_at")),
                 name="incident_triage_due_after_report",
             ),
-            # THE rule: high or critical severity, or any safeguarding concern, cannot be past
-            # triage without a named safeguarding lead ("supervision only" is refused).
+            # THE rule: high or critical severity, or any safeguarding concern, ever recorded,
+            # cannot be past triage without a named safeguarding lead ("supervision only" is
+            # refused).
             models.CheckConstraint(
-                condition=Q(severity__in=OPTIONAL_SEVERITIES, safeguarding=Safeguarding.NONE)
+                condition=Q(
+                    peak_severity__in=OPTIONAL_SEVERITIES, peak_safeguarding=Safeguarding.NONE
+                )
                 | Q(state=State.REPORTED)
                 | Q(escalated_to__isnull=False),
                 name="incident_escalation_mandatory",
                 violation_error_message="High or critical severity, or any safeguarding "
                 "concern, must be escalated to a safeguarding lead.",
+            ),
+            # The most serious ever recorded is at least as serious as now (the trigger keeps
+            # the order within each; this keeps the rule above covering the current one).
+            models.CheckConstraint(
+                condition=Q(severity__in=OPTIONAL_SEVERITIES, safeguarding=Safeguarding.NONE)
+                | ~Q(peak_severity__in=OPTIONAL_SEVERITIES, peak_safeguarding=Safeguarding.NONE),
+                name="incident_peak_at_least_current",
             ),
             models.CheckConstraint(
                 condition=Q(
@@ -341,4 +365,7 @@ class Incident(models.Model):
 
     @property
     def escalation_mandatory(self) -> bool:
-        return escalation_is_mandatory(severity=self.severity, safeguarding=self.safeguarding)
+        """rules.escalation_mandatory (the one rule), for templates and tests."""
+        from supervision.incidents import rules
+
+        return rules.escalation_mandatory(self)

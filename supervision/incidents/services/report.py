@@ -16,11 +16,18 @@ from supervision.incidents.models import (
     Incident,
     IncidentPolicy,
     IncidentRecurrence,
+    NoticeKind,
     Safeguarding,
     Severity,
     State,
     escalation_is_mandatory,
 )
+from supervision.incidents.models.choices import (
+    SAFEGUARDING_ORDER,
+    SEVERITY_ORDER,
+    more_serious,
+)
+from supervision.incidents.services import notify
 from supervision.incidents.services.base import IncidentError, lock, refuse_unless, step
 from workforce import audit
 from workforce.models import Organisation, Person
@@ -97,6 +104,22 @@ def _earlier_incidents(person: Person, category: str, occurred_on: datetime.date
     )
 
 
+def _alert_safeguarding_leads(incident: Incident, event, link_base: str) -> None:
+    """Tell every safeguarding lead of the organisation at once that a report needs one of
+    them (it became so with `event`: the report, or the correction that made it so). Each
+    email is recorded first, so it is sent once, after commit, and retried by send_reminders
+    if sending fails."""
+    for lead in selectors.safeguarding_leads(incident):
+        notice = notify.record(
+            key=f"concern:{incident.pk}:{event.pk}:{lead.pk}",
+            kind=NoticeKind.CONCERN,
+            incident=incident,
+            recipient=lead,
+        )
+        if notice is not None:
+            notify.send_after_commit(notice, link_base=link_base)
+
+
 @transaction.atomic
 def incident_report(
     *,
@@ -111,8 +134,10 @@ def incident_report(
     exclusion: RoleExclusion | None = None,
     told_someone: bool = False,
     told_whom: str = "",
+    link_base: str = "",
 ) -> Incident:
-    """Record a boundary incident. The report can never be edited afterwards."""
+    """Record a boundary incident. The report can never be edited afterwards. If it must be
+    escalated, the organisation's safeguarding leads are emailed at once."""
     # One report about a worker at a time, so two reports at once still see each other as
     # recurrences.
     person = Person.objects.select_for_update().get(pk=person.pk)
@@ -154,13 +179,15 @@ def incident_report(
         exclusion=exclusion,
         severity=severity,
         safeguarding=safeguarding,
+        peak_severity=severity,
+        peak_safeguarding=safeguarding,
         is_recurrence=bool(earlier),
         triage_due_at=deadlines.triage_due(now, policy.triage_working_days),
     )
     IncidentRecurrence.objects.bulk_create(
         IncidentRecurrence(incident=incident, earlier_id=pk) for pk in earlier
     )
-    step(
+    event = step(
         incident=incident,
         kind=EventKind.REPORTED,
         by=by,
@@ -176,14 +203,26 @@ def incident_report(
             "recurrence_of": earlier,
         },
     )
+    if rules.escalation_mandatory(incident):
+        _alert_safeguarding_leads(incident, event, link_base)
     return incident
 
 
+def _peak_after(incident: Incident, severity: str, safeguarding: str) -> tuple[str, str]:
+    """The most serious classification recorded once this correction is added (what the
+    database will keep: migration 0004)."""
+    return (
+        more_serious(SEVERITY_ORDER, incident.peak_severity, severity),
+        more_serious(SAFEGUARDING_ORDER, incident.peak_safeguarding, safeguarding),
+    )
+
+
 def _check_correction_keeps_escalation_rule(incident: Incident, severity: str, safeguarding: str):
-    if not escalation_is_mandatory(severity=severity, safeguarding=safeguarding):
+    peak_severity, peak_safeguarding = _peak_after(incident, severity, safeguarding)
+    if not escalation_is_mandatory(severity=peak_severity, safeguarding=peak_safeguarding):
         return
     if incident.state == State.REPORTED or incident.escalated_to_id is not None:
-        return
+        return  # triage will have to escalate it, or it already is
     if incident.state == State.TRIAGED:
         raise IncidentError(
             "With this severity or safeguarding concern the incident must be escalated to a "
@@ -198,11 +237,51 @@ def _check_correction_keeps_escalation_rule(incident: Incident, severity: str, s
     )
 
 
+def _check_lift(incident: Incident, by, severity: str, safeguarding: str) -> None:
+    refuse_unless(
+        rules.may_lift_escalation(by, incident),
+        f"Only a safeguarding lead of {incident.organisation.name} can lift mandatory "
+        "escalation. Your correction was not saved.",
+    )
+    if not rules.escalation_mandatory(incident):
+        raise IncidentError(
+            "Escalation is not mandatory for this incident, so there is nothing to lift.",
+            field="lift_escalation",
+        )
+    if escalation_is_mandatory(severity=severity, safeguarding=safeguarding):
+        raise IncidentError(
+            "Mandatory escalation can be lifted only when the severity is low or moderate and "
+            "there is no safeguarding concern: correct those first, in the same step.",
+            field="lift_escalation",
+        )
+
+
+def _as_recorded(incident: Incident) -> str:
+    return (
+        f"{incident.get_peak_severity_display().lower()} severity, "
+        f"{incident.get_peak_safeguarding_display().lower()}"
+    )
+
+
 @transaction.atomic
-def incident_correct(*, incident: Incident, by, reason: str, **changes) -> Incident:
+def incident_correct(
+    *,
+    incident: Incident,
+    by,
+    reason: str,
+    lift_escalation: bool = False,
+    link_base: str = "",
+    **changes,
+) -> Incident:
     """Append a correction. Changes (any of CORRECTABLE) update the current classification;
     the original report stays as it was, and the chronology keeps before and after. With no
-    changes it is a note correcting the narrative, which itself never changes."""
+    changes it is a note correcting the narrative, which itself never changes.
+
+    The correction row is what changes the incident: the database applies it (migration
+    0004), and refuses any other change to these columns. A milder correction does not lift
+    mandatory escalation; `lift_escalation` does, for a safeguarding lead of the organisation
+    only, recorded in the chronology with the same reason. A correction that makes escalation
+    mandatory alerts the organisation's safeguarding leads at once, as a report would."""
     unknown = set(changes) - set(CORRECTABLE)
     if unknown:
         raise ValueError(f"cannot correct {sorted(unknown)}")
@@ -220,44 +299,91 @@ def incident_correct(*, incident: Incident, by, reason: str, **changes) -> Incid
     exclusion = new["exclusion"]
     if exclusion is not None and exclusion.pk != incident.exclusion_id:
         _check_exclusion(incident.person, exclusion)
+    if lift_escalation:
+        _check_lift(incident, by, new["severity"], new["safeguarding"])
     _check_correction_keeps_escalation_rule(incident, new["severity"], new["safeguarding"])
 
+    was_mandatory = rules.escalation_mandatory(incident)
     before = _classification(incident)
-    for name, value in new.items():
-        setattr(incident, name, value)
-    after = _classification(incident)
+    proposed = Incident(**new)
+    after = _classification(proposed)
     changed = [name for name in CORRECTABLE if after[name] != before[name]]
     shown = {*changed, *(["exclusion_text"] if "exclusion" in changed else [])}
     before = {name: value for name, value in before.items() if name in shown}
     after = {name: value for name, value in after.items() if name in shown}
-    fields = list(changed)
+    audit_changes = {name: [before[name], after[name]] for name in changed}
+    sooner = None
     if incident.state == State.ESCALATED:
         # A correction can make the acknowledgement deadline sooner, never later: a deadline
         # once shown is not relaxed by reclassifying.
+        peak_severity, peak_safeguarding = _peak_after(
+            incident, new["severity"], new["safeguarding"]
+        )
         sooner = deadlines.acknowledge_due(
             incident.escalated_at,
-            severity=incident.severity,
-            safeguarding=incident.safeguarding,
+            severity=peak_severity,
+            safeguarding=peak_safeguarding,
             policy=deadlines.policy_for(incident.organisation_id),
         )
         if sooner < incident.acknowledge_due_at:
             before["acknowledge_due_at"] = incident.acknowledge_due_at.isoformat()
             after["acknowledge_due_at"] = sooner.isoformat()
-            incident.acknowledge_due_at = sooner
-            fields.append("acknowledge_due_at")
-    if fields:
-        incident.save(update_fields=fields)
+            audit_changes["acknowledge_due_at"] = [
+                before["acknowledge_due_at"],
+                after["acknowledge_due_at"],
+            ]
+        else:
+            sooner = None
     labels = [str(Incident._meta.get_field(name).verbose_name) for name in changed]
-    step(
-        incident=incident,
-        kind=EventKind.CORRECTED,
-        by=by,
-        summary=f"Correction: {', '.join(labels)}" if labels else "Correction to the account",
-        detail=reason,
-        before=before,
-        after=after,
-        audit_changes={name: [before[name], after[name]] for name in fields},
+    summary = f"Correction: {', '.join(labels)}" if labels else "Correction to the account"
+    still = (
+        was_mandatory
+        and not lift_escalation
+        and not escalation_is_mandatory(severity=new["severity"], safeguarding=new["safeguarding"])
     )
+    if still:
+        summary += (
+            f" (escalation is still mandatory: it was recorded as {_as_recorded(incident)}, "
+            "and only a safeguarding lead can lift that)"
+        )
+    if changed or not lift_escalation:
+        # Inserting the row is what applies it (the database's trigger, migration 0004).
+        event = step(
+            incident=incident,
+            kind=EventKind.CORRECTED,
+            by=by,
+            summary=summary,
+            detail=reason,
+            before=before,
+            after=after,
+            audit_changes=audit_changes,
+        )
+    if lift_escalation:
+        # The most serious recorded, this correction included, back to the current one.
+        peak = dict(
+            zip(
+                ("peak_severity", "peak_safeguarding"),
+                _peak_after(incident, new["severity"], new["safeguarding"]),
+                strict=True,
+            )
+        )
+        lowered = {"peak_severity": new["severity"], "peak_safeguarding": new["safeguarding"]}
+        step(
+            incident=incident,
+            kind=EventKind.DOWNGRADED,
+            by=by,
+            summary="Mandatory escalation lifted by a safeguarding lead (it was recorded as "
+            f"{_as_recorded(incident)})",
+            detail=reason,
+            before=peak,
+            after=lowered,
+            audit_changes={name: [peak[name], lowered[name]] for name in peak},
+        )
+    if sooner is not None:
+        Incident.objects.filter(pk=incident.pk).update(acknowledge_due_at=sooner)
+    incident.refresh_from_db()
+    if not was_mandatory and rules.escalation_mandatory(incident):
+        _alert_safeguarding_leads(incident, event, link_base)
     return incident
 
 

@@ -7,8 +7,8 @@
 Referrals and actions are recorded along the way (actions, review and closing are in
 closing.py). Every service locks the incident row,
 checks the state, and appends the step to the chronology and the audit trail; the database
-refuses any other move (migration 0002) and an unescalated high-risk incident (constraint
-incident_escalation_mandatory), whatever the code does.
+refuses any other move (migration 0002) and an unescalated incident that was ever recorded as
+high-risk (constraint incident_escalation_mandatory), whatever the code does.
 """
 
 from __future__ import annotations
@@ -41,15 +41,6 @@ from supervision.incidents.services.base import (
 from workforce.models import Capacity
 
 
-def _why_mandatory(incident: Incident) -> str:
-    reasons = []
-    if incident.severity in ("high", "critical"):
-        reasons.append(f"it is {incident.get_severity_display().lower()} severity")
-    if incident.safeguarding != "none":
-        reasons.append(f"there is a safeguarding concern ({incident.get_safeguarding_display()})")
-    return " and ".join(reasons)
-
-
 def _check_lead(incident: Incident, lead) -> None:
     if lead is None:
         raise IncidentError("Choose the safeguarding lead to escalate it to.", field="escalate_to")
@@ -71,8 +62,10 @@ def _escalate(incident: Incident, *, to, by, now: datetime.datetime) -> None:
     incident.escalated_to = to
     incident.acknowledge_due_at = deadlines.acknowledge_due(
         now,
-        severity=incident.severity,
-        safeguarding=incident.safeguarding,
+        # The most serious classification recorded sets the deadline too: a milder correction
+        # does not buy time.
+        severity=incident.peak_severity,
+        safeguarding=incident.peak_safeguarding,
         policy=deadlines.policy_for(incident.organisation_id),
     )
     incident.state = State.ESCALATED
@@ -134,10 +127,11 @@ def incident_triage(
     reason = (reason or "").strip()
     if not reason:
         raise IncidentError("Say briefly why you decided this.", field="reason")
-    if decision == TriageDecision.SUPERVISION and incident.escalation_mandatory:
+    if decision == TriageDecision.SUPERVISION and rules.escalation_mandatory(incident):
         raise IncidentError(
-            f"This incident must be escalated because {_why_mandatory(incident)}: it cannot be "
-            "managed through supervision alone. Choose a safeguarding lead to escalate it to.",
+            f"This incident must be escalated because {rules.why_mandatory(incident)}: it "
+            "cannot be managed through supervision alone. Choose a safeguarding lead to "
+            "escalate it to.",
             field="decision",
         )
     if decision == TriageDecision.ESCALATE:

@@ -23,6 +23,8 @@ _LABELS = {
     "acknowledge_due_at": "Acknowledge by",
     "state": "State",
     "worker_restricted": "Hidden from the worker",
+    "peak_severity": "Most serious severity recorded",
+    "peak_safeguarding": "Most serious safeguarding concern recorded",
 }
 _CHOICES = {
     "category": Category,
@@ -30,6 +32,8 @@ _CHOICES = {
     "safeguarding": Safeguarding,
     "state": State,
     "outcome": Outcome,
+    "peak_severity": Severity,
+    "peak_safeguarding": Safeguarding,
 }
 
 

@@ -159,6 +159,7 @@ def report(request):
                 narrative=data["narrative"],
                 told_someone=data["told_someone"],
                 told_whom=data["told_whom"],
+                link_base=request.build_absolute_uri("/"),
             )
         except services.IncidentError as error:
             show_error(form, error)

@@ -269,12 +269,20 @@ def close(request, pk: int):
 def correct(request, pk: int):
     def make_form(data, incident):
         exclusions = selectors.current_exclusions(incident.person)
-        return forms.CorrectionForm(data, incident=incident, exclusions=exclusions)
+        may_lift = access.can(request.user, "lift_escalation", incident)
+        return forms.CorrectionForm(
+            data, incident=incident, exclusions=exclusions, may_lift=may_lift
+        )
 
     def perform(incident, data):
         changes = {name: data[name] for name in services.CORRECTABLE}
         services.incident_correct(
-            incident=incident, by=request.user, reason=data["reason"], **changes
+            incident=incident,
+            by=request.user,
+            reason=data["reason"],
+            lift_escalation=data.get("lift_escalation", False),
+            link_base=request.build_absolute_uri("/"),
+            **changes,
         )
 
     return _run_step(
