@@ -20,6 +20,30 @@ from workforce.models import Capacity as C
 from workforce.models import Organisation
 
 
+@pytest.fixture(autouse=True, scope="session")
+def flush_past_the_truncate_guards():
+    """Transactional and live-server tests end with Django's flush, which TRUNCATEs every
+    table, and the append-only tables refuse TRUNCATE (workforce_refuse_truncate()). Those
+    triggers are ordinary ones, so they do not fire while session_replication_role is
+    'replica'; the test database's user is a superuser and may set it, for the flush's own
+    transaction only. Production's app role may not (docs/deployment.md)."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    original = DatabaseOperations.sql_flush
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        statements = original(
+            self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+        )
+        if not statements:
+            return statements
+        return ["SET LOCAL session_replication_role = 'replica'", *statements]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(DatabaseOperations, "sql_flush", sql_flush)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def fresh_figures_cache():
     """Tests roll back or flush their data without the triggers that raise the figures'
