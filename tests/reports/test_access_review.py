@@ -88,5 +88,8 @@ def test_diversity_note_is_not_on_this_report(client, personas):
     from django.urls import reverse
 
     page = client.get(reverse("reports:access-review")).content.decode()
-    assert "fewer than 5" not in page
-    assert "fewer than 5" in client.get(reverse("reports:diversity")).content.decode()
+    assert "rounded up or down to a multiple of 5" not in page
+    assert (
+        "rounded up or down to a multiple of 5"
+        in client.get(reverse("reports:diversity")).content.decode()
+    )

@@ -6,16 +6,17 @@ What stops someone subtracting back a hidden cell, beyond what that selector alr
   one organisation's, would give back the other's hidden cells;
 - the date, team and role-family filters are ignored here: a report for a team next to one
   for the whole organisation would give the rest of the organisation by subtraction;
-- the page, the chart and the CSV are drawn from the same cells, so a hidden cell is hidden
-  everywhere ("fewer than 5" / "not shown", never a number, never a bar).
+- the page, the chart and the CSV are drawn from the same cells, so every figure is the same
+  rounded one everywhere and a hidden cell is hidden everywhere ("fewer than 10" /
+  "withheld", never a number, never a bar).
 """
 
 from __future__ import annotations
 
-from workforce import access
+from workforce import access, disclosure
 from workforce.models import Capacity
 from workforce.reports.common import Chart, Filters, Table
-from workforce.selectors.diversity import THRESHOLD, diversity_report
+from workforce.selectors.diversity import diversity_report
 
 CAPACITIES = (Capacity.COPRODUCTION_LEAD, Capacity.ADMIN)
 
@@ -23,6 +24,15 @@ CAPACITIES = (Capacity.COPRODUCTION_LEAD, Capacity.ADMIN)
 def _value(cell):
     # A shown count is a number (and gets a bar); a hidden one is its words only.
     return cell.count if not cell.hidden else cell.display
+
+
+def _description(characteristic) -> str:
+    if characteristic.withheld:
+        return (
+            "Self-declared answers. Withheld: with the number of people on the register, "
+            "these figures would give the exact counts."
+        )
+    return f"Self-declared answers, rounded to a multiple of {disclosure.BASE}."
 
 
 def diversity_tables(user, filters: Filters) -> list[Table]:
@@ -47,7 +57,7 @@ def diversity_tables(user, filters: Filters) -> list[Table]:
                 Table(
                     f"org{organisation.pk}-{characteristic.field}",
                     f"{organisation.name}: {characteristic.name}",
-                    f"Self-declared answers. Numbers below {THRESHOLD} are not shown.",
+                    _description(characteristic),
                     ["Answer", "People"],
                     [[cell.label, _value(cell)] for cell in characteristic.cells],
                     Chart(0, (1,), "people"),

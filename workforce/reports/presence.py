@@ -1,5 +1,11 @@
 """Presence: who is in the lived experience workforce, at the end of the period, and who
-came and went during it. Every figure is counted by the database."""
+came and went during it. Every figure is counted by the database.
+
+These counts are not rounded under workforce/disclosure.py: role family, band, engagement type
+and start and leaving dates are job facts, not the self-declared characteristics of the
+diversity profile, and the leads and administrators who open this report see each of them by
+name on the people register. Nothing here is counted by a diversity answer.
+"""
 
 from __future__ import annotations
 

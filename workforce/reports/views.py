@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from roles.models import RoleFamily
-from workforce import access
+from workforce import access, disclosure
 from workforce.reports import common, registry
 
 
@@ -37,6 +37,7 @@ def report_page(request, slug: str):
             "tables": tables,
             "teams": common.team_choices(filters) if report.uses_filters else [],
             "families": RoleFamily.choices,
+            "disclosure_rule": disclosure.RULE,
         },
     )
 

@@ -1,15 +1,12 @@
-"""Diversity monitoring for leads: counts only, small numbers suppressed.
+"""Diversity monitoring for leads: counts only, under the disclosure rule.
 
 How nobody is identified:
-- Counts are computed in the database, in one query, and any count below 5 (zero included,
-  so "none" cannot be told from "one") comes back as NULL: the exact small number never
-  reaches Python, the page, or a log.
-- Primary suppression alone is not enough: the headcount is known (it is the people list),
-  and every characteristic's answers, with "prefer not to say" and "not answered", add up to
-  it. With one hidden cell, headcount minus the shown cells would give it back exactly. So
-  whenever a characteristic has a hidden cell, its smallest shown cell is hidden too
-  ("not shown"): the hidden cells then always include one of 5 or more, and their total
-  no longer pins down any small one.
+- Counts are computed in the database, in one aggregate query: no row-level answer is ever
+  read. Every figure is then shown only as workforce/disclosure.py allows (hidden below 8,
+  rounded to a multiple of 5 with offsets redrawn whenever a table changes), so comparing the
+  report before and after someone joins or leaves, or subtracting the shown figures from the
+  headcount, does not give anyone's answer back.
+- The exact counts stay in this function: the cells carry only the figures to show.
 - One report per whole organisation, with no filters: two overlapping reports (a team and
   the rest, say) could be subtracted from each other.
 """
@@ -19,33 +16,35 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Case, Count, IntegerField, Q, Value, When
-from django.db.models.lookups import GreaterThanOrEqual
+from django.db.models import Count, Q
 
-from workforce import access
+from workforce import access, disclosure
 from workforce.models import Organisation, Person
 from workforce.models.diversity import CHARACTERISTICS
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
-THRESHOLD = 5
 NOT_ANSWERED = ""
 
 
 @dataclass
 class Cell:
     label: str
-    count: int | None  # None when hidden
-    hidden: str = ""  # "", "small" (fewer than 5) or "secondary" (hidden to protect another)
+    count: int | None  # the rounded figure; None when hidden
+    hidden: str = ""  # "", "small" (fewer than 10) or "withheld" (the whole table is)
 
     @property
     def display(self) -> str:
         if self.hidden == "small":
-            return f"fewer than {THRESHOLD}"
-        if self.hidden == "secondary":
-            return "not shown"
+            return disclosure.SMALL
+        if self.hidden == "withheld":
+            return disclosure.WITHHELD
         return str(self.count)
+
+    @classmethod
+    def of(cls, label: str, shown: int | None) -> Cell:
+        return cls(label, shown, "" if shown is not None else "small")
 
 
 @dataclass
@@ -58,6 +57,10 @@ class CharacteristicReport:
     def any_hidden(self) -> bool:
         return any(cell.hidden for cell in self.cells)
 
+    @property
+    def withheld(self) -> bool:
+        return any(cell.hidden == "withheld" for cell in self.cells)
+
 
 @dataclass
 class DiversityReport:
@@ -66,31 +69,11 @@ class DiversityReport:
     characteristics: list[CharacteristicReport]
 
 
-def _suppressed(expression):
-    """The count itself if it is at least THRESHOLD, otherwise NULL, decided in SQL."""
-    return Case(
-        When(GreaterThanOrEqual(expression, THRESHOLD), then=expression),
-        default=Value(None),
-        output_field=IntegerField(),
-    )
-
-
 def _answer_count(field: str, value: str) -> Count:
     if value == NOT_ANSWERED:
         answered = Q(diversity__isnull=True) | Q(**{f"diversity__{field}": ""})
         return Count("pk", filter=answered)
     return Count("pk", filter=Q(**{f"diversity__{field}": value}))
-
-
-def _protect(cells: list[Cell]) -> None:
-    """Secondary suppression: see the module's docstring."""
-    if not any(cell.hidden for cell in cells):
-        return
-    shown = [cell for cell in cells if not cell.hidden]
-    if shown:
-        smallest = min(shown, key=lambda cell: cell.count)
-        smallest.count = None
-        smallest.hidden = "secondary"
 
 
 def diversity_report(user: AbstractBaseUser, organisation: Organisation) -> DiversityReport:
@@ -102,28 +85,33 @@ def diversity_report(user: AbstractBaseUser, organisation: Organisation) -> Dive
         .filter(organisation=organisation)
         .exclude(status=Person.Status.LEFT)
     )
-    expressions = {"population": _suppressed(Count("pk"))}
+    expressions = {"population": Count("pk")}
     layout = []
     for field, name, _, choices in CHARACTERISTICS:
         keys = []
         for value, label in [*choices.choices, (NOT_ANSWERED, "Not answered")]:
             key = f"{field}__{value or 'not_answered'}"
-            expressions[key] = _suppressed(_answer_count(field, value))
+            expressions[key] = _answer_count(field, value)
             keys.append((key, label))
         layout.append((field, name, keys))
     counts = people.aggregate(**expressions)
+    total = counts["population"]
 
     characteristics = []
     for field, name, keys in layout:
-        cells = [
-            Cell(label, counts[key], "" if counts[key] is not None else "small")
-            for key, label in keys
-        ]
-        _protect(cells)
+        shown = disclosure.protect_table(
+            [counts[key] for key, _ in keys],
+            key=f"diversity:{organisation.pk}:{field}",
+            total=total,
+        )
+        if shown is None:
+            cells = [Cell(label, None, "withheld") for _, label in keys]
+        else:
+            cells = [Cell.of(label, figure) for (_, label), figure in zip(keys, shown, strict=True)]
         characteristics.append(CharacteristicReport(field, name, cells))
-    population = counts["population"]
+    population = disclosure.protect_total(total, key=f"diversity:{organisation.pk}:population")
     return DiversityReport(
         organisation=organisation,
-        population=Cell("People", population, "" if population is not None else "small"),
+        population=Cell.of("People", population),
         characteristics=characteristics,
     )

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from workforce import access, audit, selectors, services
+from workforce import access, audit, disclosure, selectors, services
 from workforce.forms import DiversityForm, WellbeingPlanForm
 from workforce.history.services import What, read_log_record
 from workforce.models import DiversityProfile, Organisation, Person, WellbeingPlan
@@ -93,5 +93,10 @@ def diversity_report(request):
     return render(
         request,
         "workforce/diversity_report.html",
-        {"report": report, "organisations": organisations, "organisation": organisation},
+        {
+            "report": report,
+            "organisations": organisations,
+            "organisation": organisation,
+            "disclosure_rule": disclosure.RULE,
+        },
     )
