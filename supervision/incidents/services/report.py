@@ -44,10 +44,47 @@ def _choice(value: str, choices, field: str, message: str) -> str:
     return value
 
 
-def _check_when(occurred_on: datetime.date, occurred_time: datetime.time | None) -> None:
+# Without a start date on the register (or any assignment) an incident may be dated at
+# most this far back: an incident dated 1900 was accepted before.
+UNKNOWN_START_MONTHS = 12
+
+
+def worker_time(person: Person) -> tuple[datetime.date, datetime.date, bool]:
+    """The first and last days an incident about `person` can have happened on: their time
+    with the organisation. The bool says whether the first day is known from the register."""
+    from django.db.models import Min
+
+    today = deadlines.today()
+    first = person.start_date or person.assignments.aggregate(first=Min("start_date"))["first"]
+    last = min(person.end_date, today) if person.end_date else today
+    if first is None:
+        return _months_before(today, UNKNOWN_START_MONTHS), last, False
+    return first, last, True
+
+
+def _check_when(
+    occurred_on: datetime.date, occurred_time: datetime.time | None, person: Person
+) -> None:
     now = deadlines.now()
     if occurred_on > deadlines.today():
         raise IncidentError("The date it happened cannot be in the future.", field="occurred_on")
+    first, last, known = worker_time(person)
+    if occurred_on > last:
+        raise IncidentError(
+            f"{person.display_name} left on {last:%d/%m/%Y}: an incident about them cannot "
+            "have happened after that.",
+            field="occurred_on",
+        )
+    if occurred_on < first:
+        raise IncidentError(
+            f"{person.display_name} started here on {first:%d/%m/%Y}: the date it happened "
+            "cannot be before that."
+            if known
+            else f"The date it happened cannot be more than {UNKNOWN_START_MONTHS} months ago "
+            f"while {person.display_name}'s start date is not on the register: ask a "
+            "co-production lead to add it.",
+            field="occurred_on",
+        )
     if occurred_time is not None and occurred_on == deadlines.today():
         from django.utils import timezone
 
@@ -153,7 +190,7 @@ def incident_report(
     told_whom = (told_whom or "").strip() if told_someone else ""
     if told_someone and not told_whom:
         raise IncidentError("Say who you told.", field="told_whom")
-    _check_when(occurred_on, occurred_time)
+    _check_when(occurred_on, occurred_time, person)
     _check_exclusion(person, exclusion)
 
     now = deadlines.now()
@@ -295,7 +332,7 @@ def incident_correct(
     _choice(new["severity"], Severity, "severity", "Choose how serious it was.")
     _choice(new["safeguarding"], Safeguarding, "safeguarding", "Say whether anyone is at risk.")
     if new["occurred_on"] != incident.occurred_on or new["occurred_time"] != incident.occurred_time:
-        _check_when(new["occurred_on"], new["occurred_time"])
+        _check_when(new["occurred_on"], new["occurred_time"], incident.person)
     exclusion = new["exclusion"]
     if exclusion is not None and exclusion.pk != incident.exclusion_id:
         _check_exclusion(incident.person, exclusion)
