@@ -25,7 +25,7 @@ from payments.models import (
     PaymentPreference,
     RateCard,
 )
-from payments.services.common import APPROVERS, FINANCE
+from payments.services.common import APPROVERS, FINANCE, why_not_decider
 from workforce import access, navigation
 from workforce.models import Capacity as C
 from workforce.models import Person
@@ -111,11 +111,10 @@ def _edit_claim(user, claim: Claim) -> bool:
 
 @access.register_rule(Claim, "decide")
 def _decide_claim(user, claim: Claim) -> bool:
-    """A lead or administrator of its organisation, never on their own claim."""
+    """A lead or administrator of its organisation who neither claimed it nor created it."""
     return (
         access.has_capacity(user, *APPROVERS, organisation_id=claim.organisation_id)
-        and claim.person.user_id != user.pk
-        and claim.claimant_user_id != user.pk
+        and why_not_decider(claim, user) is None
     )
 
 

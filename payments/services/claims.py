@@ -13,7 +13,7 @@ from django.utils import timezone
 from payments.errors import DuplicateClaim, NotAllowed, PaymentsError, WrongState
 from payments.models import Activity, Claim, PaymentMethod
 from payments.money import ZERO, to_money
-from payments.services.common import APPROVERS, is_own, lock_claim, require
+from payments.services.common import APPROVERS, is_own, lock_claim, require, why_not_decider
 from payments.services.pricing import Terms, price, terms_for
 from payments.tiers import MAX_MINUTES, suggest_tier
 from workforce import audit
@@ -193,10 +193,9 @@ def claim_submit(*, claim: Claim, by) -> Claim:
 
 def _may_decide(claim: Claim, by, doing: str) -> None:
     require(by, APPROVERS, claim.organisation_id, f"{doing} claims")
-    if is_own(claim, by):
-        raise NotAllowed(
-            f"You cannot {doing} your own claim. Another co-production lead must do it."
-        )
+    refusal = why_not_decider(claim, by, doing)
+    if refusal:
+        raise NotAllowed(refusal)
     if claim.state != S.SUBMITTED:
         raise WrongState(
             f"Claim {claim.reference} is already {claim.get_state_display().lower()}, so it "
