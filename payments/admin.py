@@ -11,6 +11,7 @@ from payments.models import (
     Claim,
     ExpenseLine,
     PaymentDiscussion,
+    PaymentPolicy,
     PaymentPreference,
     RateCard,
     RateCardTier,
@@ -133,3 +134,11 @@ class BenefitsThresholdAdmin(admin.ModelAdmin):
     list_filter = ["organisation", "period"]
     list_select_related = ["organisation"]
     raw_id_fields = ["created_by"]
+
+
+@admin.register(PaymentPolicy)
+class PaymentPolicyAdmin(ReadOnlyAdmin):
+    """Changed only on the app's audited page (payments:policy)."""
+
+    list_display = ["organisation", "correction_max_increase", "updated_at"]
+    list_select_related = ["organisation"]

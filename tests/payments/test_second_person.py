@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from payments import services
 from payments.errors import NotAllowed
-from payments.models import Claim
+from payments.models import DEFAULT_CORRECTION_MAX_INCREASE, Claim
 from tests.factories import UserFactory
 from workforce.audit import history
 from workforce.models import AuditEntry, Membership
@@ -42,8 +42,17 @@ def test_a_lead_cannot_pay_themselves_through_a_correction(client, personas, exp
     lead = personas["lead"]
     client.force_login(lead)
     url = reverse("payments:claim_adjust", kwargs={"pk": exported_claim.pk})
+    response = client.post(url, {"fee": "4999.99", "reason": "x"})
+    html = response.content.decode()
+    most = exported_claim.fee + DEFAULT_CORRECTION_MAX_INCREASE
+    assert (
+        f"Corrections to {exported_claim.reference} can add at most £{most:,}: its fee of "
+        f"£{exported_claim.fee} plus the £{DEFAULT_CORRECTION_MAX_INCREASE} your "
+        "organisation allows. If more is owed, ask finance" in html
+    )
+    assert not Claim.objects.filter(adjusts=exported_claim).exists()
 
-    # The correction is made, waiting for someone else's decision.
+    # Within the bound the correction is made, waiting for someone else's decision.
     response = client.post(url, {"fee": "25.00", "reason": "x"})
     correction = Claim.objects.get(adjusts=exported_claim)
     assert (correction.state, correction.created_by, correction.decided_by) == (
