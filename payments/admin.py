@@ -13,6 +13,7 @@ from payments.models import (
     Claim,
     ExpenseLine,
     PaymentDiscussion,
+    PaymentPolicy,
     PaymentPreference,
     RateCard,
     RateCardTier,
@@ -109,4 +110,14 @@ class BenefitsThresholdAdmin(ScopedAdmin):
     fields = ["name", "organisation", "period", "amount", "effective_from"]
     list_display = ["name", "organisation", "period", "amount", "effective_from"]
     list_filter = ["organisation", "period"]
+    list_select_related = ["organisation"]
+
+
+@admin.register(PaymentPolicy)
+class PaymentPolicyAdmin(ScopedAdmin):
+    """Changed only on the app's audited page (payments:policy)."""
+
+    organisation_path = "organisation"
+    fields = ["organisation", "correction_max_increase", "updated_at"]
+    list_display = ["organisation", "correction_max_increase", "updated_at"]
     list_select_related = ["organisation"]

@@ -383,3 +383,23 @@ class DiscussionForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {"held_on": timezone.localdate()})
         super().__init__(*args, **kwargs)
+
+
+class PaymentPolicyForm(forms.Form):
+    correction_max_increase = money_field(
+        "Most a correction may add above the claim's own fee (£)",
+        help_text="A correction to a claim already sent to finance may pay up to the claim's "
+        "fee plus this amount, counting every correction to that claim. For example, with "
+        "£50.00 a £25.00 claim can be corrected by up to £75.00 in all. £0.00 means up to "
+        "the claim's fee.",
+    )
+    correction_max_increase.error_messages.update(
+        {
+            "required": "Enter an amount in pounds, for example 50.00.",
+            "invalid": "Enter the amount in pounds as a number, for example 50.00.",
+            "min_value": "Enter an amount of £0.00 or more.",
+            "max_digits": "Enter an amount under £100,000,000.00.",
+            "max_whole_digits": "Enter an amount under £100,000,000.00.",
+            "max_decimal_places": "Enter pounds and pence only, for example 50.00.",
+        }
+    )

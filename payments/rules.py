@@ -6,6 +6,7 @@
   claims and decide them, never their own;
 - finance of the organisation sees approved, exported and paid claims, batches and
   exports, and records payment; nothing else of payments (no benefits notes, no drafts);
+- finance and administrators set the organisation's rate cards and payments policy;
 - everyone in other organisations sees nothing (404).
 
 Imported from PaymentsConfig.ready(), so the rules are registered before any request.
@@ -25,10 +26,10 @@ from payments.models import (
     PaymentPreference,
     RateCard,
 )
-from payments.services.common import APPROVERS, FINANCE
+from payments.services.common import APPROVERS, FINANCE, SETUP, why_not_decider
 from workforce import access, navigation
 from workforce.models import Capacity as C
-from workforce.models import Person
+from workforce.models import Organisation, Person
 
 S = Claim.State
 # Who sees an organisation's rate cards: the people they are about, and who runs payments.
@@ -111,11 +112,10 @@ def _edit_claim(user, claim: Claim) -> bool:
 
 @access.register_rule(Claim, "decide")
 def _decide_claim(user, claim: Claim) -> bool:
-    """A lead or administrator of its organisation, never on their own claim."""
+    """A lead or administrator of its organisation who neither claimed it nor created it."""
     return (
         access.has_capacity(user, *APPROVERS, organisation_id=claim.organisation_id)
-        and claim.person.user_id != user.pk
-        and claim.claimant_user_id != user.pk
+        and why_not_decider(claim, user) is None
     )
 
 
@@ -146,6 +146,13 @@ def _pay_batch(user, batch: Batch) -> bool:
 def _person_payments(user, person: Person) -> bool:
     """A person's payment record (preference, discussions, totals): their leads."""
     return access.has_capacity(user, *APPROVERS, organisation_id=person.organisation_id)
+
+
+@access.register_rule(Organisation, "configure_payments")
+def _configure_payments(user, organisation: Organisation) -> bool:
+    """The payments policy: finance and administrators, as for rate cards. Never the leads
+    alone, whose corrections it bounds."""
+    return access.has_capacity(user, *SETUP, organisation_id=organisation.pk)
 
 
 # A "Payments" link on a person's page, for those who may see their payment record.

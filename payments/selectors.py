@@ -77,7 +77,8 @@ def my_claims(user, state: str = "") -> QuerySet[Claim]:
 
 
 def approval_queue(user, team_id: int | None = None) -> QuerySet[Claim]:
-    """Submitted claims this user may decide (never their own), oldest first."""
+    """Submitted claims this user may decide (never their own, nor one they created, such
+    as a correction they made), oldest first."""
     claims = (
         claims_for(user)
         .filter(
@@ -85,6 +86,7 @@ def approval_queue(user, team_id: int | None = None) -> QuerySet[Claim]:
             organisation_id__in=access.organisation_ids(user, *APPROVERS),
         )
         .exclude(person_id__in=access.own_person_ids(user))
+        .exclude(Q(claimant_user=user) | Q(created_by=user))
         .select_related("possible_duplicate_of", "activity__team")
     )
     if team_id:

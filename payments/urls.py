@@ -37,4 +37,5 @@ urlpatterns = [
     path("totals/", finance.totals, name="totals"),
     path("rate-cards/", setup.rate_cards, name="rate_cards"),
     path("rate-cards/new/", setup.rate_card_create, name="rate_card_create"),
+    path("policy/<int:pk>/", setup.payment_policy, name="policy"),
 ]

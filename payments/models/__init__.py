@@ -8,9 +8,11 @@ from payments.models.people import (
     PaymentMethod,
     PaymentPreference,
 )
+from payments.models.policy import DEFAULT_CORRECTION_MAX_INCREASE, PaymentPolicy
 from payments.models.ratecards import NIHR_SEED_TIERS, RateCard, RateCardTier
 
 __all__ = [
+    "DEFAULT_CORRECTION_MAX_INCREASE",
     "NEEDS_DISCUSSION",
     "NIHR_SEED_TIERS",
     "NO_FEE",
@@ -22,6 +24,7 @@ __all__ = [
     "ExpenseLine",
     "PaymentDiscussion",
     "PaymentMethod",
+    "PaymentPolicy",
     "PaymentPreference",
     "RateCard",
     "RateCardTier",

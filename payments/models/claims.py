@@ -184,6 +184,12 @@ class Claim(models.Model):
                 | ~Q(decided_by=F("claimant_user")),
                 name="claim_decider_is_not_claimant",
             ),
+            # Whoever created a claim (for a correction, the lead who made it) never decides
+            # it; the claimant's current login is refused by a trigger (migration 0005).
+            models.CheckConstraint(
+                condition=Q(decided_by=None) | ~Q(decided_by=F("created_by")),
+                name="claim_decider_is_not_creator",
+            ),
             models.CheckConstraint(
                 condition=Q(state="draft", submitted_at=None)
                 | (~Q(state="draft") & Q(submitted_at__isnull=False)),

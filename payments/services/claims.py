@@ -7,13 +7,13 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from payments.errors import DuplicateClaim, NotAllowed, PaymentsError, WrongState
-from payments.models import Activity, Claim, PaymentMethod
-from payments.money import ZERO, to_money
-from payments.services.common import APPROVERS, is_own, lock_claim, require
+from payments.models import Activity, Claim, PaymentMethod, PaymentPolicy
+from payments.money import ZERO, format_gbp, to_money
+from payments.services.common import APPROVERS, is_own, lock_claim, require, why_not_decider
 from payments.services.pricing import Terms, price, terms_for
 from payments.tiers import MAX_MINUTES, suggest_tier
 from workforce import audit
@@ -193,10 +193,9 @@ def claim_submit(*, claim: Claim, by) -> Claim:
 
 def _may_decide(claim: Claim, by, doing: str) -> None:
     require(by, APPROVERS, claim.organisation_id, f"{doing} claims")
-    if is_own(claim, by):
-        raise NotAllowed(
-            f"You cannot {doing} your own claim. Another co-production lead must do it."
-        )
+    refusal = why_not_decider(claim, by, doing)
+    if refusal:
+        raise NotAllowed(refusal)
     if claim.state != S.SUBMITTED:
         raise WrongState(
             f"Claim {claim.reference} is already {claim.get_state_display().lower()}, so it "
@@ -296,7 +295,8 @@ def claim_reject(*, claim: Claim, by, reason: str) -> Claim:
 def claim_create_adjustment(*, original: Claim, by, fee: Decimal, reason: str) -> Claim:
     """A correction to a claim already sent to finance: a new claim for what is still owed,
     waiting for approval, paid in a later batch. The original never changes."""
-    original = Claim.objects.select_related("person").get(pk=original.pk)
+    # Locked, so two corrections made at once cannot together pass the bound.
+    original = lock_claim(original)
     require(by, APPROVERS, original.organisation_id, "correct claims")
     if original.state not in (S.EXPORTED, S.PAID):
         raise WrongState(
@@ -311,6 +311,7 @@ def claim_create_adjustment(*, original: Claim, by, fee: Decimal, reason: str) -
         raise PaymentsError(
             "A correction adds what is still owed: give an amount of £0.00 or more.", field="fee"
         )
+    _within_bound(original, fee)
     reduced_to = None
     if original.payment_method == PaymentMethod.REDUCED:
         # What is left under the person's own cap for this activity.
@@ -347,3 +348,24 @@ def claim_create_adjustment(*, original: Claim, by, fee: Decimal, reason: str) -
         changes={"adjusts": original.reference},
     )
     return claim
+
+
+def _within_bound(original: Claim, fee: Decimal) -> None:
+    """All the corrections to a claim together may exceed its fee by at most what its
+    organisation allows (payments policy), so no correction is a blank cheque."""
+    allowed = PaymentPolicy.for_organisation(original.organisation_id).correction_max_increase
+    most = original.fee + allowed
+    already = original.adjustments.exclude(state=S.REJECTED).aggregate(total=Sum("fee"))["total"]
+    already = already or ZERO
+    if already + fee <= most:
+        return
+    limit = (
+        f"Corrections to {original.reference} can add at most {format_gbp(most)}: its fee of "
+        f"{format_gbp(original.fee)} plus the {format_gbp(allowed)} your organisation allows"
+    )
+    if already:
+        limit += f". {format_gbp(already)} is already in other corrections"
+    raise PaymentsError(
+        f"{limit}. If more is owed, ask finance or an administrator to raise the limit.",
+        field="fee",
+    )

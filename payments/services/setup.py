@@ -16,11 +16,12 @@ from payments.models import (
     BenefitsThreshold,
     PaymentDiscussion,
     PaymentMethod,
+    PaymentPolicy,
     PaymentPreference,
     RateCard,
     RateCardTier,
 )
-from payments.money import to_money
+from payments.money import format_gbp, to_money
 from payments.services.common import APPROVERS, SETUP, require
 from payments.tiers import TIERS
 from workforce import audit
@@ -237,3 +238,42 @@ def preference_set(
 
 def may_choose_discouraged(person: Person) -> bool:
     return PaymentDiscussion.objects.filter(person=person).exists()
+
+
+@transaction.atomic
+def payment_policy_set(
+    *, organisation: Organisation, by, correction_max_increase: Decimal
+) -> PaymentPolicy:
+    """Set the organisation's payments policy. Finance and administrators set it, as they
+    set rate cards: the leads whose corrections it bounds never do."""
+    require(by, SETUP, organisation.pk, "change the payments policy")
+    correction_max_increase = to_money(correction_max_increase)
+    if correction_max_increase < 0:
+        raise PaymentsError(
+            "Give an amount of £0.00 or more. £0.00 means a correction can never add more "
+            "than the claim's own fee.",
+            field="correction_max_increase",
+        )
+    policy = PaymentPolicy.objects.select_for_update().filter(organisation=organisation).first()
+    before = PaymentPolicy.for_organisation(organisation.pk).correction_max_increase
+    if policy is None:
+        policy = PaymentPolicy(organisation=organisation)
+    policy.correction_max_increase = correction_max_increase
+    policy.updated_at = timezone.now()
+    policy.updated_by = by
+    policy.save()
+    audit.record(
+        actor=by,
+        action="payment_policy.updated",
+        obj=policy,
+        summary=(
+            f"Payments policy for {organisation.name}: a correction may add up to "
+            f"{format_gbp(correction_max_increase)} above the claim's fee"
+        ),
+        changes=(
+            {"correction_max_increase": [str(before), str(correction_max_increase)]}
+            if before != correction_max_increase
+            else {}
+        ),
+    )
+    return policy

@@ -5,6 +5,7 @@ from __future__ import annotations
 from payments import selectors
 from payments.forms import ApproveForm, ExpenseForm, RejectForm
 from payments.models import Claim
+from payments.services.common import APPROVERS, why_not_decider
 from workforce import access, audit
 
 
@@ -34,6 +35,13 @@ def claim_context(
     }
     # A refused decision's errors show even if the form itself is no longer offered.
     context["refused_form"] = approve_form or reject_form
+    # A lead who may not decide this one is told why, rather than left without a form.
+    if (
+        claim.state == Claim.State.SUBMITTED
+        and not can_decide
+        and access.has_capacity(user, *APPROVERS, organisation_id=claim.organisation_id)
+    ):
+        context["decide_note"] = why_not_decider(claim, user)
     if claim.state == Claim.State.SUBMITTED and can_decide:
         fees = dict(claim.rate_card.tiers.values_list("tier", "fee"))
         context["approve_form"] = approve_form or ApproveForm(claim=claim, fees=fees)

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from payments import selectors, services
 from payments.errors import PaymentsError
 from payments.forms import AdjustmentForm, ApproveForm, RejectForm, show_error
-from payments.models import Claim
+from payments.models import Claim, PaymentPolicy
 from payments.views.claim_page import claim_context
 from payments.views.common import APPROVERS, organisations_for, page_of
 from workforce import access
@@ -98,4 +98,9 @@ def claim_adjust(request, pk: int):
                 request, f"Correction {claim.reference} created; it waits for approval."
             )
             return redirect("payments:claim", pk=claim.pk)
-    return render(request, "payments/claim_adjust.html", {"original": original, "form": form})
+    allowed = PaymentPolicy.for_organisation(original.organisation_id).correction_max_increase
+    return render(
+        request,
+        "payments/claim_adjust.html",
+        {"original": original, "form": form, "allowed": allowed, "most": original.fee + allowed},
+    )

@@ -1,4 +1,5 @@
-"""Setting payments up: rate cards, activities, benefits limits, payment preferences."""
+"""Setting payments up: rate cards, the payments policy, activities, benefits limits,
+payment preferences."""
 
 from __future__ import annotations
 
@@ -12,16 +13,19 @@ from payments.errors import PaymentsError
 from payments.forms import (
     ActivityForm,
     DiscussionForm,
+    PaymentPolicyForm,
     PreferenceForm,
     RateCardForm,
     ThresholdForm,
     show_error,
 )
 from payments.models import (
+    DEFAULT_CORRECTION_MAX_INCREASE,
     NIHR_SEED_TIERS,
     Activity,
     BenefitsThreshold,
     PaymentDiscussion,
+    PaymentPolicy,
     PaymentPreference,
 )
 from payments.rules import CARD_READERS
@@ -34,7 +38,7 @@ from payments.views.common import (
     page_of,
 )
 from workforce import access
-from workforce.models import Person
+from workforce.models import Organisation, Person
 
 
 @access.access_required(*CARD_READERS)
@@ -47,6 +51,7 @@ def rate_cards(request):
                 selectors.rate_cards_for(request.user), via="rate_card"
             ),
             "can_add": access.has_capacity(request.user, *FINANCE),
+            "policy_organisations": organisations_for(request.user, FINANCE),
         },
     )
 
@@ -77,6 +82,39 @@ def rate_card_create(request):
             messages.success(request, f"Rate card “{card.name}” added.")
             return redirect("payments:rate_cards")
     return render(request, "payments/rate_card_form.html", {"form": form, "latest": latest})
+
+
+@access.access_required(*FINANCE)
+def payment_policy(request, pk: int):
+    """One organisation's payments policy; another organisation's is not found."""
+    organisation = access.get_object_for(request.user, Organisation, "configure_payments", pk=pk)
+    policy = PaymentPolicy.for_organisation(organisation.pk)
+    form = PaymentPolicyForm(
+        request.POST or None,
+        initial={"correction_max_increase": policy.correction_max_increase},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.payment_policy_set(
+                organisation=organisation, by=request.user, **form.cleaned_data
+            )
+        except PaymentsError as error:
+            show_error(form, error)
+        else:
+            messages.success(
+                request, "Payments policy saved. It applies to corrections made from now on."
+            )
+            return redirect("payments:policy", pk=organisation.pk)
+    return render(
+        request,
+        "payments/policy.html",
+        {
+            "organisation": organisation,
+            "policy": policy,
+            "form": form,
+            "default": DEFAULT_CORRECTION_MAX_INCREASE,
+        },
+    )
 
 
 @access.access_required(*APPROVERS)

@@ -163,6 +163,7 @@ FUZZ: dict[str, Entry] = {
     "payments:batch_paid": Entry("finance", forms=(payment_forms.MarkPaidForm,)),
     "payments:claim_paid": Entry("finance", forms=(payment_forms.MarkPaidForm,)),
     "payments:rate_card_create": Entry("finance", forms=(payment_forms.RateCardForm,)),
+    "payments:policy": Entry("finance", forms=(payment_forms.PaymentPolicyForm,)),
     # --- Boundary incidents
     "incidents:report": Entry(
         "supervisor", forms=(incident_forms.ChoosePersonForm, incident_forms.ReportForm)

@@ -77,4 +77,7 @@ PAYMENTS_MATRIX = {
         None,
     ),
     "payments:rate_card_create": (FINANCE_PAGE, None),
+    # The organisation's payments policy: its finance and administrators (another
+    # organisation's finance gets 404: tests/payments/test_payment_policy.py).
+    "payments:policy": (FINANCE_PAGE, lambda f: {"pk": f["org"].pk}),
 }

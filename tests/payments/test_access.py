@@ -59,18 +59,19 @@ def test_finance_never_sees_preferences_discussions_or_benefits(personas, org, c
 
 def test_payments_gives_finance_nothing_outside_payments(personas):
     """Finance must never see incident narratives, or anything beyond payments: the payments
-    rules scope only payments models, and the one rule they add elsewhere (a person's
-    payment record) is for leads."""
-    from workforce.models import Person
+    rules scope only payments models, and the two rules they add elsewhere are a person's
+    payment record (for leads) and setting the organisation's payments policy (which shows
+    nothing but the policy)."""
+    from workforce.models import Organisation, Person
 
     from_payments = [m for m, rule in access.SCOPES.items() if rule.__module__ == rules.__name__]
     assert from_payments and {m._meta.app_label for m in from_payments} == {"payments"}
     for (model, action), rule in access.RULES.items():
         if rule.__module__ == rules.__name__:
-            assert model._meta.app_label == "payments" or (model, action) == (
-                Person,
-                "view_payments",
-            )
+            assert model._meta.app_label == "payments" or (model, action) in {
+                (Person, "view_payments"),
+                (Organisation, "configure_payments"),
+            }
     assert not access.can(personas["finance"], "view_payments", personas["peer"].person)
 
 

@@ -69,6 +69,7 @@ SERVICE_ACTIONS = {
     "person.left": "Person left",
     "person.reinvited": "Person sent a new invitation",
     "person.updated": "Person changed",
+    "payment_policy.updated": "Payments policy changed (correction limit)",
     "preference.changed": "Payment preference changed",
     "preference.discussion_recorded": "Payment discussion recorded",
     "ratecard.created": "Rate card added",

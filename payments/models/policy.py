@@ -1,0 +1,50 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+
+from workforce.models import Organisation
+
+# Used by an organisation that has not set its own payments policy.
+DEFAULT_CORRECTION_MAX_INCREASE = Decimal("50.00")
+
+
+class PaymentPolicy(models.Model):
+    """An organisation's own payments settings, changed only through
+    payments.services.payment_policy_set (audited). Without a row the defaults above apply.
+    """
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.PROTECT, related_name="payment_policy"
+    )
+    # A correction's fee may exceed the corrected claim's fee by at most this much (all the
+    # corrections to one claim together), so a correction can never become a blank cheque.
+    correction_max_increase = models.DecimalField(
+        "most a correction may add above the claim's fee",
+        max_digits=10,
+        decimal_places=2,
+        default=DEFAULT_CORRECTION_MAX_INCREASE,
+    )
+    updated_at = models.DateTimeField()
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name_plural = "payment policies"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(correction_max_increase__gte=0),
+                name="paymentpolicy_correction_max_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Payments policy for {self.organisation}"
+
+    @classmethod
+    def for_organisation(cls, organisation_id: int) -> "PaymentPolicy":
+        """The organisation's policy, or an unsaved one holding the defaults."""
+        return cls.objects.filter(organisation_id=organisation_id).first() or cls(
+            organisation_id=organisation_id
+        )
