@@ -101,14 +101,17 @@ class Query:
             return default
         return day
 
-    def id(self, name: str, *, message: str, allowed: Iterable[int] | None = None) -> int | None:
-        """An id, None if absent; `message` (what is shown instead) if not a valid id or,
-        with `allowed`, not one of those."""
+    def id(
+        self, name: str, *, message: str = "", allowed: Iterable[int] | None = None
+    ) -> int | None:
+        """An id, None if absent or (with `message`, if given, saying what is shown
+        instead) not a valid id or, with `allowed`, not one of those."""
         if not self.given(name):
             return None
         number = parse_id(self.raw(name))
         if number is None or (allowed is not None and number not in set(allowed)):
-            self.errors.append(message)
+            if message:
+                self.errors.append(message)
             return None
         return number
 
