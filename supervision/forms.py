@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from supervision.models import MAX_MINUTES, SessionFormat, SupervisionSession, Topic
 from supervision.services import ActionInput
+from workforce.query import BoundedDateField
 from workforce.widgets import LongSelect
 
 ME = "me"
@@ -189,8 +190,8 @@ class ActionForm(forms.Form):
 
 
 class RecordRangeForm(forms.Form):
-    start = forms.DateField(label="From", widget=DateInput())
-    end = forms.DateField(label="To", widget=DateInput())
+    start = BoundedDateField(label="From", widget=DateInput())
+    end = BoundedDateField(label="To", widget=DateInput())
 
     def clean(self):
         data = super().clean()
@@ -209,5 +210,5 @@ class SessionFilterForm(forms.Form):
         required=False,
         choices=[("", "Any status"), *SupervisionSession.Status.choices],
     )
-    start = forms.DateField(label="From", required=False, widget=DateInput())
-    end = forms.DateField(label="To", required=False, widget=DateInput())
+    start = BoundedDateField(label="From", required=False, widget=DateInput())
+    end = BoundedDateField(label="To", required=False, widget=DateInput())

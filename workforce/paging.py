@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from django.core.paginator import Page, Paginator
 
+from workforce.query import page_number
+
 
 class KeysFirstPaginator(Paginator):
     """A Paginator of a queryset of distinct rows (one per primary key)."""
@@ -43,4 +45,4 @@ def page_of(
     paginator = (KeysFirstPaginator if keys_first else Paginator)(queryset, per_page)
     if count is not None:
         paginator.count = count  # Paginator.count is a cached property
-    return paginator.get_page(request.GET.get("page"))
+    return paginator.get_page(page_number(request))

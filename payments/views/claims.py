@@ -19,6 +19,7 @@ from payments.tiers import suggest_tier
 from payments.views.claim_page import claim_context
 from payments.views.common import CLAIM_READERS, CLAIMANTS, own_person, page_of
 from workforce import access
+from workforce.query import Query
 
 
 def _activities(user, person):
@@ -37,9 +38,7 @@ def _activities(user, person):
 @access.access_required(*CLAIMANTS)
 def my_claims(request):
     person = own_person(request.user)
-    state = request.GET.get("state", "")
-    if state not in Claim.State.values:
-        state = ""
+    state = Query(request.GET).choice("state", Claim.State.values)
     claims = page_of(request, selectors.my_claims(request.user, state))
     return render(
         request,

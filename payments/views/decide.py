@@ -14,18 +14,15 @@ from payments.views.claim_page import claim_context
 from payments.views.common import APPROVERS, organisations_for, page_of
 from workforce import access
 from workforce.models import Team
+from workforce.query import Query
 
 
 @access.access_required(*APPROVERS)
 def approvals(request):
-    team_id = request.GET.get("team") or None
     teams = Team.objects.filter(
         organisation__in=organisations_for(request.user, APPROVERS)
     ).select_related("organisation")
-    try:
-        team_id = int(team_id) if team_id else None
-    except ValueError:
-        team_id = None
+    team_id = Query(request.GET).id("team")
     page = page_of(request, selectors.approval_queue(request.user, team_id))
     return render(
         request,

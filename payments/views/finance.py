@@ -15,6 +15,7 @@ from payments.models import Batch, Claim
 from payments.services.batches import claims_count
 from payments.views.common import FINANCE, TOTALS_READERS, organisations_for, page_of
 from workforce import access, audit, figures, paging
+from workforce.query import Query
 
 WAITING_SHOWN = 50
 PREVIEW_SHOWN = 200
@@ -172,8 +173,8 @@ def claim_mark_paid(request, pk: int):
 @access.access_required(*TOTALS_READERS)
 def totals(request):
     today = timezone.localdate()
-    start = periods.tax_year_from_label(request.GET.get("year", "")) or periods.tax_year_start(
-        today
+    start = periods.tax_year_from_label(Query(request.GET).text("year")) or (
+        periods.tax_year_start(today)
     )
     this_year = periods.tax_year_start(today)
     years = [this_year.replace(year=this_year.year - n) for n in range(0, 6)]

@@ -10,28 +10,28 @@ from roles import selectors, services
 from roles.models import Role, RoleVersion
 from workforce import access
 from workforce.models import Organisation
+from workforce.query import Query, parse_id
 
 PAGE_SIZE = 25
 
 
-def _int_or_none(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
-
-
 @access.access_required()
 def role_list(request):
-    params = request.GET
-    family = params.get("family", "") if params.get("family") in Role.Family.values else ""
-    status = params.get("status", "") if params.get("status") in selectors.LIST_STATUSES else ""
-    sort = params.get("sort", "title") if params.get("sort") in selectors.SORTS else "title"
-    search = params.get("q", "").strip()[:100]
+    query = Query(request.GET)
+    family = query.choice(
+        "family", Role.Family.values, message="That role family is not known; all are shown."
+    )
+    status = query.choice(
+        "status", selectors.LIST_STATUSES, message="That status is not known; all are shown."
+    )
+    sort = query.choice("sort", selectors.SORTS, default="title")
+    search = query.text("q")
     organisations = list(access.scoped(request.user, Organisation).order_by("name"))
-    organisation_id = _int_or_none(params.get("organisation"))
-    if organisation_id not in {org.pk for org in organisations}:
-        organisation_id = None
+    organisation_id = query.id(
+        "organisation",
+        message="That organisation is not one of yours; roles of all yours are shown.",
+        allowed=[org.pk for org in organisations],
+    )
     roles = selectors.roles_for(
         request.user,
         family=family,
@@ -40,13 +40,14 @@ def role_list(request):
         search=search,
         sort=sort,
     )
-    page = Paginator(roles, PAGE_SIZE).get_page(params.get("page"))
+    page = Paginator(roles, PAGE_SIZE).get_page(query.page())
     can_create = bool(selectors.organisations_writable_by(request.user).exists())
     return render(
         request,
         "roles/list.html",
         {
             "page": page,
+            "query_errors": query.errors,
             "filtered": bool(family or status or organisation_id or search),
             "family": family,
             "status": status,
@@ -142,8 +143,8 @@ def role_diff(request, pk: int):
     before, after = selectors.comparison_pair(
         versions,
         current=selectors.current_version(request.user, role),
-        before=_int_or_none(request.GET.get("from")),
-        after=_int_or_none(request.GET.get("to")),
+        before=parse_id(request.GET.get("from", "")),
+        after=parse_id(request.GET.get("to", "")),
     )
     pair = {
         v.number: v

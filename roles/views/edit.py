@@ -18,6 +18,7 @@ from roles.models import Role, RoleVersion, SupervisionRequirement
 from roles.rules import WRITERS
 from workforce import access
 from workforce.models import Organisation
+from workforce.query import parse_id
 
 
 class RetireForm(forms.Form):
@@ -173,14 +174,15 @@ def _blank_lists(**overrides) -> dict[str, list[dict]]:
 @access.access_required(*WRITERS)
 def role_create(request):
     organisations = list(selectors.organisations_writable_by(request.user))
-    chosen = request.GET.get("organisation")
+    chosen = request.GET.get("organisation", "")
     if chosen:
-        try:
-            organisation = access.get_object_for(
-                request.user, Organisation, "create_role", pk=int(chosen)
-            )
-        except ValueError as exc:
-            raise Http404 from exc
+        # An organisation that is not a valid id is not found, like one that is not theirs.
+        organisation_id = parse_id(chosen)
+        if organisation_id is None:
+            raise Http404
+        organisation = access.get_object_for(
+            request.user, Organisation, "create_role", pk=organisation_id
+        )
     elif len(organisations) == 1:
         organisation = organisations[0]
     else:

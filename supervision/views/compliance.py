@@ -15,6 +15,7 @@ from supervision.models import SupervisionSession
 from supervision.selectors.compliance import Status, team_compliance_page
 from workforce import access, figures
 from workforce.models import Organisation, Team
+from workforce.query import Query
 
 ROWS_PER_PAGE = 50
 # Characters that make a spreadsheet treat a cell as a formula.
@@ -71,9 +72,9 @@ def compliance(request):
 def team_compliance(request, pk: int):
     user = request.user
     team = access.get_object_for(user, Team, "view_supervision_compliance", pk=pk)
-    status = request.GET.get("status", "")
-    status = status if status in Status.LABELS else ""
-    page_number = str(request.GET.get("page", ""))[:12]
+    query = Query(request.GET)
+    status = query.choice("status", Status.LABELS)
+    page_number = query.page()
     today = timezone.localdate()
 
     def table_context():

@@ -18,6 +18,7 @@ from workforce import access
 from workforce.history.services import What, read_log_record, read_log_record_each
 from workforce.models import Assignment, Person
 from workforce.models import Capacity as C
+from workforce.query import Query, page_number
 
 PAGE_SIZE = 25
 SUPERVISED = (C.PEER_WORKER, C.SUPERVISOR, C.COPRODUCTION_LEAD)
@@ -28,7 +29,7 @@ RECORD_DEFAULT_DAYS = 365
 
 
 def _page(request, rows, size=PAGE_SIZE):
-    return Paginator(rows, size).get_page(request.GET.get("page"))
+    return Paginator(rows, size).get_page(page_number(request))
 
 
 @access.access_required(*SUPERVISED)
@@ -78,8 +79,7 @@ def session_list(request):
         start=data.get("start"),
         end=data.get("end"),
     )
-    sort = request.GET.get("sort", "-date")
-    sort = sort if sort in SORTS else "-date"
+    sort = Query(request.GET).choice("sort", SORTS, default="-date")
     sessions = selectors.session_list(request.user, filters).order_by(*SORTS[sort][1])
     query = request.GET.copy()
     query.pop("page", None)

@@ -60,7 +60,7 @@ def _is_project(func) -> bool:
     return module.split(".")[0] in PROJECT_PACKAGES
 
 
-def _code_mentions_post(func, depth: int = 4, seen=None) -> bool:
+def _code_mentions_post(func, depth: int = 4, seen=None, markers=MARKERS) -> bool:
     seen = set() if seen is None else seen
     func = inspect.unwrap(func)
     code = getattr(func, "__code__", None)
@@ -71,7 +71,7 @@ def _code_mentions_post(func, depth: int = 4, seen=None) -> bool:
     called = []
     while stack:
         current = stack.pop()
-        if MARKERS & set(current.co_names) or MARKERS & {
+        if markers & set(current.co_names) or markers & {
             c for c in current.co_consts if isinstance(c, str)
         }:
             return True
@@ -90,7 +90,7 @@ def _code_mentions_post(func, depth: int = 4, seen=None) -> bool:
         callable(target)
         and isinstance(target, types.FunctionType)
         and _is_project(target)
-        and _code_mentions_post(target, depth - 1, seen)
+        and _code_mentions_post(target, depth - 1, seen, markers)
         for target in called
     )
 
@@ -103,6 +103,11 @@ def accepts_post(view) -> bool:
     if allowed is not None:
         return "POST" in allowed
     return _code_mentions_post(view)
+
+
+def reads_query_string(view) -> bool:
+    """Its code (followed as above) mentions `GET`: `request.GET`, the query string."""
+    return getattr(view, "view_class", None) is None and _code_mentions_post(view, markers={"GET"})
 
 
 def post_views() -> dict[str, object]:

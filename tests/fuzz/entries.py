@@ -119,6 +119,7 @@ FUZZ: dict[str, Entry] = {
     "workforce:assignment_end": Entry("lead", forms=(workforce_forms.AssignmentEndForm,)),
     "workforce:assignment_move": Entry("lead", forms=(workforce_forms.AssignmentMoveForm,)),
     "workforce:training_create": Entry("supervisor", forms=(workforce_forms.TrainingRecordForm,)),
+    "workforce:capacities": Entry("admin", forms=(workforce_forms.CapacityGrantForm,)),
     # --- Roles: the editor is one form and a formset per list
     "roles:create": Entry("lead", forms=(role_forms.RoleVersionForm, *_role_lists())),
     "roles:edit_draft": Entry("lead", forms=(role_forms.RoleVersionForm, *_role_lists())),
@@ -192,4 +193,5 @@ EXCLUDED: dict[str, str] = {
     "supervision:confirm": "the other party's confirm button: reads nothing",
     "payments:claim_submit": "the claimant's submit button: reads nothing",
     "payments:expense_remove": "the confirm button of the remove page: reads nothing",
+    "workforce:capacity_end": "the end button beside one capacity: reads nothing",
 }

@@ -129,10 +129,12 @@ INPUT_KINDS = {
 
 
 class _FormParser(HTMLParser):
-    """Collects the POST forms of a page: action and fields, with options and initials."""
+    """Collects the POST forms of a page (or its GET forms, with method="get"): action and
+    fields, with options and initials."""
 
-    def __init__(self):
+    def __init__(self, method: str = "post"):
         super().__init__(convert_charrefs=True)
+        self.method = method
         self.forms: list[tuple[str, dict[str, Field]]] = []
         self._current: dict[str, Field] | None = None
         self._select: Field | None = None
@@ -148,7 +150,7 @@ class _FormParser(HTMLParser):
     def handle_starttag(self, tag, attrs):
         a = {k: (v if v is not None else "") for k, v in attrs}
         if tag == "form":
-            if a.get("method", "get").lower() == "post":
+            if a.get("method", "get").lower() == self.method:
                 self._current = {}
                 self.forms.append((a.get("action", ""), self._current))
             return
@@ -195,9 +197,11 @@ class _FormParser(HTMLParser):
             self._textarea = None
 
 
-def fields_on_page(html: str, target_path: str, page_path: str) -> dict[str, Field]:
-    """The fields of the page's POST forms that submit to `target_path`."""
-    parser = _FormParser()
+def fields_on_page(
+    html: str, target_path: str, page_path: str, method: str = "post"
+) -> dict[str, Field]:
+    """The fields of the page's POST (or GET) forms that submit to `target_path`."""
+    parser = _FormParser(method)
     parser.feed(html)
     found: dict[str, Field] = {}
     for action, page_fields in parser.forms:

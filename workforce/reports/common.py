@@ -20,6 +20,7 @@ from payments.exports import neutralise
 from roles.models import Role
 from workforce import access
 from workforce.models import Assignment, Organisation, Team
+from workforce.query import Query
 
 # A report never spans more than this many months: the per-month tables cost one row (and
 # for supervision one query) per month, so the cost stays bounded whatever is asked for.
@@ -112,62 +113,54 @@ def month_end(month: datetime.date) -> datetime.date:
     return month.replace(day=calendar.monthrange(month.year, month.month)[1])
 
 
-def _date(value: str | None) -> datetime.date | None:
-    try:
-        return datetime.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
+def _months_before(day: datetime.date, months: int) -> datetime.date:
+    """The first day of the month `months` before `day`'s month."""
+    index = day.year * 12 + day.month - 1 - months
+    return datetime.date(index // 12, index % 12 + 1, 1)
 
 
 def parse_filters(user, params, capacities: tuple[str, ...]) -> Filters:
     """The filters from the query string, each checked against what `user` may see. Anything
-    not allowed or not understood falls back to the default, with a message saying so."""
+    not allowed or not understood falls back to the default, with a message saying so.
+    Dates are read through workforce/query.py, so both lie within its allowed range."""
     allowed = tuple(
         access.scoped(user, Organisation).filter(pk__in=access.organisation_ids(user, *capacities))
     )
-    errors = []
+    query = Query(params)
     today = timezone.localdate()
-    end = _date(params.get("end")) or today
-    default_start = (end.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
-    for _ in range(DEFAULT_MONTHS - 2):
-        default_start = (default_start - datetime.timedelta(days=1)).replace(day=1)
-    start = _date(params.get("start")) or default_start
-    if (params.get("start") and _date(params.get("start")) is None) or (
-        params.get("end") and _date(params.get("end")) is None
-    ):
-        errors.append("Dates must look like 2026-04-30; the default period is shown instead.")
+    end = query.date("end", label="The end date", default=today)
+    start = query.date(
+        "start", label="The start date", default=_months_before(end, DEFAULT_MONTHS - 1)
+    )
     if start > end:
-        errors.append("The start date was after the end date, so the two were swapped.")
+        query.errors.append("The start date was after the end date, so the two were swapped.")
         start, end = end, start
-    earliest = end.replace(day=1)
-    for _ in range(MAX_MONTHS - 1):
-        earliest = (earliest - datetime.timedelta(days=1)).replace(day=1)
+    earliest = _months_before(end, MAX_MONTHS - 1)
     if start < earliest:
-        errors.append(f"A report covers at most {MAX_MONTHS} months; the start was moved.")
+        query.errors.append(f"A report covers at most {MAX_MONTHS} months; the start was moved.")
         start = earliest
 
     chosen = allowed
-    org_id = params.get("organisation")
-    if org_id:
-        match = [org for org in allowed if str(org.pk) == org_id]
-        if match:
-            chosen = tuple(match)
-        else:
-            errors.append("That organisation is not one you can report on; all yours are shown.")
+    org_id = query.id(
+        "organisation",
+        message="That organisation is not one you can report on; all yours are shown.",
+        allowed=[org.pk for org in allowed],
+    )
+    if org_id is not None:
+        chosen = tuple(org for org in allowed if org.pk == org_id)
     team = None
-    team_id = params.get("team")
-    if team_id:
-        team = (
-            Team.objects.filter(organisation__in=[o.pk for o in chosen], pk=team_id).first()
-            if team_id.isdigit()
-            else None
-        )
+    team_id = query.id(
+        "team", message="That team is not in the organisations shown; all teams are shown."
+    )
+    if team_id is not None:
+        team = Team.objects.filter(organisation__in=[o.pk for o in chosen], pk=team_id).first()
         if team is None:
-            errors.append("That team is not in the organisations shown; all teams are shown.")
-    family = params.get("family", "")
-    if family and family not in Role.Family.values:
-        errors.append("That role family is not known; all role families are shown.")
-        family = ""
+            query.errors.append("That team is not in the organisations shown; all teams are shown.")
+    family = query.choice(
+        "family",
+        Role.Family.values,
+        message="That role family is not known; all role families are shown.",
+    )
     return Filters(
         start=start,
         end=end,
@@ -175,7 +168,7 @@ def parse_filters(user, params, capacities: tuple[str, ...]) -> Filters:
         allowed=allowed,
         team=team,
         family=family,
-        errors=tuple(errors),
+        errors=tuple(query.errors),
     )
 
 

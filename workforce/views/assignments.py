@@ -16,6 +16,7 @@ from workforce.forms import (
     TrainingRecordForm,
 )
 from workforce.models import EXPIRING_WITHIN_DAYS, Assignment, Person, Team
+from workforce.query import Query
 from workforce.views.helpers import form_error
 
 WRITERS = access.REGISTER_WRITERS
@@ -172,11 +173,10 @@ def training_create(request, pk: int):
 
 @access.access_required()
 def training_list(request):
-    which = request.GET.get("show", "expiring")
-    if which not in ("expiring", "expired"):
-        which = "expiring"
+    query = Query(request.GET)
+    which = query.choice("show", ("expiring", "expired"), default="expiring")
     records = selectors.training_due(request.user, which=which)
-    page = Paginator(records, 50).get_page(request.GET.get("page"))
+    page = Paginator(records, 50).get_page(query.page())
     return render(
         request,
         "workforce/training_list.html",

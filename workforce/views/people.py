@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from workforce import access, navigation, people_csv, selectors, services
 from workforce.forms import ImportForm, InviteForm, LeaveForm, PeopleFilterForm, PersonForm
 from workforce.models import Organisation, Person, Team
+from workforce.query import page_number
 from workforce.services.imports import ImportRejected
 from workforce.views.helpers import form_error, safe_cell
 
@@ -36,7 +37,7 @@ def person_list(request):
     form = _filter_form(request)
     filters = form.filters()
     people = selectors.people_list(request.user, filters)
-    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(people, PAGE_SIZE).get_page(page_number(request))
     query = request.GET.copy()
     query.pop("page", None)
     writable = access.organisation_ids(request.user, *WRITERS)

@@ -11,6 +11,7 @@ from workforce import access, audit, disclosure, selectors, services
 from workforce.forms import DiversityForm, WellbeingPlanForm
 from workforce.history.services import What, read_log_record
 from workforce.models import DiversityProfile, Organisation, Person, WellbeingPlan
+from workforce.query import Query
 from workforce.services.private import DIVERSITY_FIELDS
 
 
@@ -87,8 +88,8 @@ def diversity_report(request):
             pk__in=access.organisation_ids(request.user, *access.REGISTER_WRITERS)
         )
     )
-    chosen = request.GET.get("organisation")
-    organisation = next((o for o in organisations if str(o.pk) == chosen), organisations[0])
+    chosen = Query(request.GET).id("organisation", allowed=[o.pk for o in organisations])
+    organisation = next((o for o in organisations if o.pk == chosen), organisations[0])
     report = selectors.diversity_report(request.user, organisation)
     return render(
         request,

@@ -15,6 +15,7 @@ from supervision.incidents.views.helpers import show_error
 from supervision.incidents.views.lists import _context, uses_incidents
 from workforce import access
 from workforce.history.services import What, read_log_record
+from workforce.query import parse_id
 
 # Each step: (url name, label, access rule, button style). Shown when the rule allows it and
 # the incident is in a state where the step can be taken.
@@ -134,12 +135,12 @@ def _choose(request, people):
 def report(request):
     """Step 1: who it is about (skipped when there is only one choice). Step 2: the report."""
     people = selectors.reportable_people(request.user)
-    chosen = request.POST.get("person") or request.GET.get("person")
-    if not chosen and len(people[:2]) == 1:
-        chosen = str(people[0].pk)
-    if not chosen or not chosen.isdigit():
+    chosen = parse_id(request.POST.get("person") or request.GET.get("person") or "")
+    if chosen is None and len(people[:2]) == 1:
+        chosen = people[0].pk
+    if chosen is None:
         return _choose(request, people)
-    person = people.filter(pk=int(chosen)).first()
+    person = people.filter(pk=chosen).first()
     if person is None:
         raise Http404
     exclusions = selectors.current_exclusions(person)
