@@ -10,7 +10,9 @@ table in the public schema (audit entries and history events included), PostgreS
 per-transaction write counters for every table, no email sent and none waiting for the
 commit. Where the URL names an object it is tried twice: on the trust's object (the GET
 matrix's own factory, so the same objects) and on the same object made in the outsider's
-organisation, which every trust persona must be refused.
+organisation, which every trust persona must be refused, while that organisation's own
+counterpart of an allowed persona (the outsider for the lead) succeeds there: the refusal
+comes from the boundary, not from the object's state.
 
 Each POST runs in a savepoint rolled back afterwards, so every persona meets the same objects
 and an allowed persona's success does not use them up. A GET-only view is listed in READ_ONLY
@@ -491,15 +493,15 @@ def _report_requests(request, django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         backend = cursor.fetchone()[0]
-    started, db_started = time.process_time(), _backend_cpu(backend)
+    started, db_started, sent = time.process_time(), _backend_cpu(backend), REQUESTS["sent"]
     yield
     plugins = request.config.pluginmanager
     reporter, capture = plugins.get_plugin("terminalreporter"), plugins.get_plugin("capturemanager")
-    if reporter is not None and capture is not None:
+    if reporter is not None and capture is not None and REQUESTS["sent"] > sent:
         with capture.global_and_fixture_disabled():
             tests, database = time.process_time() - started, _backend_cpu(backend) - db_started
             reporter.write_line(
-                f"write matrix: {REQUESTS['sent']} POSTs; CPU {tests:.1f} s in tests, "
+                f"write matrix: {REQUESTS['sent'] - sent} POSTs; CPU {tests:.1f} s in tests, "
                 f"{database:.1f} s in the database"
             )
 
@@ -593,14 +595,19 @@ class Clients(dict):
             client.force_login(self.personas[who])
         return client
 
+    def add(self, key, user) -> str:
+        self.personas = {**self.personas, key: user}
+        return key
 
-def _page_values(url_name, url, ctx, clients) -> dict:
+
+def _page_values(url_name, url, ctx, clients, who=None) -> dict:
     """What a browser sends from the form's page unchanged, as the fuzz entry's persona
-    sees it, with a choice made where the page leaves one empty, and the entry's hints."""
+    (or `who`) sees it, with a choice made where the page leaves one empty, and the entry's
+    hints."""
     entry = FUZZ.get(url_name)
     if entry is None:
         return {}
-    client = clients[entry.persona or ANON]
+    client = clients[who or entry.persona or ANON]
     page_url = entry.page(ctx) if entry.page else url
     page = client.get(page_url)
     payload = {}
@@ -643,9 +650,9 @@ def _data_for(url_name, row, payload, ctx, user) -> dict:
     return data
 
 
-def _send(row, url_name, url, payload, ctx, clients, who, snapshots) -> Seen:
+def _send(row, url_name, url, payload, ctx, clients, who, snapshots, user=None) -> Seen:
     client = clients[who]
-    user = ctx["personas"].get(who)
+    user = user or ctx["personas"].get(who)
     if row.prepare is not None:
         url = row.prepare(client, ctx) or url
     data = _data_for(url_name, row, payload, ctx, user)
@@ -706,13 +713,28 @@ def test_write_matrix(url_name, request, personas, org, media_root):
     if kwargs_for is not None and row.foreign:
         their = Elsewhere(request)
         there = {"org": their("org"), "fixture": their, "personas": their("personas")}
-        their_url = reverse(url_name, kwargs=kwargs_for(there))
+        there["kwargs"] = kwargs_for(there)
+        their_url = reverse(url_name, kwargs=there["kwargs"])
         for who in [ANON, *PERSONAS]:
             if who == "outsider":
-                continue  # their own organisation's object
+                continue
             seen = _send(row, url_name, their_url, payload, ctx, clients, who, snapshots)
             if problem := _judge(who, _elsewhere_expected(row.expected[who], who), seen):
                 problems.append(f"{problem} (on {their_url}, the other organisation's)")
+        # Their own counterpart of the first allowed persona (the outsider for the lead), on
+        # their object from their own page, succeeds: so the refusals above come from the
+        # organisation's boundary, not from the object's state.
+        allowed = next((who for who in PERSONAS if row.expected[who] == DONE), None)
+        if allowed is not None:
+            counterpart = their(allowed)
+            key = clients.add(f"their_{allowed}", counterpart)
+            there["made"] = row.setup(there) or {} if row.setup is not None else {}
+            theirs = _page_values(url_name, their_url, there, clients, who=key)
+            seen = _send(
+                row, url_name, their_url, theirs, there, clients, key, snapshots, counterpart
+            )
+            if problem := _judge(key, DONE, seen):
+                problems.append(f"{problem} (on {their_url}, their own organisation's)")
     assert not problems, f"POST {url}:\n" + "\n".join(problems)
 
 
