@@ -679,15 +679,15 @@ class _Generator:
             INSERT INTO incidents_incident (id, organisation_id, person_id, reported_by_id,
                 reported_at, narrative, told_someone, told_whom, reported_occurred_on,
                 reported_category, reported_severity, reported_safeguarding, occurred_on,
-                category, severity, safeguarding, is_recurrence, state, triage_due_at,
-                triage_decision, outcome, learning, no_referral_reason, worker_restricted,
-                worker_restricted_reason)
+                category, severity, safeguarding, peak_severity, peak_safeguarding,
+                is_recurrence, state, triage_due_at, triage_decision, outcome, learning,
+                no_referral_reason, worker_restricted, worker_restricted_reason)
             SELECT id, org_id, person_id, reporter, reported_at,
                    'During a visit the person asked for my personal phone number.', false, '',
                    (reported_at AT TIME ZONE 'Europe/London')::date - 1, category, severity,
                    safeguarding_kind, (reported_at AT TIME ZONE 'Europe/London')::date - 1,
-                   category, severity, safeguarding_kind, false, 'reported',
-                   reported_at + interval '5 days', '', '', '', '', false, ''
+                   category, severity, safeguarding_kind, severity, safeguarding_kind, false,
+                   'reported', reported_at + interval '5 days', '', '', '', '', false, ''
               FROM bench_incidents
             """
         )
