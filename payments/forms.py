@@ -385,6 +385,16 @@ class DiscussionForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
+POLICY_MONEY_MESSAGES = {
+    "required": "Enter an amount in pounds, for example 50.00.",
+    "invalid": "Enter the amount in pounds as a number, for example 50.00.",
+    "min_value": "Enter an amount of £0.00 or more.",
+    "max_digits": "Enter an amount under £100,000,000.00.",
+    "max_whole_digits": "Enter an amount under £100,000,000.00.",
+    "max_decimal_places": "Enter pounds and pence only, for example 50.00.",
+}
+
+
 class PaymentPolicyForm(forms.Form):
     correction_max_increase = money_field(
         "Most a correction may add above the claim's own fee (£)",
@@ -393,13 +403,20 @@ class PaymentPolicyForm(forms.Form):
         "£50.00 a £25.00 claim can be corrected by up to £75.00 in all. £0.00 means up to "
         "the claim's fee.",
     )
-    correction_max_increase.error_messages.update(
-        {
-            "required": "Enter an amount in pounds, for example 50.00.",
-            "invalid": "Enter the amount in pounds as a number, for example 50.00.",
-            "min_value": "Enter an amount of £0.00 or more.",
-            "max_digits": "Enter an amount under £100,000,000.00.",
-            "max_whole_digits": "Enter an amount under £100,000,000.00.",
-            "max_decimal_places": "Enter pounds and pence only, for example 50.00.",
-        }
+    expense_line_max = money_field(
+        "Most one expense line may be (£)",
+        help_text="A larger amount is refused when the expense is added, so a typing slip "
+        "cannot become a payment. Leave it empty to keep it as it is.",
+        minimum="0.01",
+        required=False,
     )
+    receipt_required_over = money_field(
+        "A receipt is needed for any expense above (£)",
+        help_text="£0.00 means every expense needs a receipt. Leave it empty to keep it as it is.",
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.error_messages.update(POLICY_MONEY_MESSAGES)

@@ -11,6 +11,21 @@ from payments.models.people import NO_FEE, PaymentMethod
 from payments.tiers import MAX_MINUTES, Preparation
 from workforce.models import Organisation, Person, Team
 
+
+def normalised_text(field: str) -> models.Func:
+    """The text as a duplicate check compares it: any run of spaces, tabs or new lines as
+    one space, no spaces at either end, lower case (SQL, so an index can hold it)."""
+    spaced = models.Func(
+        models.F(field),
+        models.Value(r"\s+"),
+        models.Value(" "),
+        models.Value("g"),
+        function="regexp_replace",
+        output_field=models.TextField(),
+    )
+    return Lower(models.Func(spaced, function="btrim", output_field=models.TextField()))
+
+
 Q = models.Q
 F = models.F
 
@@ -234,7 +249,7 @@ class Claim(models.Model):
             models.UniqueConstraint(
                 "person",
                 "activity_date",
-                Lower("description"),
+                normalised_text("description"),
                 condition=Q(
                     state__in=["approved", "exported", "paid"],
                     duplicate_reason="",

@@ -7,6 +7,10 @@ from workforce.models import Organisation
 
 # Used by an organisation that has not set its own payments policy.
 DEFAULT_CORRECTION_MAX_INCREASE = Decimal("50.00")
+# An expense line above this is refused (a typing slip of £99,999,999.99 was accepted), and a
+# line above the receipt amount needs its receipt attached. Defaults an organisation changes.
+DEFAULT_EXPENSE_LINE_MAX = Decimal("250.00")
+DEFAULT_RECEIPT_REQUIRED_OVER = Decimal("25.00")
 
 
 class PaymentPolicy(models.Model):
@@ -25,6 +29,18 @@ class PaymentPolicy(models.Model):
         decimal_places=2,
         default=DEFAULT_CORRECTION_MAX_INCREASE,
     )
+    expense_line_max = models.DecimalField(
+        "most one expense line may be",
+        max_digits=10,
+        decimal_places=2,
+        default=DEFAULT_EXPENSE_LINE_MAX,
+    )
+    receipt_required_over = models.DecimalField(
+        "a receipt is needed for any expense line above",
+        max_digits=10,
+        decimal_places=2,
+        default=DEFAULT_RECEIPT_REQUIRED_OVER,
+    )
     updated_at = models.DateTimeField()
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -36,6 +52,10 @@ class PaymentPolicy(models.Model):
             models.CheckConstraint(
                 condition=models.Q(correction_max_increase__gte=0),
                 name="paymentpolicy_correction_max_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(expense_line_max__gt=0, receipt_required_over__gte=0),
+                name="paymentpolicy_expense_limits_valid",
             ),
         ]
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from payments.errors import DuplicateClaim, NotAllowed, PaymentsError, WrongState
 from payments.models import Activity, Claim, PaymentMethod, PaymentPolicy
+from payments.models.claims import normalised_text
 from payments.money import ZERO, format_gbp, to_money
 from payments.services.common import APPROVERS, is_own, lock_claim, require, why_not_decider
 from payments.services.pricing import Terms, price, terms_for
@@ -39,7 +40,8 @@ def _what(claim: Claim, *, activity: Activity | None, description: str, day: dat
     if day is None:
         raise PaymentsError("Give the date of the activity.", field="activity_date")
     claim.activity = None
-    claim.description = description[:200]
+    # Stored as typed, but with spaces tidied: the duplicate check ignores them anyway.
+    claim.description = " ".join(description.split())[:200]
     claim.activity_date = day
     claim.cost_code = ""
 
@@ -155,11 +157,12 @@ def find_duplicate(claim: Claim, states: tuple[str, ...]) -> Claim | None:
         else Q(
             activity=None,
             activity_date=claim.activity_date,
-            description__iexact=claim.description,
+            compared=" ".join(claim.description.split()).lower(),
         )
     )
     return (
-        Claim.objects.filter(same, person_id=claim.person_id, state__in=states, adjusts=None)
+        Claim.objects.annotate(compared=normalised_text("description"))
+        .filter(same, person_id=claim.person_id, state__in=states, adjusts=None)
         .exclude(pk=claim.pk)
         .order_by("pk")
         .first()

@@ -9,8 +9,8 @@ from django.db import transaction
 
 from payments import receipts
 from payments.errors import PaymentsError
-from payments.models import Claim, ExpenseLine
-from payments.money import to_money
+from payments.models import Claim, ExpenseLine, PaymentPolicy
+from payments.money import format_gbp, to_money
 from payments.services.claims import own_draft
 from payments.services.common import lock_claim
 from workforce import audit
@@ -31,6 +31,19 @@ def expense_add(
     amount = to_money(amount)
     if amount <= 0:
         raise PaymentsError("Give the amount you spent, more than £0.00.", field="amount")
+    policy = PaymentPolicy.for_organisation(claim.organisation_id)
+    if amount > policy.expense_line_max:
+        raise PaymentsError(
+            f"One expense line can be at most {format_gbp(policy.expense_line_max)} here. "
+            "Check the amount, or ask finance about a larger cost before claiming it.",
+            field="amount",
+        )
+    if receipt is None and amount > policy.receipt_required_over:
+        raise PaymentsError(
+            f"Attach the receipt: any expense above {format_gbp(policy.receipt_required_over)} "
+            "needs one.",
+            field="receipt",
+        )
     line = ExpenseLine(
         claim=claim, kind=kind, description=(description or "").strip()[:200], amount=amount
     )

@@ -242,23 +242,54 @@ def may_choose_discouraged(person: Person) -> bool:
 
 @transaction.atomic
 def payment_policy_set(
-    *, organisation: Organisation, by, correction_max_increase: Decimal
+    *,
+    organisation: Organisation,
+    by,
+    correction_max_increase: Decimal,
+    expense_line_max: Decimal | None = None,
+    receipt_required_over: Decimal | None = None,
 ) -> PaymentPolicy:
     """Set the organisation's payments policy. Finance and administrators set it, as they
-    set rate cards: the leads whose corrections it bounds never do."""
+    set rate cards: the leads whose corrections it bounds never do. A limit left out keeps
+    its current value."""
     require(by, SETUP, organisation.pk, "change the payments policy")
-    correction_max_increase = to_money(correction_max_increase)
-    if correction_max_increase < 0:
+    current = PaymentPolicy.for_organisation(organisation.pk)
+    new = {
+        "correction_max_increase": to_money(correction_max_increase),
+        "expense_line_max": to_money(
+            current.expense_line_max if expense_line_max is None else expense_line_max
+        ),
+        "receipt_required_over": to_money(
+            current.receipt_required_over
+            if receipt_required_over is None
+            else receipt_required_over
+        ),
+    }
+    if new["correction_max_increase"] < 0:
         raise PaymentsError(
             "Give an amount of £0.00 or more. £0.00 means a correction can never add more "
             "than the claim's own fee.",
             field="correction_max_increase",
         )
+    if new["expense_line_max"] <= 0:
+        raise PaymentsError(
+            "Give the most one expense line may be, more than £0.00.", field="expense_line_max"
+        )
+    if new["receipt_required_over"] < 0:
+        raise PaymentsError(
+            "Give an amount of £0.00 or more: £0.00 means every expense needs a receipt.",
+            field="receipt_required_over",
+        )
     policy = PaymentPolicy.objects.select_for_update().filter(organisation=organisation).first()
-    before = PaymentPolicy.for_organisation(organisation.pk).correction_max_increase
     if policy is None:
         policy = PaymentPolicy(organisation=organisation)
-    policy.correction_max_increase = correction_max_increase
+    changes = {
+        name: [str(getattr(current, name)), str(value)]
+        for name, value in new.items()
+        if getattr(current, name) != value
+    }
+    for name, value in new.items():
+        setattr(policy, name, value)
     policy.updated_at = timezone.now()
     policy.updated_by = by
     policy.save()
@@ -268,12 +299,10 @@ def payment_policy_set(
         obj=policy,
         summary=(
             f"Payments policy for {organisation.name}: a correction may add up to "
-            f"{format_gbp(correction_max_increase)} above the claim's fee"
+            f"{format_gbp(new['correction_max_increase'])} above the claim's fee; expense "
+            f"lines up to {format_gbp(new['expense_line_max'])}, receipts above "
+            f"{format_gbp(new['receipt_required_over'])}"
         ),
-        changes=(
-            {"correction_max_increase": [str(before), str(correction_max_increase)]}
-            if before != correction_max_increase
-            else {}
-        ),
+        changes=changes,
     )
     return policy

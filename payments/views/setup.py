@@ -91,7 +91,11 @@ def payment_policy(request, pk: int):
     policy = PaymentPolicy.for_organisation(organisation.pk)
     form = PaymentPolicyForm(
         request.POST or None,
-        initial={"correction_max_increase": policy.correction_max_increase},
+        initial={
+            "correction_max_increase": policy.correction_max_increase,
+            "expense_line_max": policy.expense_line_max,
+            "receipt_required_over": policy.receipt_required_over,
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:

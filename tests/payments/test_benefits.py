@@ -11,6 +11,7 @@ from django.utils import timezone
 from payments import selectors, services
 from payments.models import PaymentMethod
 from tests.factories import BenefitsThresholdFactory
+from tests.payments.fixtures import upload
 
 
 @pytest.fixture
@@ -43,12 +44,19 @@ def test_a_claim_that_would_cross_the_weekly_limit_warns(claims, on_benefits):
     assert services.claim_submit(claim=second, by=second.person.user).state == "submitted"
 
 
-def test_other_weeks_rejected_claims_and_expenses_do_not_count(claims, personas, on_benefits):
+def test_other_weeks_rejected_claims_and_expenses_do_not_count(
+    claims, personas, on_benefits, media_root
+):
     claims("peer", "approved", hours=7, activity_date=MONDAY - timedelta(days=1))  # last week
     rejected = claims("peer", "rejected", hours=7, activity_date=MONDAY, description="No")
     claim = claims("peer", "draft", hours=7, activity_date=MONDAY, description="Yes")
     services.expense_add(
-        claim=claim, by=personas["peer"], kind="care", description="Carer", amount=Decimal("90")
+        claim=claim,
+        by=personas["peer"],
+        kind="care",
+        description="Carer",
+        amount=Decimal("90"),
+        receipt=upload(),
     )
     (check,) = selectors.benefits_checks(claim)
     assert (check.so_far, check.with_claim, check.warn) == (0, Decimal("150.00"), False)
