@@ -312,3 +312,37 @@ def test_a_leaver_or_a_duplicate_is_refused_with_a_message(client, personas, org
         services.membership_grant(
             user=leaver.user, organisation=org, capacity=C.PEER_WORKER, by=personas["admin"]
         )
+
+
+def test_an_organisations_first_administrator_comes_from_the_operator_once(org, personas):
+    """The only capacity an installation operator gives, and only to an organisation with
+    no administrator yet."""
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    from tests.factories import OrganisationFactory
+    from workforce.models import AuditEntry
+
+    new = OrganisationFactory(name="New Partner")
+    first = UserFactory(username="first.admin")
+    out = io.StringIO()
+    call_command(
+        "first_administrator",
+        "--organisation",
+        "New Partner",
+        "--username",
+        "first.admin",
+        stdout=out,
+    )
+    assert Membership.objects.filter(user=first, organisation=new, capacity=C.ADMIN).exists()
+    entry = AuditEntry.objects.get(action="membership.granted")
+    assert entry.organisation_id == new.pk and entry.actor is None
+    second = UserFactory(username="second.admin")
+    with pytest.raises(CommandError, match="already has an administrator"):
+        call_command(
+            "first_administrator", "--organisation", "New Partner", "--username", "second.admin"
+        )
+    with pytest.raises(CommandError, match="already has an administrator"):
+        call_command("first_administrator", "--organisation", org.name, "--username", "peer")
+    assert not Membership.objects.filter(user=second).exists()

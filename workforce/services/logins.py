@@ -253,3 +253,36 @@ def membership_revoke(*, membership: Membership, by: AbstractBaseUser) -> bool:
     """End one capacity on the organisation's page: as membership_end, never your own."""
     _not_yourself(user=membership.user, by=by)
     return membership_end(membership=membership, by=by, reason="ended by an administrator")
+
+
+@transaction.atomic
+def organisation_first_administrator(*, user: AbstractBaseUser, organisation) -> Membership:
+    """Give a new organisation its first administrator (`manage.py first_administrator`).
+
+    The installation operator's only way to give a capacity, and only while the
+    organisation has no administrator: from then on its administrators give capacities on
+    its own page, so the operator's shell is not a way round the two-person rule.
+    """
+    Organisation = type(organisation)
+    Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if Membership.objects.filter(
+        organisation=organisation, capacity=Membership.Capacity.ADMIN
+    ).exists():
+        raise WorkforceError(
+            f"{organisation.name} already has an administrator: capacities are given on its "
+            "own page, by its administrators."
+        )
+    if not user.is_active:
+        raise WorkforceError(f"The login {user.get_username()} is switched off.")
+    membership = Membership.objects.create(
+        user=user, organisation=organisation, capacity=Membership.Capacity.ADMIN
+    )
+    audit.record(
+        actor=None,
+        action="membership.granted",
+        obj=membership,
+        summary=f"{user.get_username()} is now the first administrator of {organisation.name} "
+        "(given by the installation operator)",
+        changes={"user": user.pk, "capacity": Membership.Capacity.ADMIN},
+    )
+    return membership
