@@ -92,3 +92,16 @@ def test_demo_code_refuses_in_production(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="refuses to run"):
         call_command("demo_code")
+
+
+def test_the_logins_table_names_the_admin_sites_scope():
+    """`make run` prints it: it failed when the demo administrator stopped being a
+    superuser."""
+    from workforce import demo
+
+    table = demo.logins_table()
+    admin_line = next(line for line in table.splitlines() if line.strip().startswith("admin "))
+    assert "Django admin (their organisation only)" in admin_line
+    assert "Django admin" not in next(
+        line for line in table.splitlines() if line.strip().startswith("lead ")
+    )

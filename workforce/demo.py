@@ -118,7 +118,7 @@ def logins_table() -> str:
     lines = [f"Demo logins (password for all: {DEMO_PASSWORD}):"]
     for login in LOGINS:
         caps = ", ".join(C(c).label for c in login.capacities)
-        extra = " + Django admin" if login.superuser else ""
+        extra = " + Django admin (their organisation only)" if login.staff else ""
         lines.append(f"  {login.username:<13} {caps}{extra} — {login.organisation}")
     lines.append(
         "Leads, safeguarding, finance, admin and outsider also need a 6-digit code: run "
