@@ -210,28 +210,24 @@ for _model in (AccessAttempt, AccessLog, AccessFailureLog):
         admin.site.unregister(_model)
 
 
-@admin.register(AccessAttempt)
-class AccessAttemptAdmin(ScopedAdmin):
+class LockoutLogAdmin(ScopedAdmin):
     installation_wide = True
-    fields = ["username", "ip_address", "attempt_time", "failures_since_start"]
-    list_display = ["username", "ip_address", "attempt_time", "failures_since_start"]
     search_fields = ["username", "ip_address"]
     date_hierarchy = "attempt_time"
 
 
-@admin.register(AccessLog)
-class AccessLogAdmin(ScopedAdmin):
-    installation_wide = True
-    fields = ["username", "ip_address", "attempt_time", "logout_time"]
-    list_display = ["username", "ip_address", "attempt_time", "logout_time"]
-    search_fields = ["username", "ip_address"]
-    date_hierarchy = "attempt_time"
-
-
-@admin.register(AccessFailureLog)
-class AccessFailureLogAdmin(ScopedAdmin):
-    installation_wide = True
-    fields = ["username", "ip_address", "attempt_time", "locked_out"]
-    list_display = ["username", "ip_address", "attempt_time", "locked_out"]
-    search_fields = ["username", "ip_address"]
-    date_hierarchy = "attempt_time"
+# Each of django-axes' three logs: who, from where, when, and the one column it adds.
+for _model, _column in (
+    (AccessAttempt, "failures_since_start"),
+    (AccessLog, "logout_time"),
+    (AccessFailureLog, "locked_out"),
+):
+    _columns = ["username", "ip_address", "attempt_time", _column]
+    admin.site.register(
+        _model,
+        type(
+            f"{_model.__name__}Admin",
+            (LockoutLogAdmin,),
+            {"fields": _columns, "list_display": _columns},
+        ),
+    )
