@@ -4,6 +4,7 @@ from workforce.selectors.core import (
     memberships_of,
     organisation_logins,
     organisation_teams,
+    organisation_users,
     organisations_for,
 )
 from workforce.selectors.diversity import diversity_report
@@ -19,6 +20,7 @@ from workforce.selectors.training import training_due
 
 __all__ = [
     "organisation_logins",
+    "organisation_users",
     "PeopleFilters",
     "diversity_report",
     "memberships_of",

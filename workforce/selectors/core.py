@@ -25,18 +25,22 @@ def memberships_of(user) -> QuerySet[Membership]:
     )
 
 
-def organisation_logins(organisation: Organisation) -> list[dict]:
-    """Everyone who may be given a capacity in `organisation`: its members and the people
-    on its register who have a login, each with the capacities they hold there."""
-    User = get_user_model()
-    users = (
-        User.objects.filter(
+def organisation_users(organisation: Organisation) -> QuerySet:
+    """Logins that may be given a capacity in `organisation`: its members and the people on
+    its register who have a login."""
+    return (
+        get_user_model()
+        .objects.filter(
             Q(memberships__organisation=organisation) | Q(person__organisation=organisation)
         )
         .distinct()
         .select_related("person")
         .order_by("username")
     )
+
+
+def organisation_logins(organisation: Organisation) -> list[dict]:
+    """Each of `organisation_users`, with the capacities they hold there."""
     held: dict[int, list[Membership]] = {}
     for membership in Membership.objects.filter(organisation=organisation).order_by("capacity"):
         held.setdefault(membership.user_id, []).append(membership)
@@ -46,5 +50,5 @@ def organisation_logins(organisation: Organisation) -> list[dict]:
             "person": getattr(user, "person", None),
             "memberships": held.get(user.pk, []),
         }
-        for user in users
+        for user in organisation_users(organisation)
     ]

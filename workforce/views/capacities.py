@@ -1,7 +1,6 @@
 """An organisation's logins and what each may do there: the one place capacities change."""
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -11,19 +10,13 @@ from workforce.models import Capacity, Membership, Organisation
 from workforce.views.helpers import form_error
 
 
-def _candidates(organisation, rows):
-    return (
-        get_user_model()
-        .objects.filter(pk__in=[row["user"].pk for row in rows], is_active=True)
-        .select_related("person")
-    )
-
-
 @access.access_required(Capacity.ADMIN)
 def capacities(request, pk: int):
     organisation = access.get_object_for(request.user, Organisation, "manage_capacities", pk=pk)
     rows = selectors.organisation_logins(organisation)
-    form = CapacityGrantForm(request.POST or None, users=_candidates(organisation, rows))
+    # Only working logins may be chosen; the table above it lists the switched-off ones too.
+    users = selectors.organisation_users(organisation).filter(is_active=True)
+    form = CapacityGrantForm(request.POST or None, users=users)
     if request.method == "POST" and form.is_valid():
         try:
             membership = services.membership_grant(
