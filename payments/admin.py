@@ -118,6 +118,6 @@ class PaymentPolicyAdmin(ScopedAdmin):
     """Changed only on the app's audited page (payments:policy)."""
 
     organisation_path = "organisation"
-    fields = ["organisation", "correction_max_increase", "updated_at"]
+    fields = ["organisation", "correction_max_increase", "missing_payee_reference", "updated_at"]
     list_display = ["organisation", "correction_max_increase", "updated_at"]
     list_select_related = ["organisation"]

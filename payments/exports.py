@@ -3,9 +3,10 @@ by shared renderers.
 
 - Every text cell is neutralised against spreadsheet formula injection: a leading =, +, -,
   @, tab or carriage return gets a leading apostrophe, and no XLSX cell is ever a formula.
-- The same batch gives the same bytes on every download: rows come only from data that can
-  no longer change (claims in a batch, the batch's own copy of names), in a fixed order, and
-  the XLSX carries fixed timestamps inside and on its zip entries.
+- The same batch gives the same bytes on every download until its claims are marked paid
+  (the tax-year column then fills in): rows come only from data that can no longer change
+  otherwise (claims in a batch, the batch's own copy of names), in a fixed order, and the
+  XLSX carries fixed timestamps inside and on its zip entries.
 - Both stream at a million lines in bounded memory (bench/export.py measures it): rows come
   as plain tuples (values_list) from a server-side cursor, the CSV is written a thousand rows
   at a time, and the XLSX sheet is written as XML straight into a zip entry of a temporary
@@ -36,6 +37,8 @@ DANGEROUS_FIRST = ("=", "+", "-", "@", "\t", "\r")
 Row = list  # of str | Decimal | int | date
 # Rows fetched from the server-side cursor at a time, and written per CSV chunk.
 CHUNK = 2000
+# The tax year the claim was paid in; empty while the claim is not yet paid.
+TAX_YEAR_HEADER = "Tax year paid (blank until paid)"
 
 
 def neutralise(text: str) -> str:
@@ -85,7 +88,7 @@ class BatchExport:
     """
 
     money_columns = {"Fee", "Expenses", "Total"}
-    widths = [9, 9, 16, 24, 16, 36, 12, 5, 30, 10, 10, 10, 12, 9, 22, 17, 30]
+    widths = [9, 9, 16, 24, 16, 36, 12, 5, 30, 10, 10, 10, 12, 14, 22, 17, 30]
 
     def __init__(self, batch: Batch):
         self.batch = batch
@@ -98,9 +101,11 @@ class BatchExport:
     def columns() -> list[Column]:
         methods = " ".join("WHEN %s THEN %s" for _ in PaymentMethod.choices)
         method_params = [value for choice in PaymentMethod.choices for value in choice]
-        # periods.tax_year_label: the tax year starts on 6 April.
-        year = "extract(year FROM c.activity_date)::int"
-        start = f"({year} - CASE WHEN c.activity_date < make_date({year}, 4, 6) THEN 1 ELSE 0 END)"
+        # periods.tax_year_label of the payment date: HMRC and DWP count income when it is
+        # paid, so a March activity paid in April belongs to the new tax year (6 April to
+        # 5 April). A claim not yet paid has no tax year: the cell is empty, as the header says.
+        year = "extract(year FROM c.paid_on)::int"
+        start = f"({year} - CASE WHEN c.paid_on < make_date({year}, 4, 6) THEN 1 ELSE 0 END)"
         gbp = _gbp_sql("c.fee")
         flag = (
             f"CASE WHEN c.payment_method = %s THEN 'Declined (card fee ' || {gbp} || ')' "
@@ -125,8 +130,8 @@ class BatchExport:
             Column("Total", "round(c.fee_payable + COALESCE(e.total, 0), 2)::text", "money"),
             Column("Cost code", "c.cost_code"),
             Column(
-                "Tax year",
-                f"{start}::text || '/' || lpad(mod({start} + 1, 100)::text, 2, '0')",
+                TAX_YEAR_HEADER,
+                f"COALESCE({start}::text || '/' || lpad(mod({start} + 1, 100)::text, 2, '0'), '')",
                 "label",
             ),
             Column("Approved by", "l.approved_by_name"),
@@ -158,7 +163,7 @@ class BatchExport:
         "Expenses",
         "Total",
         "Cost code",
-        "Tax year",
+        TAX_YEAR_HEADER,
         "Approved by",
         "Approved at",
         "Declined or reduced",

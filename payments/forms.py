@@ -10,7 +10,7 @@ from django import forms
 from django.utils import timezone
 
 from payments.errors import PaymentsError
-from payments.models import Activity, BenefitsThreshold, ExpenseLine, PaymentMethod
+from payments.models import Activity, BenefitsThreshold, ExpenseLine, PaymentMethod, PaymentPolicy
 from payments.money import format_gbp
 from payments.tiers import MAX_MINUTES, Preparation
 from workforce.models import Organisation, Team
@@ -250,6 +250,36 @@ class BatchForm(OrganisationChoiceMixin, forms.Form):
         return cut_off
 
 
+class UnreferencedChoiceForm(forms.Form):
+    """What to do with claims for people who have no payee reference, when a batch is made.
+
+    Left unanswered they are included, as the page's warning said they would be; where the
+    organisation refuses them, only leaving them out is offered."""
+
+    INCLUDE, LEAVE_OUT = "include", "leave_out"
+    without_reference = forms.ChoiceField(
+        label="Claims for people with no payee reference",
+        choices=[
+            (INCLUDE, "Include them: finance pays them without a payee reference"),
+            (LEAVE_OUT, "Leave them out: they wait for a later batch"),
+        ],
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        required=False,
+        initial=INCLUDE,
+    )
+
+    def __init__(self, *args, refused: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if refused:
+            field = self.fields["without_reference"]
+            field.choices = [c for c in field.choices if c[0] == self.LEAVE_OUT]
+            field.initial = self.LEAVE_OUT
+
+    @property
+    def leave_out(self) -> bool:
+        return self.is_valid() and self.cleaned_data["without_reference"] == self.LEAVE_OUT
+
+
 class RateCardForm(OrganisationChoiceMixin, forms.Form):
     name = forms.CharField(
         max_length=200,
@@ -414,6 +444,14 @@ class PaymentPolicyForm(forms.Form):
         "A receipt is needed for any expense above (£)",
         help_text="£0.00 means every expense needs a receipt. Leave it empty to keep it as it is.",
         required=False,
+    )
+    missing_payee_reference = forms.ChoiceField(
+        label="Claims for people with no payee reference, when a batch is made",
+        choices=PaymentPolicy.MissingPayeeReference.choices,
+        widget=forms.RadioSelect,
+        required=False,
+        help_text="Finance's system may send back a payment without its payee reference. "
+        "Either way finance sees the list of them before making the batch.",
     )
 
     def __init__(self, *args, **kwargs):

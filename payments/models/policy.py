@@ -18,6 +18,10 @@ class PaymentPolicy(models.Model):
     payments.services.payment_policy_set (audited). Without a row the defaults above apply.
     """
 
+    class MissingPayeeReference(models.TextChoices):
+        WARN = "warn", "Warn and list them: finance may still include them"
+        REFUSE = "refuse", "Refuse them: they wait until the person's payee reference is added"
+
     organisation = models.OneToOneField(
         Organisation, on_delete=models.PROTECT, related_name="payment_policy"
     )
@@ -41,6 +45,14 @@ class PaymentPolicy(models.Model):
         decimal_places=2,
         default=DEFAULT_RECEIPT_REQUIRED_OVER,
     )
+    # A claim paid without finance's reference for the person is likely to bounce back from
+    # the payroll or accounts system, so finance is warned; an organisation may refuse it.
+    missing_payee_reference = models.CharField(
+        "claims for people with no payee reference, when a batch is made",
+        max_length=10,
+        choices=MissingPayeeReference.choices,
+        default=MissingPayeeReference.WARN,
+    )
     updated_at = models.DateTimeField()
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -57,10 +69,18 @@ class PaymentPolicy(models.Model):
                 condition=models.Q(expense_line_max__gt=0, receipt_required_over__gte=0),
                 name="paymentpolicy_expense_limits_valid",
             ),
+            models.CheckConstraint(
+                condition=models.Q(missing_payee_reference__in=["warn", "refuse"]),
+                name="paymentpolicy_missing_payee_reference_valid",
+            ),
         ]
 
     def __str__(self):
         return f"Payments policy for {self.organisation}"
+
+    @property
+    def refuses_missing_payee_reference(self) -> bool:
+        return self.missing_payee_reference == self.MissingPayeeReference.REFUSE
 
     @classmethod
     def for_organisation(cls, organisation_id: int) -> "PaymentPolicy":

@@ -6,6 +6,7 @@ from payments.services.batches import (
     batch_create,
     batch_mark_paid,
     claim_mark_paid,
+    without_payee_reference,
 )
 from payments.services.claims import (
     claim_approve,
@@ -32,6 +33,7 @@ __all__ = [
     "activity_create",
     "batch_candidates",
     "batch_create",
+    "without_payee_reference",
     "batch_mark_paid",
     "card_in_force",
     "claim_approve",

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
+from django.db.models.functions import Trim
 from django.utils import timezone
 
 from payments.errors import NothingToExport, PaymentsError, WrongState
-from payments.models import Batch, BatchLine, Claim
+from payments.models import Batch, BatchLine, Claim, PaymentPolicy
 from payments.services.common import FINANCE, display_name, lock_claim, require
 from workforce import audit
 from workforce.models import Organisation
@@ -35,9 +36,42 @@ def batch_candidates(*, organisation: Organisation, cut_off: date, cost_code: st
     return claims
 
 
+def without_payee_reference(claims):
+    """Those of `claims` whose person has no payee reference (blank or only spaces)."""
+    return claims.alias(payee_ref=Trim("person__payee_reference")).filter(payee_ref="")
+
+
+def has_payee_reference(claim: Claim) -> bool:
+    return bool((claim.person.payee_reference or "").strip())
+
+
+def unreferenced_message(claims: list[Claim]) -> str:
+    """The refusal, naming how many claims, whose, and who can add the references."""
+    names = sorted({claim.person.full_name for claim in claims})
+    shown = ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
+    return (
+        f"Your organisation does not send finance claims for people with no payee reference: "
+        f"{claims_count(len(claims))} ({shown}) "
+        f"{'has' if len(claims) == 1 else 'have'} none. Ask a co-production lead or an "
+        "administrator to add the payee reference on each person's record, or leave these "
+        "claims out of this batch."
+    )
+
+
 @transaction.atomic
-def batch_create(*, organisation: Organisation, by, cut_off: date, cost_code: str = "") -> Batch:
+def batch_create(
+    *,
+    organisation: Organisation,
+    by,
+    cut_off: date,
+    cost_code: str = "",
+    leave_out_unreferenced: bool = False,
+) -> Batch:
     """Put every approved, unexported claim up to the cut-off into one new batch.
+
+    Claims for people with no payee reference are likely to bounce at finance. The page
+    lists them first; `leave_out_unreferenced` leaves them waiting for a later batch, and an
+    organisation whose policy refuses them gets no batch that includes them.
 
     Two finance users at the same moment: the rows are locked in id order, so the second
     waits for the first, then finds those claims no longer approved (PostgreSQL re-checks
@@ -57,6 +91,21 @@ def batch_create(*, organisation: Organisation, by, cut_off: date, cost_code: st
             f"There are no approved claims waiting to be sent to finance up to "
             f"{cut_off:%d/%m/%Y}" + (f" with cost code {cost_code}." if cost_code else ".")
         )
+    unreferenced = [claim for claim in claims if not has_payee_reference(claim)]
+    if (
+        unreferenced
+        and not leave_out_unreferenced
+        and PaymentPolicy.for_organisation(organisation.pk).refuses_missing_payee_reference
+    ):
+        raise PaymentsError(unreferenced_message(unreferenced), field="without_reference")
+    if unreferenced and leave_out_unreferenced:
+        claims = [claim for claim in claims if has_payee_reference(claim)]
+        if not claims:
+            raise NothingToExport(
+                f"Every claim waiting ({claims_count(len(unreferenced))}) is for someone with "
+                "no payee reference, so nothing is left for a batch. Ask a co-production lead "
+                "or an administrator to add the payee references on their records."
+            )
     batch = Batch.objects.create(
         organisation=organisation, cut_off=cut_off, cost_code=cost_code, created_by=by
     )
@@ -75,13 +124,16 @@ def batch_create(*, organisation: Organisation, by, cut_off: date, cost_code: st
     Claim.objects.filter(pk__in=ids, state=S.APPROVED).update(
         state=S.EXPORTED, updated_at=timezone.now()
     )
-    audit.record(
-        actor=by,
-        action="batch.created",
-        obj=batch,
-        summary=f"Batch {batch.reference}: {claims_count(len(ids))} up to {cut_off:%d/%m/%Y}",
-        changes={"claims": ids, "cut_off": cut_off.isoformat(), "cost_code": cost_code},
-    )
+    summary = f"Batch {batch.reference}: {claims_count(len(ids))} up to {cut_off:%d/%m/%Y}"
+    changes = {"claims": ids, "cut_off": cut_off.isoformat(), "cost_code": cost_code}
+    if unreferenced:
+        # Which claims went without a payee reference, or were held back for lack of one.
+        done = "left_out" if leave_out_unreferenced else "included"
+        changes[f"{done}_without_payee_reference"] = [claim.pk for claim in unreferenced]
+        summary += (
+            f"; {claims_count(len(unreferenced))} with no payee reference {done.replace('_', ' ')}"
+        )
+    audit.record(actor=by, action="batch.created", obj=batch, summary=summary, changes=changes)
     return batch
 
 

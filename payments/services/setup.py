@@ -248,6 +248,7 @@ def payment_policy_set(
     correction_max_increase: Decimal,
     expense_line_max: Decimal | None = None,
     receipt_required_over: Decimal | None = None,
+    missing_payee_reference: str | None = None,
 ) -> PaymentPolicy:
     """Set the organisation's payments policy. Finance and administrators set it, as they
     set rate cards: the leads whose corrections it bounds never do. A limit left out keeps
@@ -264,7 +265,13 @@ def payment_policy_set(
             if receipt_required_over is None
             else receipt_required_over
         ),
+        "missing_payee_reference": missing_payee_reference or current.missing_payee_reference,
     }
+    if new["missing_payee_reference"] not in PaymentPolicy.MissingPayeeReference.values:
+        raise PaymentsError(
+            "Choose whether claims for people with no payee reference are warned about or refused.",
+            field="missing_payee_reference",
+        )
     if new["correction_max_increase"] < 0:
         raise PaymentsError(
             "Give an amount of £0.00 or more. £0.00 means a correction can never add more "
@@ -301,7 +308,8 @@ def payment_policy_set(
             f"Payments policy for {organisation.name}: a correction may add up to "
             f"{format_gbp(new['correction_max_increase'])} above the claim's fee; expense "
             f"lines up to {format_gbp(new['expense_line_max'])}, receipts above "
-            f"{format_gbp(new['receipt_required_over'])}"
+            f"{format_gbp(new['receipt_required_over'])}; claims with no payee reference "
+            + ("refused" if new["missing_payee_reference"] == "refuse" else "warned about")
         ),
         changes=changes,
     )

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from payments import exports, periods, selectors, services
 from payments.errors import PaymentsError
-from payments.forms import BatchForm, MarkPaidForm, show_error
-from payments.models import Batch, Claim
+from payments.forms import BatchForm, MarkPaidForm, UnreferencedChoiceForm, show_error
+from payments.models import Batch, Claim, PaymentPolicy
 from payments.services.batches import claims_count
 from payments.views.common import FINANCE, TOTALS_READERS, organisations_for, page_of
 from workforce import access, audit, figures, paging
@@ -42,34 +42,49 @@ def batches(request):
 
 @access.access_required(*FINANCE)
 def batch_new(request):
-    """Check first (GET shows what would go in), then create (POST)."""
+    """Check first (GET shows what would go in, and which claims have no payee reference),
+    then create (POST)."""
     data = request.POST if request.method == "POST" else request.GET
     form = BatchForm(data or None, organisations=organisations_for(request.user, FINANCE))
     preview = None
+    choice = None
     if form.is_bound and form.is_valid():
         organisation = form.chosen_organisation()
         cut_off, cost_code = form.cleaned_data["cut_off"], form.cleaned_data["cost_code"]
+        refused = PaymentPolicy.for_organisation(organisation.pk).refuses_missing_payee_reference
+        choice = UnreferencedChoiceForm(
+            request.POST if request.method == "POST" else None, refused=refused
+        )
         if request.method == "POST":
             try:
                 batch = services.batch_create(
-                    organisation=organisation, by=request.user, cut_off=cut_off, cost_code=cost_code
+                    organisation=organisation,
+                    by=request.user,
+                    cut_off=cut_off,
+                    cost_code=cost_code,
+                    leave_out_unreferenced=choice.leave_out,
                 )
             except PaymentsError as error:
                 show_error(form, error)
             else:
                 messages.success(request, f"Batch {batch.reference} created.")
                 return redirect("payments:batch", pk=batch.pk)
-        candidates = selectors.with_totals(
-            services.batch_candidates(
-                organisation=organisation, cut_off=cut_off, cost_code=cost_code
-            )
-        ).select_related("person")
+        found = services.batch_candidates(
+            organisation=organisation, cut_off=cut_off, cost_code=cost_code
+        )
+        candidates = selectors.with_totals(found).select_related("person")
+        unreferenced = services.without_payee_reference(found).select_related("person")
         preview = {
             "organisation": organisation,
             "claims": candidates.order_by("pk")[:PREVIEW_SHOWN],
             "totals": selectors.claims_summary(candidates),
+            "unreferenced": list(unreferenced.order_by("pk")[:PREVIEW_SHOWN]),
+            "unreferenced_count": unreferenced.count(),
+            "refused": refused,
         }
-    return render(request, "payments/batch_new.html", {"form": form, "preview": preview})
+    return render(
+        request, "payments/batch_new.html", {"form": form, "preview": preview, "choice": choice}
+    )
 
 
 @access.access_required(*FINANCE)

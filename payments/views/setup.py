@@ -95,6 +95,7 @@ def payment_policy(request, pk: int):
             "correction_max_increase": policy.correction_max_increase,
             "expense_line_max": policy.expense_line_max,
             "receipt_required_over": policy.receipt_required_over,
+            "missing_payee_reference": policy.missing_payee_reference,
         },
     )
     if request.method == "POST" and form.is_valid():

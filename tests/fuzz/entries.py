@@ -160,7 +160,9 @@ FUZZ: dict[str, Entry] = {
     "payments:person_preference": Entry(
         "lead", forms=(payment_forms.PreferenceForm,), page=_same("payments:person")
     ),
-    "payments:batch_new": Entry("finance", forms=(payment_forms.BatchForm,)),
+    "payments:batch_new": Entry(
+        "finance", forms=(payment_forms.BatchForm, payment_forms.UnreferencedChoiceForm)
+    ),
     "payments:batch_paid": Entry("finance", forms=(payment_forms.MarkPaidForm,)),
     "payments:claim_paid": Entry("finance", forms=(payment_forms.MarkPaidForm,)),
     "payments:rate_card_create": Entry("finance", forms=(payment_forms.RateCardForm,)),

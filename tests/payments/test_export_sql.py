@@ -4,14 +4,15 @@ flag) and neutralise and quote cells exactly as the Python CSV writer would."""
 
 import csv
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
 from payments import periods, services
-from payments.exports import BatchExport, render_csv
+from payments.exports import TAX_YEAR_HEADER, BatchExport, render_csv
+from payments.models import Claim
 from payments.models import PaymentMethod as M
 from payments.money import format_gbp, to_money
 from tests.factories import make_claim
@@ -45,7 +46,7 @@ def _python_row(batch, line):
         to_money(expenses),
         to_money(claim.fee_payable + expenses),
         claim.cost_code,
-        periods.tax_year_label(claim.activity_date),
+        periods.tax_year_label(claim.paid_on) if claim.paid_on else "",
         line.approved_by_name,
         timezone.localtime(claim.decided_at).strftime("%Y-%m-%d %H:%M"),
         flag,
@@ -95,7 +96,7 @@ def test_sql_rows_equal_the_python_rows(varied_batch, settings, zone):
     assert list(BatchExport(varied_batch).rows()) == expected
     flags = {row[-1] for row in expected}
     assert {"Reduced from £150.00", "Declined (card fee £50.00)"} <= flags
-    assert {row[13] for row in expected} == {"2025/26", "2026/27"}
+    assert {row[13] for row in expected} == {""}  # not paid yet: no tax year
 
 
 def test_copy_csv_equals_the_python_csv_writer(varied_batch):
@@ -110,3 +111,31 @@ def test_copy_csv_equals_the_python_csv_writer(varied_batch):
     assert "'@Budget review" in cells
     assert any(cell.startswith('Panel, "quoted"') for cell in cells)
     assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in cells)
+
+
+def test_the_tax_year_is_the_year_paid_either_side_of_6_april(claims, personas, org):
+    """A March activity paid on 5 April counts in the old tax year, on 6 April in the new
+    one (HMRC and DWP count income when it is paid); a claim not yet paid has none."""
+    march = date(2026, 3, 20)
+    made = [
+        claims("peer", "approved", description=f"Panel {i}", activity_date=march) for i in range(3)
+    ]
+    Claim.objects.filter(pk__in=[c.pk for c in made]).update(
+        decided_at=datetime(2026, 3, 31, 12, tzinfo=UTC)
+    )
+    batch = services.batch_create(
+        organisation=org, by=personas["finance"], cut_off=timezone.localdate()
+    )
+    for claim, day in zip(made, (date(2026, 4, 5), date(2026, 4, 6)), strict=False):
+        services.claim_mark_paid(
+            claim=claim, by=personas["finance"], paid_on=day, reference=f"BACS-{day.day}"
+        )
+    export = BatchExport(batch)
+    column = export.headers.index(TAX_YEAR_HEADER)
+    assert [row[column] for row in export.rows()] == ["2025/26", "2026/27", ""]
+    copied = list(csv.DictReader(io.StringIO(b"".join(export.csv()).decode("utf-8-sig"))))
+    assert [(r["Activity date"], r[TAX_YEAR_HEADER]) for r in copied] == [
+        ("2026-03-20", "2025/26"),
+        ("2026-03-20", "2026/27"),
+        ("2026-03-20", ""),
+    ]
