@@ -24,8 +24,8 @@ from tests.factories import (
     report_incident,
 )
 from workforce.adminscope import ScopedAdmin
+from workforce.models import AuditEntry, Membership, Organisation, Person
 from workforce.models import Capacity as C
-from workforce.models import Membership, Person
 
 PROJECT_APPS = ["workforce", "roles", "supervision", "incidents", "payments"]
 MARKER = "Zqxallotmentinstagram"
@@ -141,9 +141,15 @@ def test_the_superuser_is_an_operator_who_reads_no_records(client, operator, per
     ):
         assert client.get(reverse(f"admin:{name}_changelist")).status_code == 403, name
     response = client.post(
-        reverse("admin:workforce_organisation_add"), {"name": "New Trust", "kind": "nhs_trust"}
+        reverse("admin:workforce_organisation_add"),
+        {"name": "New Trust", "kind": "nhs_trust", "nation": "scotland"},
     )
     assert response.status_code == 302
+    # Setting an organisation up records its nation and is audited.
+    new_org = Organisation.objects.get(name="New Trust")
+    assert new_org.nation == Organisation.Nation.SCOTLAND
+    entry = AuditEntry.objects.get(action="organisation.set_up", object_id=str(new_org.pk))
+    assert entry.actor == operator and entry.changes["nation"] == [None, "scotland"]
     login = client.get(
         reverse("admin:auth_user_change", args=[personas["safeguarding"].pk])
     ).content.decode()

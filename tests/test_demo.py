@@ -39,6 +39,12 @@ def test_seed_demo_creates_the_logins_and_is_idempotent(db, settings):
     assert all(u.check_password(demo.DEMO_PASSWORD) for u in users)
     assert Organisation.objects.filter(kind=Organisation.Kind.NHS_TRUST).count() == 1
     assert Organisation.objects.filter(kind=Organisation.Kind.VCSE).count() == 1
+    # A small partner in Scotland (no logins), so deadlines show Scotland's bank holidays.
+    scottish = Organisation.objects.get(name=demo.SCOTTISH_PARTNER)
+    assert (scottish.kind, scottish.nation) == ("user_led", "scotland")
+    assert scottish.teams.count() == 1 and not scottish.people.exists()
+    others = Organisation.objects.exclude(pk=scottish.pk).values_list("nation", flat=True)
+    assert set(others) == {"england"}
 
 
 def test_demo_capacities(db, settings):

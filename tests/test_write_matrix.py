@@ -268,6 +268,9 @@ WRITE: dict[str, Write] = {
         foreign=False,
     ),
     "workforce:capacity_end": Write(_row(403, admin=DONE), foreign=False),
+    "workforce:organisation_nation": Write(
+        _row(403, admin=DONE), data={"nation": "scotland"}, foreign=False
+    ),
     # The outsider sends the trust's organisation (the lead's page): not one of theirs.
     "workforce:people_import": Write(
         _row(403, lead=DONE, admin=DONE, outsider=200),

@@ -299,6 +299,10 @@ RULES: dict[tuple[type[models.Model], str], Callable] = {
     (Organisation, "manage_capacities"): lambda user, org: has_capacity(
         user, C.ADMIN, organisation_id=org.pk
     ),
+    # The nation it works in (its bank holidays set incident deadlines): its administrators.
+    (Organisation, "set_nation"): lambda user, org: has_capacity(
+        user, C.ADMIN, organisation_id=org.pk
+    ),
     (Organisation, "view_diversity_report"): lambda user, org: has_capacity(
         user, *REGISTER_WRITERS, organisation_id=org.pk
     ),

@@ -28,6 +28,7 @@ from workforce.models import (
     TrainingRecord,
     WellbeingPlan,
 )
+from workforce.services import organisation_set_up
 
 # Capacities come from memberships, never from Django's groups and permissions; an
 # authenticator's secret is shown to nobody but its owner, once, when it is set up.
@@ -40,11 +41,16 @@ for _model in (Group, TOTPDevice, get_user_model()):
 class OrganisationAdmin(ScopedAdmin):
     organisation_path = "pk"
     installation_wide = True
-    operator_writable = ("name", "kind")
-    fields = ["name", "kind", "created_at"]
-    list_display = ["name", "kind"]
-    list_filter = ["kind"]
+    operator_writable = ("name", "kind", "nation")
+    fields = ["name", "kind", "nation", "created_at"]
+    list_display = ["name", "kind", "nation"]
+    list_filter = ["kind", "nation"]
     search_fields = ["name"]
+
+    def save_model(self, request, obj, form, change):
+        # Setting an organisation up is audited like every other write; the admin's add view
+        # runs this inside its transaction.
+        organisation_set_up(organisation=obj, by=request.user)
 
 
 @admin.register(Team)

@@ -21,6 +21,9 @@ DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - published demo password, local 
 
 TRUST = "Northshire Mental Health NHS Foundation Trust"
 VCSE = "Peer Voices Collective"
+# A partner in Scotland, so deadlines show Scotland's bank holidays (St Andrew's Day, no
+# Easter Monday). It has no logins: the operator sees it in the admin.
+SCOTTISH_PARTNER = "Clyde Peer Support Network"
 
 
 @dataclass(frozen=True)
@@ -56,9 +59,17 @@ TEAMS = {
     VCSE: [
         ("Peer Support Hub", "Peer workers working alongside NHS community teams"),
     ],
+    SCOTTISH_PARTNER: [
+        ("Glasgow Peer Support", "Peer support groups run by and for people in Glasgow"),
+    ],
 }
 
-KINDS = {TRUST: Organisation.Kind.NHS_TRUST, VCSE: Organisation.Kind.VCSE}
+N = Organisation.Nation
+ORGANISATIONS = {
+    TRUST: (Organisation.Kind.NHS_TRUST, N.ENGLAND),
+    VCSE: (Organisation.Kind.VCSE, N.ENGLAND),
+    SCOTTISH_PARTNER: (Organisation.Kind.USER_LED, N.SCOTLAND),
+}
 
 
 @transaction.atomic
@@ -66,8 +77,10 @@ def seed() -> dict[str, int]:
     """Create the demo organisations, teams and logins; return how many rows were new."""
     created = {"organisations": 0, "teams": 0, "users": 0, "memberships": 0}
     orgs = {}
-    for name, kind in KINDS.items():
-        orgs[name], new = Organisation.objects.get_or_create(name=name, defaults={"kind": kind})
+    for name, (kind, nation) in ORGANISATIONS.items():
+        orgs[name], new = Organisation.objects.get_or_create(
+            name=name, defaults={"kind": kind, "nation": nation}
+        )
         created["organisations"] += new
     for org_name, teams in TEAMS.items():
         for team_name, description in teams:

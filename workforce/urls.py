@@ -10,6 +10,11 @@ app_patterns = (
         path("organisations/<int:pk>/", views.organisation_detail, name="organisation"),
         path("organisations/<int:pk>/capacities/", views.capacities, name="capacities"),
         path(
+            "organisations/<int:pk>/nation/",
+            views.organisation_nation,
+            name="organisation_nation",
+        ),
+        path(
             "organisations/<int:pk>/capacities/<int:membership_pk>/end/",
             views.capacity_end,
             name="capacity_end",

@@ -8,7 +8,7 @@ class IncidentsConfig(AppConfig):
 
     def ready(self):
         # Registers the incident models' scopes and rules with workforce.access, and the
-        # check that the bank holiday table still covers the coming year.
+        # check that every nation has a bank holiday calendar.
         from supervision.incidents import checks, rules  # noqa: F401
         from workforce import navigation
 

@@ -1,22 +1,27 @@
-"""A system check: the bank holiday table must cover this year and the next, or triage
-deadlines quietly stop skipping bank holidays."""
+"""A system check: every nation an organisation can record must be a UK subdivision the
+installed `holidays` package knows, or its working days could not be counted."""
 
+import holidays
 from django.core import checks
-from django.utils import timezone
 
 from supervision.incidents import deadlines
+from workforce.models import Organisation
 
 
 @checks.register()
-def bank_holidays_cover_next_year(app_configs=None, **kwargs):
-    year = timezone.localdate().year
-    if year + 1 <= deadlines.LAST_YEAR_COVERED:
-        return []
-    return [
-        checks.Warning(
-            f"The England and Wales bank holiday table ends in {deadlines.LAST_YEAR_COVERED}.",
-            hint="Add next year's dates from gov.uk/bank-holidays to "
-            "supervision/incidents/deadlines.py.",
-            id="incidents.W001",
-        )
-    ]
+def nations_have_bank_holidays(app_configs=None, **kwargs):
+    known = set(holidays.UK.subdivisions)
+    problems = []
+    for nation in Organisation.Nation:
+        subdivision = deadlines.SUBDIVISIONS.get(nation.value)
+        if subdivision not in known:
+            problems.append(
+                checks.Error(
+                    f"No bank holiday calendar for {nation.label} "
+                    f"(UK subdivision {subdivision or 'not set'}).",
+                    hint="Map the nation to its subdivision in "
+                    "supervision/incidents/deadlines.py SUBDIVISIONS, or install holidays>=0.100.",
+                    id="incidents.E001",
+                )
+            )
+    return problems

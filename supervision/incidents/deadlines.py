@@ -1,46 +1,36 @@
 """Deadlines for incident steps: working days, the acknowledgement clock, and "how overdue".
 
-Working days skip weekends and the bank holidays of England and Wales. The table below is a
-small dated table kept in code on purpose: it changes once a year, needs no network or extra
-package, and a system check (checks.py) warns when it no longer covers the coming year.
-Source: gov.uk/bank-holidays for 2024-2027; 2028 follows the usual rules (substitute days
-when Christmas, Boxing Day or New Year's Day fall at a weekend) and should be checked
-against gov.uk once published, in case a one-off holiday is added.
+Working days skip weekends and the bank holidays of the organisation's own nation: Scotland
+keeps 2 January and St Andrew's Day but not Easter Monday, Northern Ireland keeps St
+Patrick's Day and 12 July. The dates come from the maintained `holidays` package
+(vacanza/holidays, https://github.com/vacanza/holidays; its UK calendar follows
+https://www.gov.uk/bank-holidays, including substitute days and one-off holidays), so no
+table here needs updating each year. Every caller names the nation: there is no default.
 
-All times are timezone-aware; "a day" is a day in Europe/London (settings.TIME_ZONE).
+All times are timezone-aware; "a day" is a day in Europe/London (settings.TIME_ZONE), which
+is the clock of all four nations. Clock-hour deadlines are counted in UTC, so the spring and
+autumn clock changes neither take an hour away nor add one.
 """
 
 from __future__ import annotations
 
 import contextvars
 import datetime
+import functools
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+import holidays
 from django.utils import timezone
 
-BANK_HOLIDAYS_ENGLAND_AND_WALES = frozenset(
-    datetime.date.fromisoformat(day)
-    for day in (
-        # 2024
-        "2024-01-01", "2024-03-29", "2024-04-01", "2024-05-06",
-        "2024-05-27", "2024-08-26", "2024-12-25", "2024-12-26",
-        # 2025
-        "2025-01-01", "2025-04-18", "2025-04-21", "2025-05-05",
-        "2025-05-26", "2025-08-25", "2025-12-25", "2025-12-26",
-        # 2026 (Boxing Day is a Saturday: substitute Monday 28 December)
-        "2026-01-01", "2026-04-03", "2026-04-06", "2026-05-04",
-        "2026-05-25", "2026-08-31", "2026-12-25", "2026-12-28",
-        # 2027 (Christmas is a Saturday: substitutes Monday 27 and Tuesday 28 December)
-        "2027-01-01", "2027-03-26", "2027-03-29", "2027-05-03",
-        "2027-05-31", "2027-08-30", "2027-12-27", "2027-12-28",
-        # 2028 (New Year's Day is a Saturday: substitute Monday 3 January)
-        "2028-01-03", "2028-04-14", "2028-04-17", "2028-05-01",
-        "2028-05-29", "2028-08-28", "2028-12-25", "2028-12-26",
-    )
-)  # fmt: skip
-FIRST_YEAR_COVERED = min(BANK_HOLIDAYS_ENGLAND_AND_WALES).year
-LAST_YEAR_COVERED = max(BANK_HOLIDAYS_ENGLAND_AND_WALES).year
+# The UK subdivision (ISO 3166-2:GB) of each nation an organisation can record: the
+# `holidays` package's UK calendar is asked for that nation's bank holidays.
+SUBDIVISIONS = {
+    "england": "ENG",
+    "wales": "WLS",
+    "scotland": "SCT",
+    "northern_ireland": "NIR",
+}
 
 # Defaults from the spec; each organisation may set its own (IncidentPolicy).
 DEFAULT_TRIAGE_WORKING_DAYS = 2
@@ -79,20 +69,44 @@ def frozen(at: datetime.datetime):
 # --- Working days.
 
 
-def is_working_day(day: datetime.date) -> bool:
-    return day.weekday() < 5 and day not in BANK_HOLIDAYS_ENGLAND_AND_WALES
+@functools.cache
+def _calendar(nation: str) -> holidays.HolidayBase:
+    try:
+        subdivision = SUBDIVISIONS[nation]
+    except KeyError:
+        raise ValueError(f"unknown nation {nation!r}") from None
+    # Years are filled in as they are asked for, so the calendar never runs out.
+    return holidays.UK(subdiv=subdivision)
 
 
-def add_working_days(day: datetime.date, count: int) -> datetime.date:
-    """The `count`th working day after `day` (`day` itself never counts)."""
+def bank_holiday(day: datetime.date, *, nation: str) -> str | None:
+    """The name of the bank holiday on `day` in `nation`, or None."""
+    return _calendar(nation).get(day)
+
+
+def is_working_day(day: datetime.date, *, nation: str) -> bool:
+    return day.weekday() < 5 and day not in _calendar(nation)
+
+
+def add_working_days(day: datetime.date, count: int, *, nation: str) -> datetime.date:
+    """The `count`th working day in `nation` after `day` (`day` itself never counts)."""
     if count < 1:
         raise ValueError("count must be at least 1")
     current = day
     while count:
         current += datetime.timedelta(days=1)
-        if is_working_day(current):
+        if is_working_day(current, nation=nation):
             count -= 1
     return current
+
+
+def upcoming_bank_holidays(
+    day: datetime.date, *, nation: str, count: int = 3
+) -> list[tuple[datetime.date, str]]:
+    """The next `count` bank holidays in `nation` from `day` on, as (date, name)."""
+    _calendar(nation)  # refuses an unknown nation
+    coming = holidays.UK(subdiv=SUBDIVISIONS[nation], years=(day.year, day.year + 1))
+    return sorted((d, name) for d, name in coming.items() if d >= day)[:count]
 
 
 def end_of_day(day: datetime.date) -> datetime.datetime:
@@ -100,11 +114,15 @@ def end_of_day(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(23, 59, 59)))
 
 
-def triage_due(reported_at: datetime.datetime, working_days: int) -> datetime.datetime:
-    """ "Within N working days": by the end of the Nth working day after the day it was
-    reported. Reported on Monday with 2 days: end of Wednesday. On Friday: end of Tuesday.
-    On a Saturday: end of Tuesday (Monday is the first working day after it)."""
-    return end_of_day(add_working_days(timezone.localdate(reported_at), working_days))
+def triage_due(
+    reported_at: datetime.datetime, working_days: int, *, nation: str
+) -> datetime.datetime:
+    """ "Within N working days": by the end of the Nth working day in the organisation's
+    nation after the day it was reported. Reported on Monday with 2 days: end of Wednesday.
+    On Friday: end of Tuesday. On a Saturday: end of Tuesday (Monday is the first working
+    day after it)."""
+    day = timezone.localdate(reported_at)
+    return end_of_day(add_working_days(day, working_days, nation=nation))
 
 
 def needs_urgent_acknowledgement(*, severity: str, safeguarding: str) -> bool:
@@ -114,10 +132,12 @@ def needs_urgent_acknowledgement(*, severity: str, safeguarding: str) -> bool:
 def acknowledge_due(
     escalated_at: datetime.datetime, *, severity: str, safeguarding: str, policy: Policy
 ) -> datetime.datetime:
-    """Clock hours, not working hours: safeguarding does not wait for Monday."""
+    """Clock hours, not working hours: safeguarding does not wait for Monday. Counted in UTC:
+    adding hours to a local time would add wall-clock hours, one too many or too few on the
+    night the clocks change."""
     urgent = needs_urgent_acknowledgement(severity=severity, safeguarding=safeguarding)
     hours = policy.acknowledge_urgent_hours if urgent else policy.acknowledge_hours
-    return escalated_at + datetime.timedelta(hours=hours)
+    return escalated_at.astimezone(datetime.UTC) + datetime.timedelta(hours=hours)
 
 
 def action_due(due_on: datetime.date) -> datetime.datetime:

@@ -391,7 +391,7 @@ class PolicyForm(forms.Form):
         label="Triage within (working days)",
         min_value=1,
         max_value=10,
-        help_text="Working days skip weekends and bank holidays in England and Wales.",
+        help_text="Working days skip weekends and the bank holidays of your organisation's nation.",
     )
     acknowledge_hours = forms.IntegerField(
         label="A safeguarding lead acknowledges an escalation within (hours)",

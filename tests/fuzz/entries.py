@@ -120,6 +120,7 @@ FUZZ: dict[str, Entry] = {
     "workforce:assignment_move": Entry("lead", forms=(workforce_forms.AssignmentMoveForm,)),
     "workforce:training_create": Entry("supervisor", forms=(workforce_forms.TrainingRecordForm,)),
     "workforce:capacities": Entry("admin", forms=(workforce_forms.CapacityGrantForm,)),
+    "workforce:organisation_nation": Entry("admin", forms=(workforce_forms.NationForm,)),
     # --- Roles: the editor is one form and a formset per list
     "roles:create": Entry("lead", forms=(role_forms.RoleVersionForm, *_role_lists())),
     "roles:edit_draft": Entry("lead", forms=(role_forms.RoleVersionForm, *_role_lists())),

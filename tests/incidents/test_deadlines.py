@@ -1,19 +1,23 @@
-"""Deadlines: working days (weekends and England and Wales bank holidays), the 24-hour and
-4-hour acknowledgement rules, per-organisation policies, and how overdue shows."""
+"""Deadlines: working days (weekends and the bank holidays of the organisation's nation),
+the 24-hour and 4-hour acknowledgement rules counted in UTC across the clock changes,
+per-organisation policies, and how overdue shows."""
 
 import datetime
 
 import pytest
-from django.core import checks
 from django.urls import reverse
+from django.utils import timezone
 
 from supervision.incidents import deadlines, selectors, services
-from supervision.incidents.checks import bank_holidays_cover_next_year
+from supervision.incidents.checks import nations_have_bank_holidays
 from supervision.incidents.models import Incident
 from tests.factories import report_incident
 from tests.incidents.builders import at, frozen
+from workforce.models import Organisation
 
 D = datetime.date.fromisoformat
+UTC = datetime.UTC
+NATIONS = [nation.value for nation in Organisation.Nation]
 
 
 @pytest.mark.parametrize(
@@ -28,8 +32,6 @@ D = datetime.date.fromisoformat
         # Saturday and Sunday count from Monday.
         ("2026-03-07", "2026-03-10"),
         ("2026-03-08", "2026-03-10"),
-        # Maundy Thursday 2026: Good Friday (3 April) and Easter Monday (6 April) skipped.
-        ("2026-04-02", "2026-04-08"),
         # Before the early May bank holiday (Monday 4 May 2026).
         ("2026-05-01", "2026-05-06"),
         # Christmas 2026: 25 (Fri) and the substitute Boxing Day 28 (Mon) skipped.
@@ -41,28 +43,147 @@ D = datetime.date.fromisoformat
     ],
 )
 def test_triage_is_due_at_the_end_of_the_second_working_day(reported, due_day):
-    due = deadlines.triage_due(at(reported, "14:30"), 2)
+    due = deadlines.triage_due(at(reported, "14:30"), 2, nation="england")
     assert due == at(due_day, "23:59:59")
 
 
 def test_a_report_late_on_a_working_day_still_counts_from_that_day():
-    assert deadlines.triage_due(at("2026-03-02", "23:30"), 2) == at("2026-03-04", "23:59:59")
+    due = deadlines.triage_due(at("2026-03-02", "23:30"), 2, nation="england")
+    assert due == at("2026-03-04", "23:59:59")
 
 
-def test_working_days_table_is_dated_and_checked():
-    assert deadlines.is_working_day(D("2026-08-28"))  # Friday
-    assert not deadlines.is_working_day(D("2026-08-31"))  # Summer bank holiday
-    assert not deadlines.is_working_day(D("2026-08-29"))  # Saturday
-    assert deadlines.add_working_days(D("2026-08-28"), 1) == D("2026-09-01")
+@pytest.mark.parametrize(
+    ("nation", "due_day"),
+    [
+        # Maundy Thursday 2026: Good Friday (3 April) and Easter Monday (6 April) skipped.
+        ("england", "2026-04-08"),
+        ("wales", "2026-04-08"),
+        ("northern_ireland", "2026-04-08"),
+        # Easter Monday is not a bank holiday in Scotland: Monday and Tuesday count.
+        ("scotland", "2026-04-07"),
+    ],
+)
+def test_triage_over_easter_in_each_nation(nation, due_day):
+    due = deadlines.triage_due(at("2026-04-02", "11:00"), 2, nation=nation)
+    assert due == at(due_day, "23:59:59")
+
+
+@pytest.mark.parametrize(
+    ("nation", "due_day"),
+    [
+        # St Andrew's Day, Monday 30 November 2026, is a bank holiday in Scotland only.
+        ("scotland", "2026-12-02"),
+        ("england", "2026-12-01"),
+    ],
+)
+def test_st_andrews_day_is_a_scottish_bank_holiday(nation, due_day):
+    assert deadlines.bank_holiday(D("2026-11-30"), nation="scotland") == "Saint Andrew's Day"
+    due = deadlines.triage_due(at("2026-11-27", "16:00"), 2, nation=nation)  # a Friday
+    assert due == at(due_day, "23:59:59")
+
+
+@pytest.mark.parametrize(
+    ("nation", "due_day"),
+    [
+        # Battle of the Boyne, Monday 12 July 2027: Northern Ireland only.
+        ("northern_ireland", "2027-07-14"),
+        ("england", "2027-07-13"),
+        ("scotland", "2027-07-13"),
+    ],
+)
+def test_the_twelfth_of_july_in_northern_ireland(nation, due_day):
+    due = deadlines.triage_due(at("2027-07-09", "10:00"), 2, nation=nation)  # a Friday
+    assert due == at(due_day, "23:59:59")
+
+
+def test_working_days_come_from_each_nations_calendar():
+    # 12 July 2026 is a Sunday: Northern Ireland has Monday 13 July instead.
+    assert not deadlines.is_working_day(D("2026-07-13"), nation="northern_ireland")
+    assert deadlines.is_working_day(D("2026-07-13"), nation="wales")
+    # St Patrick's Day; Scotland's 2 January and first Monday of August.
+    assert not deadlines.is_working_day(D("2026-03-17"), nation="northern_ireland")
+    assert deadlines.is_working_day(D("2026-03-17"), nation="england")
+    assert not deadlines.is_working_day(D("2026-01-02"), nation="scotland")
+    assert not deadlines.is_working_day(D("2026-08-03"), nation="scotland")
+    assert deadlines.is_working_day(D("2026-08-31"), nation="scotland")
+    assert not deadlines.is_working_day(D("2026-08-31"), nation="england")
+    assert not deadlines.is_working_day(D("2026-08-29"), nation="england")  # Saturday
+    assert deadlines.add_working_days(D("2026-08-28"), 1, nation="england") == D("2026-09-01")
+    # The calendar does not run out: years far ahead are worked out by the package.
+    assert deadlines.bank_holiday(D("2040-12-25"), nation="wales") == "Christmas Day"
     with pytest.raises(ValueError):
-        deadlines.add_working_days(D("2026-08-28"), 0)
+        deadlines.add_working_days(D("2026-08-28"), 0, nation="england")
+    with pytest.raises(ValueError, match="unknown nation"):
+        deadlines.is_working_day(D("2026-08-28"), nation="")
 
 
-def test_the_system_check_warns_when_the_table_runs_out(monkeypatch):
-    monkeypatch.setattr(deadlines, "LAST_YEAR_COVERED", 2020)
-    warnings = bank_holidays_cover_next_year()
-    assert [w.id for w in warnings] == ["incidents.W001"]
-    assert isinstance(warnings[0], checks.Warning)
+def test_every_nation_has_a_calendar_and_the_check_says_when_one_has_not(monkeypatch):
+    assert set(deadlines.SUBDIVISIONS) == set(NATIONS)
+    assert nations_have_bank_holidays() == []
+    monkeypatch.setitem(deadlines.SUBDIVISIONS, "wales", "XXX")
+    errors = nations_have_bank_holidays()
+    assert [e.id for e in errors] == ["incidents.E001"]
+    assert "Wales" in errors[0].msg
+
+
+def test_upcoming_bank_holidays_are_the_nations_own():
+    coming = deadlines.upcoming_bank_holidays(D("2026-11-01"), nation="scotland")
+    assert coming == [
+        (D("2026-11-30"), "Saint Andrew's Day"),
+        (D("2026-12-25"), "Christmas Day"),
+        (D("2026-12-26"), "Boxing Day"),
+    ]
+
+
+def test_the_deadlines_page_names_the_nation_and_its_next_bank_holidays(client, org, lead):
+    Organisation.objects.filter(pk=org.pk).update(nation="scotland")
+    client.force_login(lead)
+    with frozen("2026-11-01"):
+        page = client.get(reverse("incidents:policy", kwargs={"pk": org.pk})).text
+    assert "bank holidays of Scotland" in page
+    assert "Monday 30 November 2026: Saint Andrew&#x27;s Day" in page
+
+
+def test_a_report_counts_the_working_days_of_its_organisations_nation(make, org, peer):
+    Organisation.objects.filter(pk=org.pk).update(nation="scotland")
+    peer.person.refresh_from_db()
+    with frozen("2026-04-02", "09:00"):  # Maundy Thursday
+        incident = make("reported")
+    assert incident.triage_due_at == at("2026-04-07", "23:59:59")
+
+
+@pytest.mark.parametrize(
+    ("escalated", "severity", "due_utc"),
+    [
+        # Saturday 28 March 2026, 22:00 GMT: the clocks go forward at 01:00 on Sunday, so
+        # 24 hours on is 22:00 UTC, which is 23:00 on the wall clock.
+        (at("2026-03-28", "22:00"), "high", datetime.datetime(2026, 3, 29, 22, 0, tzinfo=UTC)),
+        # 00:30 GMT on the Sunday itself: 4 hours on is 04:30 UTC, 05:30 BST.
+        (at("2026-03-29", "00:30"), "critical", datetime.datetime(2026, 3, 29, 4, 30, tzinfo=UTC)),
+        # Saturday 24 October 2026, 12:00 BST (11:00 UTC): the clocks go back at 02:00 on
+        # Sunday, so 24 hours on is 11:00 UTC, which is 11:00 GMT.
+        (at("2026-10-24", "12:00"), "high", datetime.datetime(2026, 10, 25, 11, 0, tzinfo=UTC)),
+        # 00:30 BST on the Sunday (23:30 UTC on Saturday): 4 hours on is 03:30 UTC and GMT.
+        (at("2026-10-25", "00:30"), "critical", datetime.datetime(2026, 10, 25, 3, 30, tzinfo=UTC)),
+    ],
+)
+def test_acknowledgement_hours_are_counted_in_utc_across_the_clock_changes(
+    make, escalated, severity, due_utc
+):
+    with deadlines.frozen(escalated):
+        incident = make("escalated", severity=severity)
+    assert incident.acknowledge_due_at == due_utc
+    hours = 4 if severity == "critical" else 24
+    elapsed = incident.acknowledge_due_at.astimezone(UTC) - escalated.astimezone(UTC)
+    assert elapsed == datetime.timedelta(hours=hours)
+
+
+def test_acknowledgement_across_the_march_clock_change_shows_local_time():
+    policy = deadlines.Policy()
+    due = deadlines.acknowledge_due(
+        at("2026-03-28", "22:00"), severity="high", safeguarding="none", policy=policy
+    )
+    assert timezone.localtime(due).strftime("%Y-%m-%d %H:%M %Z") == "2026-03-29 23:00 BST"
 
 
 def test_report_sets_the_triage_deadline_from_the_policy(make, org, lead):

@@ -67,4 +67,6 @@ WORKFORCE_MATRIX = {
     # Capacities change only on this page, by the organisation's administrators.
     "workforce:capacities": (_row(403, admin=200), lambda f: {"pk": f["org"].pk}),
     "workforce:capacity_end": (_row(405, anon=405), _peer_membership),
+    # The nation it works in: its administrators, like capacities.
+    "workforce:organisation_nation": (_row(403, admin=200), lambda f: {"pk": f["org"].pk}),
 }

@@ -13,6 +13,7 @@ from workforce.forms.people import (
     ImportForm,
     InviteForm,
     LeaveForm,
+    NationForm,
     PeopleFilterForm,
     PersonForm,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "DiversityForm",
     "ImportForm",
     "InviteForm",
+    "NationForm",
     "LeaveForm",
     "PeopleFilterForm",
     "PersonForm",

@@ -233,3 +233,16 @@ class CapacityGrantForm(forms.Form):
             else login.get_username()
         )
         self.helper = helper()
+
+
+class NationForm(forms.Form):
+    nation = forms.ChoiceField(
+        label="Where does it work?",
+        choices=Organisation.Nation.choices,
+        widget=forms.RadioSelect,
+        help_text="Incident deadlines counted in working days skip this nation's bank holidays.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = helper()

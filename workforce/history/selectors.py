@@ -64,6 +64,8 @@ SERVICE_ACTIONS = {
     "login.password_reset": "Password reset by email link",
     "membership.ended": "Membership ended",
     "membership.granted": "Capacity given",
+    "organisation.nation_changed": "Organisation's nation changed",
+    "organisation.set_up": "Organisation set up",
     "person.created": "Person added",
     "person.invited": "Person invited to sign in",
     "person.left": "Person left",

@@ -3,20 +3,41 @@ from django.db import models
 from django.db.models.functions import Lower
 
 
+class Nation(models.TextChoices):
+    """Where an organisation works: its bank holidays set the working days."""
+
+    ENGLAND = "england", "England"
+    WALES = "wales", "Wales"
+    SCOTLAND = "scotland", "Scotland"
+    NORTHERN_IRELAND = "northern_ireland", "Northern Ireland"
+
+
 class Organisation(models.Model):
     class Kind(models.TextChoices):
         NHS_TRUST = "nhs_trust", "NHS trust"
         VCSE = "vcse", "VCSE partner"
         USER_LED = "user_led", "User-led organisation"
 
+    Nation = Nation
+
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=Kind.choices)
+    nation = models.CharField(
+        max_length=20,
+        choices=Nation.choices,
+        default=Nation.ENGLAND,
+        help_text="Its bank holidays are skipped when deadlines count working days.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(Lower("name"), name="organisation_name_unique_ci"),
+            models.CheckConstraint(
+                condition=models.Q(nation__in=[n.value for n in Nation]),
+                name="organisation_nation_known",
+            ),
         ]
 
     def __str__(self):

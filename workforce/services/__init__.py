@@ -18,6 +18,7 @@ from workforce.services.logins import (
     membership_revoke,
     memberships_end,
 )
+from workforce.services.organisations import organisation_nation_update, organisation_set_up
 from workforce.services.people import (
     person_create,
     person_invite,
@@ -37,6 +38,8 @@ __all__ = [
     "WorkforceError",
     "diversity_profile_update",
     "login_close",
+    "organisation_nation_update",
+    "organisation_set_up",
     "membership_end",
     "membership_grant",
     "membership_revoke",

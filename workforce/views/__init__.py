@@ -9,7 +9,7 @@ from workforce.views.assignments import (
     training_create,
     training_list,
 )
-from workforce.views.capacities import capacities, capacity_end
+from workforce.views.capacities import capacities, capacity_end, organisation_nation
 from workforce.views.core import home, organisation_detail, organisation_list
 from workforce.views.people import (
     my_profile,
@@ -28,6 +28,7 @@ from workforce.views.private import diversity_report, my_diversity, wellbeing, w
 __all__ = [
     "capacities",
     "capacity_end",
+    "organisation_nation",
     "assignment_change",
     "assignment_create",
     "assignment_end",

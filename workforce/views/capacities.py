@@ -1,11 +1,12 @@
-"""An organisation's logins and what each may do there: the one place capacities change."""
+"""An organisation's logins and what each may do there (the one place capacities change), and
+the nation it works in: both set by its administrators."""
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from workforce import access, selectors, services
-from workforce.forms import CapacityGrantForm
+from workforce.forms import CapacityGrantForm, NationForm
 from workforce.models import Capacity, Membership, Organisation
 from workforce.views.helpers import form_error
 
@@ -61,3 +62,28 @@ def capacity_end(request, pk: int, membership_pk: int):
             message += " That was their last capacity, so their login is switched off."
         messages.success(request, message)
     return redirect("workforce:capacities", pk=organisation.pk)
+
+
+@access.access_required(Capacity.ADMIN)
+def organisation_nation(request, pk: int):
+    organisation = access.get_object_for(request.user, Organisation, "set_nation", pk=pk)
+    form = NationForm(request.POST or None, initial={"nation": organisation.nation})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organisation_nation_update(
+                organisation=organisation, by=request.user, nation=form.cleaned_data["nation"]
+            )
+        except services.WorkforceError as error:
+            form_error(form, error)
+        else:
+            messages.success(
+                request,
+                f"{organisation.name} now works in {organisation.get_nation_display()}. "
+                "Deadlines set from now on skip its bank holidays.",
+            )
+            return redirect("workforce:organisation", pk=organisation.pk)
+    return render(
+        request,
+        "workforce/organisation_nation.html",
+        {"organisation": organisation, "form": form},
+    )

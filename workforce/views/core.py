@@ -37,5 +37,6 @@ def organisation_detail(request, pk: int):
             "organisation": organisation,
             "teams": teams,
             "can_manage_capacities": access.can(request.user, "manage_capacities", organisation),
+            "can_set_nation": access.can(request.user, "set_nation", organisation),
         },
     )

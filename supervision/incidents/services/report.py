@@ -219,7 +219,9 @@ def incident_report(
         peak_severity=severity,
         peak_safeguarding=safeguarding,
         is_recurrence=bool(earlier),
-        triage_due_at=deadlines.triage_due(now, policy.triage_working_days),
+        triage_due_at=deadlines.triage_due(
+            now, policy.triage_working_days, nation=person.organisation.nation
+        ),
     )
     IncidentRecurrence.objects.bulk_create(
         IncidentRecurrence(incident=incident, earlier_id=pk) for pk in earlier

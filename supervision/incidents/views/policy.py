@@ -44,7 +44,8 @@ def policy(request, pk: int):
             organisation=organisation,
             form=form,
             defaults=deadlines.Policy(),
-            first_year=deadlines.FIRST_YEAR_COVERED,
-            last_year=deadlines.LAST_YEAR_COVERED,
+            bank_holidays=deadlines.upcoming_bank_holidays(
+                deadlines.today(), nation=organisation.nation
+            ),
         ),
     )
