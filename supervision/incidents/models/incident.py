@@ -157,7 +157,10 @@ class Incident(models.Model):
         "restricted to safeguarding leads at", null=True, blank=True
     )
     leads_only_by = _user(null=True, blank=True)
-    leads_only_reason = models.TextField("why it is restricted to safeguarding leads", blank=True)
+    # A database default too, so rows inserted by SQL (the benchmark seed) need not name it.
+    leads_only_reason = models.TextField(
+        "why it is restricted to safeguarding leads", blank=True, default="", db_default=""
+    )
 
     class Meta:
         ordering = ["-reported_at", "-pk"]
