@@ -390,6 +390,7 @@ WRITE: dict[str, Write] = {
     "incidents:acknowledge": Write(_SAFEGUARDING),
     "incidents:referral": Write(_SAFEGUARDING),
     "incidents:visibility": Write(_SAFEGUARDING, data={"reason": "The worker should see it"}),
+    "incidents:leads_only": Write(_SAFEGUARDING, data={"reason": "Police inquiry: need to know"}),
 }
 
 

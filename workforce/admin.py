@@ -7,6 +7,7 @@ audited pages, and only an installation operator may add an organisation or a te
 """
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -135,7 +136,22 @@ class AuditEntryAdmin(ScopedAdmin):
     def visible_changes(self, entry):
         if entry.object_type in PRIVATE_AUDIT_TYPES:
             return "Private: shown only on the person's own pages, to those allowed to see them."
+        if _restricted_incident_entry(entry):
+            return "Restricted to safeguarding leads: only that it happened is shown."
         return entry.changes
+
+
+def _restricted_incident_entry(entry: AuditEntry) -> bool:
+    """An entry about an incident restricted to safeguarding leads (Caldicott), other than the
+    restriction's own entries (their reason is written for the audit trail): its changes say
+    what the incident is about, so the admin, which is not theirs, does not show them."""
+    incident = apps.get_model("incidents", "Incident")
+    if entry.object_type != incident._meta.label_lower or entry.action in (
+        "incident.leads_only",
+        "incident.leads_only_lifted",
+    ):
+        return False
+    return incident.objects.filter(pk=entry.object_id, leads_only_at__isnull=False).exists()
 
 
 class PrivateToThePersonAdmin(ScopedAdmin):

@@ -10,6 +10,10 @@ incident further. So every admin below lists only states, dates and who did each
 be added, changed or deleted: every write goes through the services, which check the
 workflow and keep the chronology. Anyone holding a finance capacity is refused these pages
 outright ("finance never").
+
+An incident restricted to safeguarding leads (Caldicott: need to know) shows even less: that
+it exists, its state and dates, not who reported it or whom it went to; its steps, actions,
+referrals, recurrence links and notices are not listed at all.
 """
 
 from django.contrib import admin
@@ -40,6 +44,10 @@ class MetadataOnlyAdmin(ScopedAdmin):
     def has_view_permission(self, request, obj=None):
         return self._allowed(request) and super().has_view_permission(request, obj)
 
+    def get_queryset(self, request):
+        # The rows of a restricted incident say who did what to it, and when.
+        return super().get_queryset(request).filter(incident__leads_only_at__isnull=True)
+
 
 @admin.register(Incident)
 class IncidentAdmin(MetadataOnlyAdmin):
@@ -58,11 +66,26 @@ class IncidentAdmin(MetadataOnlyAdmin):
         "reviewed_at",
         "closed_at",
         "worker_restricted",
+        "leads_only_at",
     ]
-    list_display = ["__str__", "organisation", "state", "reported_at"]
+    # People named on the row: not shown on a restricted one (need to know).
+    PEOPLE = ("reported_by", "escalated_to")
+    list_display = ["__str__", "organisation", "state", "reported_at", "leads_only_at"]
     list_filter = ["state", "organisation"]
     list_select_related = ["organisation"]
     date_hierarchy = "reported_at"
+
+    def get_queryset(self, request):
+        return super(MetadataOnlyAdmin, self).get_queryset(request)
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is not None and obj.is_leads_only:
+            return [name for name in fields if name not in self.PEOPLE]
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)
 
 
 @admin.register(IncidentEvent)
@@ -94,11 +117,18 @@ class IncidentRecurrenceAdmin(MetadataOnlyAdmin):
     list_display = ["incident", "earlier"]
     list_select_related = ["incident", "earlier"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(earlier__leads_only_at__isnull=True)
+
 
 @admin.register(IncidentPolicy)
 class IncidentPolicyAdmin(MetadataOnlyAdmin):
     # Leads set deadlines on the incident pages (audited); here they can only be read.
     organisation_path = "organisation"
+
+    def get_queryset(self, request):
+        return super(MetadataOnlyAdmin, self).get_queryset(request)
+
     fields = [
         "organisation",
         "triage_working_days",

@@ -386,6 +386,20 @@ class VisibilityForm(forms.Form):
         self.helper = helper()
 
 
+class LeadsOnlyForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        help_text="Why only safeguarding leads need to know. Kept in the chronology and in "
+        "the audit trail, which administrators read: give the reason, not what happened.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = helper()
+
+
 class PolicyForm(forms.Form):
     triage_working_days = forms.IntegerField(
         label="Triage within (working days)",

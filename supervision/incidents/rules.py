@@ -7,6 +7,20 @@ organisation only:
 - co-production leads and safeguarding leads of the organisation;
 - the worker it is about, once it has been triaged, unless a safeguarding lead has hidden it
   from them (with a recorded reason).
+
+A safeguarding lead may also restrict an escalated incident to the organisation's safeguarding
+leads (Caldicott: need to know; services.incident_restrict). Then only they see what it says.
+Everyone above who saw it still sees that it exists (restricted_q: its reference, dates and
+state, nothing else) and cannot act on it:
+- co-production leads and the worker's supervisor: that it exists and where it is in the
+  workflow, no more. Need to know is the point of the restriction: it is used when the people
+  around the worker may be part of what happened, or when telling them could harm an
+  investigation (police, the LADO), and the supervisor is the one most likely to be close to it;
+- the reporter: that, and their own original report (what they wrote and chose when they
+  reported it, nothing added since). It tells them nothing they did not know, and they may be
+  asked about it by an investigator;
+- the worker concerned: that it exists, as they did before, unless it is also hidden from them
+  (worker_restricted), when they see nothing at all.
 Finance and administrators never do: they hold no incident capacity, so they see no rows, no
 counts and no pages (administrators see the audit trail, which carries no narrative). Other
 organisations see nothing (404).
@@ -40,8 +54,27 @@ TRIAGERS = (C.SUPERVISOR, C.COPRODUCTION_LEAD, C.SAFEGUARDING_LEAD)
 
 
 def visible_q(user, prefix: str = "") -> Q:
-    """The incidents `user` may see, as a filter (`prefix` to filter through a relation)."""
+    """The incidents `user` may see, what they say included, as a filter (`prefix` to filter
+    through a relation). A restricted incident only for its organisation's safeguarding
+    leads."""
     p = prefix
+    open_to_them = Q(**{f"{p}leads_only_at__isnull": True}) | Q(
+        **{f"{p}organisation_id__in": access.organisation_ids(user, C.SAFEGUARDING_LEAD)}
+    )
+    return _would_see_q(user, p) & open_to_them
+
+
+def restricted_q(user) -> Q:
+    """The restricted incidents `user` may know exist but not read: those visible_q would give
+    them but for the restriction."""
+    return (
+        _would_see_q(user, "")
+        & Q(leads_only_at__isnull=False)
+        & ~Q(organisation_id__in=access.organisation_ids(user, C.SAFEGUARDING_LEAD))
+    )
+
+
+def _would_see_q(user, p: str) -> Q:
     members = access.organisation_ids(user, *INCIDENT_CAPACITIES)
     leads = access.organisation_ids(user, *LEADS)
     if members <= leads:  # sees every incident there: the other tests only slow the query
@@ -136,6 +169,13 @@ def is_worker(user, incident: Incident) -> bool:
     return incident.person.user_id is not None and incident.person.user_id == user.pk
 
 
+def _shut_out(user, incident: Incident) -> bool:
+    """Restricted to safeguarding leads and `user` is not one there: they may not act on it."""
+    return incident.is_leads_only and not _in_org(
+        user, incident.organisation_id, C.SAFEGUARDING_LEAD
+    )
+
+
 def may_view(user, incident: Incident) -> bool:
     return access.scoped(user, Incident).filter(pk=incident.pk).exists()
 
@@ -157,6 +197,8 @@ def may_triage(user, incident: Incident) -> bool:
     """The worker's supervisor, or a lead of the organisation; never the worker themselves."""
     if is_worker(user, incident) or not _in_org(user, incident.organisation_id, *TRIAGERS):
         return False
+    if _shut_out(user, incident):
+        return False
     return access.is_supervisor_of(user, incident.person) or _in_org(
         user, incident.organisation_id, *LEADS
     )
@@ -165,7 +207,7 @@ def may_triage(user, incident: Incident) -> bool:
 def may_manage(user, incident: Incident) -> bool:
     """Agree actions, review and close. Once escalated the incident belongs to the leads; until
     then the worker's supervisor manages it too."""
-    if is_worker(user, incident):
+    if is_worker(user, incident) or _shut_out(user, incident):
         return False
     if _in_org(user, incident.organisation_id, *LEADS):
         return True
@@ -183,6 +225,12 @@ def may_safeguard(user, incident: Incident) -> bool:
     return not is_worker(user, incident) and _in_org(
         user, incident.organisation_id, C.SAFEGUARDING_LEAD
     )
+
+
+def may_restrict_to_leads(user, incident: Incident) -> bool:
+    """Restrict an escalated incident to safeguarding leads, or lift that: a safeguarding lead
+    of its organisation (never the worker it is about). The service checks the state too."""
+    return incident.is_escalated and may_safeguard(user, incident)
 
 
 def may_lift_escalation(user, incident: Incident) -> bool:
@@ -227,6 +275,7 @@ for _action, _rule in {
     "acknowledge": may_acknowledge,
     "refer": may_safeguard,
     "restrict": may_safeguard,
+    "restrict_to_leads": may_restrict_to_leads,
     "manage": may_manage,
     "correct": may_correct,
     "lift_escalation": may_lift_escalation,

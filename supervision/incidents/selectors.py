@@ -197,6 +197,82 @@ def new_concerns(user) -> QuerySet[Incident]:
     )
 
 
+# --- Restricted to safeguarding leads (Caldicott): that it exists, never what it says.
+
+# The only columns read for someone who may not read a restricted incident: no narrative,
+# people, classification or notes ever reach their pages, so no template can show them.
+_EXISTENCE = (
+    "pk",
+    "state",
+    "reported_at",
+    "triaged_at",
+    "escalated_at",
+    "acknowledged_at",
+    "closed_at",
+    "leads_only_at",
+)
+
+
+@dataclass(frozen=True)
+class RestrictedIncident:
+    pk: int
+    state: str
+    reported_at: datetime.datetime
+    triaged_at: datetime.datetime | None
+    escalated_at: datetime.datetime | None
+    acknowledged_at: datetime.datetime | None
+    closed_at: datetime.datetime | None
+    leads_only_at: datetime.datetime
+
+    @property
+    def reference(self) -> str:
+        return f"#{self.pk}"
+
+    @property
+    def state_label(self) -> str:
+        return State(self.state).label
+
+
+def restricted(user, *, mine: bool = False, limit: int = 100) -> list[RestrictedIncident]:
+    """Restricted incidents `user` may know exist (rules.restricted_q), newest first, only
+    those they reported if `mine`: only the columns of _EXISTENCE."""
+    rows = Incident.objects.filter(rules.restricted_q(user))
+    if mine:
+        rows = rows.filter(reported_by=user)
+    rows = rows.order_by("-reported_at", "-pk").values(*_EXISTENCE)[:limit]
+    return [RestrictedIncident(**row) for row in rows]
+
+
+def restricted_one(user, pk: int) -> RestrictedIncident | None:
+    row = Incident.objects.filter(rules.restricted_q(user), pk=pk).values(*_EXISTENCE).first()
+    return RestrictedIncident(**row) if row else None
+
+
+def own_report(user, pk: int) -> Incident | None:
+    """The original report of a restricted incident, for the person who wrote it: what they
+    wrote and chose, nothing added since (rules.py says why)."""
+    return (
+        Incident.objects.filter(rules.restricted_q(user), pk=pk, reported_by=user)
+        .select_related("person")
+        .only(
+            "pk",
+            "person",
+            "person__full_name",
+            "person__preferred_name",
+            "reported_at",
+            "narrative",
+            "told_someone",
+            "told_whom",
+            "reported_occurred_on",
+            "reported_occurred_time",
+            "reported_category",
+            "reported_severity",
+            "reported_safeguarding",
+        )
+        .first()
+    )
+
+
 def summary(incidents: QuerySet[Incident]) -> dict:
     """Counts for the dashboard panel, from `visible(user)` (or a filter of it).
 

@@ -27,4 +27,5 @@ urlpatterns = [
     path("<int:pk>/close/", views.close, name="close"),
     path("<int:pk>/correct/", views.correct, name="correct"),
     path("<int:pk>/visibility/", views.visibility, name="visibility"),
+    path("<int:pk>/leads-only/", views.leads_only, name="leads_only"),
 ]

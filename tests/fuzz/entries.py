@@ -183,6 +183,7 @@ FUZZ: dict[str, Entry] = {
     "incidents:close": Entry("supervisor", forms=(incident_forms.CloseForm,)),
     "incidents:correct": Entry("supervisor", forms=(incident_forms.CorrectionForm,)),
     "incidents:visibility": Entry("safeguarding", forms=(incident_forms.VisibilityForm,)),
+    "incidents:leads_only": Entry("safeguarding", forms=(incident_forms.LeadsOnlyForm,)),
 }
 
 # POST views with no input to fuzz: a bare button whose meaning is the URL itself. Each is

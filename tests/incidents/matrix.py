@@ -91,4 +91,6 @@ INCIDENTS_MATRIX = {
     "incidents:acknowledge": (_SAFEGUARDING_ONLY, _incident("escalated")),
     "incidents:referral": (_SAFEGUARDING_ONLY, _incident("acknowledged")),
     "incidents:visibility": (_SAFEGUARDING_ONLY, _incident("reported")),
+    # Restricting to safeguarding leads (Caldicott): only they, and only once escalated.
+    "incidents:leads_only": (_SAFEGUARDING_ONLY, _incident("escalated")),
 }

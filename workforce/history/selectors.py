@@ -24,11 +24,13 @@ from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from supervision.incidents.models import EventKind
+from supervision.incidents.models import EventKind, Incident
+from workforce import access
 from workforce.audit import PRIVATE_AUDIT_TYPES
 from workforce.history.models import ReadLogEntry, event_models
 from workforce.history.rules import audit_organisation_ids
 from workforce.models import AuditEntry, Organisation
+from workforce.models import Capacity as C
 
 ACTIONS = {
     "insert": "Created",
@@ -242,9 +244,34 @@ def _read_part(organisations, filters: AuditFilters) -> models.QuerySet:
     return _in_window(qs, "at", filters).order_by().values(*COLUMNS)
 
 
-def _service_part(organisations, filters: AuditFilters) -> models.QuerySet:
-    # A private entry's summary and changes never leave the database.
+# The restriction's own entries keep their reason on the page: it is the record of why access
+# was narrowed, written for the audit trail.
+_RESTRICTION_ACTIONS = (
+    f"incident.{EventKind.LEADS_ONLY}",
+    f"incident.{EventKind.LEADS_ONLY_LIFTED}",
+)
+
+
+def restricted_incident_q(user) -> Q:
+    """Audit entries of incidents restricted to safeguarding leads (Caldicott), for a reader who
+    is not a safeguarding lead there: the page shows that each step happened, and when, but not
+    its changes (classification codes and the like say what the incident is about)."""
+    hidden = (
+        Incident.objects.filter(leads_only_at__isnull=False)
+        .exclude(organisation_id__in=access.organisation_ids(user, C.SAFEGUARDING_LEAD))
+        .annotate(key=Cast("pk", models.CharField()))
+        .values("key")
+    )
+    return Q(object_type=Incident._meta.label_lower, object_id__in=hidden) & ~Q(
+        action__in=_RESTRICTION_ACTIONS
+    )
+
+
+def _service_part(organisations, filters: AuditFilters, user=None) -> models.QuerySet:
+    # A private entry's summary and changes never leave the database; nor do the changes of a
+    # restricted incident's entries, for those who may not read it.
     private = Q(object_type__in=sorted(PRIVATE_AUDIT_TYPES))
+    masked = private | restricted_incident_q(user) if user is not None else private
     qs = AuditEntry.objects.annotate(
         h_at=F("at"),
         h_seq=Cast("id", models.BigIntegerField()),
@@ -258,7 +285,7 @@ def _service_part(organisations, filters: AuditFilters) -> models.QuerySet:
         h_via=_text(""),
         h_source=_text("service"),
         h_summary=Case(When(private, then=_text("")), default=F("summary")),
-        h_changes=Case(When(private, then=_no_changes()), default=F("changes")),
+        h_changes=Case(When(masked, then=_no_changes()), default=F("changes")),
     ).filter(organisation_id__in=organisations)
     if filters.action:
         qs = qs.filter(action=filters.action)
@@ -279,7 +306,7 @@ def audit_rows(user, filters: AuditFilters | None) -> models.QuerySet:
     if filters.action in ("", "read"):
         parts.append(_read_part(organisations, filters))
     if filters.action == "" or filters.action in SERVICE_ACTIONS:
-        parts.append(_service_part(organisations, filters))
+        parts.append(_service_part(organisations, filters, user))
     if filters.action == "" or filters.action in ("insert", "update", "delete"):
         parts += [
             _event_part(model, organisations, filters)

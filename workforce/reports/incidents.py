@@ -12,7 +12,7 @@ from payments.selectors import Median
 from supervision.incidents import deadlines
 from supervision.incidents import rules as incident_rules
 from supervision.incidents import selectors as incident_selectors
-from supervision.incidents.models import Category, IncidentAction, State
+from supervision.incidents.models import Category, Incident, IncidentAction, State
 from workforce import access
 from workforce.reports.common import Chart, Filters, Table
 
@@ -33,6 +33,26 @@ def _incidents(user, filters: Filters):
         .filter(filters.person_q("person_id"), organisation_id__in=orgs)
         .filter(reported_at__date__range=(filters.start, filters.end))
         .order_by()
+    )
+
+
+def _restricted_note(user, filters: Filters) -> str:
+    """How many incidents of the period are restricted to safeguarding leads and so not in
+    these figures (they know these exist; a breakdown would say what they are about). None
+    said for a team or role family: that would tell whom they are about."""
+    if filters.team is not None or filters.family:
+        return ""
+    orgs = access.organisation_ids(user, *CAPACITIES).intersection(filters.organisation_ids)
+    hidden = Incident.objects.filter(
+        incident_rules.restricted_q(user),
+        organisation_id__in=orgs,
+        reported_at__date__range=(filters.start, filters.end),
+    ).count()
+    if not hidden:
+        return ""
+    return (
+        f" {hidden} more {'is' if hidden == 1 else 'are'} restricted to safeguarding leads "
+        "and not counted in these tables."
     )
 
 
@@ -83,7 +103,8 @@ def incidents_report(user, filters: Filters) -> list[Table]:
             ["State", "Incidents"],
             [[label, count] for label, count, _ in summary["by_state"]],
             Chart(0, (1,), "incidents"),
-            f"{summary['open']} open of {summary['total']} reported in the period.",
+            f"{summary['open']} open of {summary['total']} reported in the period."
+            + _restricted_note(user, filters),
         ),
         Table(
             "overdue",

@@ -69,6 +69,9 @@ class EventKind(models.TextChoices):
     UNRESTRICTED = "unrestricted", "Shown to the worker again"
     POLICY = "policy", "Deadlines changed"
     DOWNGRADED = "downgraded", "Mandatory escalation lifted"
+    # Caldicott: need to know (Incident.leads_only_at).
+    LEADS_ONLY = "leads_only", "Restricted to safeguarding leads"
+    LEADS_ONLY_LIFTED = "leads_only_lifted", "Restriction to safeguarding leads lifted"
 
 
 class Agency(models.TextChoices):

@@ -150,6 +150,18 @@ class Incident(models.Model):
     worker_restricted = models.BooleanField("hidden from the worker", default=False)
     worker_restricted_reason = models.TextField(blank=True)
 
+    # Caldicott (need to know): a safeguarding lead may restrict an escalated incident to the
+    # organisation's safeguarding leads, with a reason. Everyone else who sees it then sees
+    # only that it exists (rules.visible_q and rules.restricted_q).
+    leads_only_at = models.DateTimeField(
+        "restricted to safeguarding leads at", null=True, blank=True
+    )
+    leads_only_by = _user(null=True, blank=True)
+    # A database default too, so rows inserted by SQL (the benchmark seed) need not name it.
+    leads_only_reason = models.TextField(
+        "why it is restricted to safeguarding leads", blank=True, default="", db_default=""
+    )
+
     class Meta:
         ordering = ["-reported_at", "-pk"]
         indexes = [
@@ -346,6 +358,23 @@ class Incident(models.Model):
                 name="incident_restriction_has_reason",
                 violation_error_message="Give the reason for hiding it from the worker.",
             ),
+            # Caldicott restriction: who, when and why together, and only once escalated.
+            models.CheckConstraint(
+                condition=Q(leads_only_at__isnull=True, leads_only_by__isnull=True)
+                & Q(leads_only_reason="")
+                | (
+                    Q(leads_only_at__isnull=False, leads_only_by__isnull=False)
+                    & ~Q(leads_only_reason="")
+                ),
+                name="incident_leads_only_has_reason",
+                violation_error_message="Give the reason for restricting it to safeguarding leads.",
+            ),
+            models.CheckConstraint(
+                condition=Q(leads_only_at__isnull=True) | Q(escalated_at__isnull=False),
+                name="incident_leads_only_when_escalated",
+                violation_error_message="Only an escalated incident can be restricted to "
+                "safeguarding leads.",
+            ),
         ]
 
     def __str__(self):
@@ -358,6 +387,10 @@ class Incident(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
+
+    @property
+    def is_leads_only(self) -> bool:
+        return self.leads_only_at is not None
 
     @property
     def is_escalated(self) -> bool:

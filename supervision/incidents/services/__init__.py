@@ -18,7 +18,9 @@ from supervision.incidents.services.report import (
 from supervision.incidents.services.workflow import (
     incident_acknowledge,
     incident_escalate,
+    incident_lift_restriction,
     incident_record_referral,
+    incident_restrict,
     incident_triage,
 )
 
@@ -31,8 +33,10 @@ __all__ = [
     "incident_close",
     "incident_correct",
     "incident_escalate",
+    "incident_lift_restriction",
     "incident_record_referral",
     "incident_report",
+    "incident_restrict",
     "incident_restrict_visibility",
     "incident_review",
     "incident_triage",

@@ -58,6 +58,8 @@ STEP_STATES = {
     "close": (State.IN_REVIEW,),
     "correct": tuple(State.values),
     "visibility": tuple(State.values),
+    # Escalated or later (the service and the database refuse an unescalated one).
+    "leads_only": (State.ESCALATED, State.ACKNOWLEDGED, State.IN_REVIEW, State.CLOSED),
 }
 
 

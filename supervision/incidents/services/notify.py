@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from supervision.incidents import deadlines
+from supervision.incidents import deadlines, rules
 from supervision.incidents.models import Incident, IncidentAction, IncidentNotice, NoticeKind
 
 logger = logging.getLogger(__name__)
@@ -112,6 +112,12 @@ def _deliver_one(notice_id: int, link_base: str) -> int:
         if notice is None:
             return 0  # already sent, or being sent by another run right now
         email = notice.recipient.email
+        if notice.incident.is_leads_only and not rules.may_view(notice.recipient, notice.incident):
+            # Restricted to safeguarding leads since it was recorded: nothing to tell the others.
+            notice.failure = "restricted to safeguarding leads"
+            notice.sent_at = deadlines.now()
+            notice.save(update_fields=["failure", "sent_at"])
+            return 0
         if not email or not notice.recipient.is_active:
             notice.failure = "no email address" if not email else "login deactivated"
             notice.sent_at = deadlines.now()

@@ -311,3 +311,60 @@ def incident_record_referral(
         audit_changes={"agency": agency, "referral": referral.pk},
     )
     return referral
+
+
+@transaction.atomic
+def incident_restrict(*, incident: Incident, by, reason: str) -> Incident:
+    """Restrict an escalated incident to the organisation's safeguarding leads (Caldicott: need
+    to know). Everyone else who saw it then sees only that it exists (rules.restricted_q)."""
+    return _set_leads_only(incident=incident, by=by, reason=reason, restrict=True)
+
+
+@transaction.atomic
+def incident_lift_restriction(*, incident: Incident, by, reason: str) -> Incident:
+    """Lift the restriction: those who saw the incident before see it again."""
+    return _set_leads_only(incident=incident, by=by, reason=reason, restrict=False)
+
+
+def _set_leads_only(*, incident: Incident, by, reason: str, restrict: bool) -> Incident:
+    incident = lock(incident)
+    refuse_unless(
+        rules.may_safeguard(by, incident),
+        "Only a safeguarding lead of the organisation can restrict this incident or lift "
+        "its restriction.",
+    )
+    if not incident.is_escalated:
+        raise IncidentError(
+            "Only an escalated incident can be restricted to safeguarding leads: this one is "
+            f"“{incident.get_state_display().lower()}” and has not been escalated."
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise IncidentError(
+            "Give the reason: it is kept in the chronology and the audit trail.", field="reason"
+        )
+    if restrict == incident.is_leads_only:
+        raise IncidentError(
+            "It is already restricted to safeguarding leads."
+            if restrict
+            else "It is not restricted: everyone who may see it can already."
+        )
+    incident.leads_only_at = deadlines.now() if restrict else None
+    incident.leads_only_by = by if restrict else None
+    incident.leads_only_reason = reason if restrict else ""
+    incident.save(update_fields=["leads_only_at", "leads_only_by", "leads_only_reason"])
+    step(
+        incident=incident,
+        kind=EventKind.LEADS_ONLY if restrict else EventKind.LEADS_ONLY_LIFTED,
+        by=by,
+        summary="Restricted to safeguarding leads (need to know)"
+        if restrict
+        else "Restriction to safeguarding leads lifted",
+        detail=reason,
+        before={"leads_only": not restrict},
+        after={"leads_only": restrict},
+        # The reason is the accountability record (why access was narrowed or widened), so it
+        # goes in the audit trail too: the form asks for it without details of the incident.
+        audit_changes={"leads_only": [not restrict, restrict], "reason": reason},
+    )
+    return incident

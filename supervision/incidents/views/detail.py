@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from supervision.incidents import deadlines, rules, selectors, services
@@ -29,6 +29,7 @@ STEPS = [
     ("close", "Close", "manage", "btn-primary"),
     ("correct", "Add a correction", "correct", "btn-outline-secondary"),
     ("visibility", None, "restrict", "btn-outline-secondary"),
+    ("leads_only", None, "restrict_to_leads", "btn-outline-danger"),
 ]
 
 
@@ -39,6 +40,12 @@ def available_steps(user, incident: Incident) -> list[dict]:
             continue
         if name == "referral" and not incident.is_escalated:
             continue
+        if name == "leads_only":
+            label = (
+                "Lift the restriction to safeguarding leads"
+                if incident.is_leads_only
+                else "Restrict it to safeguarding leads"
+            )
         if name == "escalate" and incident.state == State.ESCALATED:
             label = "Pass to another safeguarding lead"
         if name == "visibility":
@@ -192,10 +199,24 @@ def report(request):
     )
 
 
+def _restricted_detail(request, pk: int):
+    """A restricted incident, for those who may know it exists: that, and for its reporter
+    their own report (rules.py)."""
+    stub = selectors.restricted_one(request.user, pk)
+    if stub is None:
+        raise Http404
+    own = selectors.own_report(request.user, pk)
+    if own is not None:
+        read_log_record(user=request.user, obj=own, what=What.NARRATIVE, url=request.path)
+    return render(request, "incidents/restricted.html", _context(request, stub=stub, own=own))
+
+
 @uses_incidents
 def detail(request, pk: int):
     # Through the access layer's scope (as get_object_for does), with the page's joins.
-    incident = get_object_or_404(selectors.visible(request.user), pk=pk)
+    incident = selectors.visible(request.user).filter(pk=pk).first()
+    if incident is None:
+        return _restricted_detail(request, pk)
     actions = selectors.actions_of(request.user, incident)
     for action in actions:
         action.can_complete = access.can(request.user, "complete", action)

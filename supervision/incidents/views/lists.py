@@ -71,6 +71,7 @@ def incident_list(request):
             page=_page(request, incidents),
             filtered=filtered,
             summary=selectors.summary(selectors.visible(request.user)),
+            restricted=selectors.restricted(request.user),
             query=query.urlencode(),
             # Leads set their organisations' deadlines.
             policy_organisations=Organisation.objects.filter(
@@ -88,6 +89,7 @@ def my_reports(request):
         _context(
             request,
             page=_page(request, selectors.my_reports(request.user)),
+            restricted=selectors.restricted(request.user, mine=True),
             about_me=list(selectors.about_me(request.user)[:50]),
         ),
     )

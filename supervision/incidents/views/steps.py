@@ -333,6 +333,42 @@ def visibility(request, pk: int):
 
 
 @uses_incidents
+def leads_only(request, pk: int):
+    """Restrict an escalated incident to safeguarding leads (Caldicott: need to know), or lift
+    the restriction."""
+    incident = access.get_object_for(request.user, Incident, "restrict_to_leads", pk=pk)
+    restricting = not incident.is_leads_only
+
+    def perform(incident, data):
+        change = services.incident_restrict if restricting else services.incident_lift_restriction
+        change(incident=incident, by=request.user, reason=data["reason"])
+
+    return _run_step(
+        request,
+        pk,
+        name="leads_only",
+        rule="restrict_to_leads",
+        make_form=lambda data, incident: forms.LeadsOnlyForm(data),
+        perform=perform,
+        success="Only safeguarding leads can now see what this incident says."
+        if restricting
+        else "The restriction is lifted: those who saw this incident before can see it again.",
+        title="Restrict it to safeguarding leads"
+        if restricting
+        else "Lift the restriction to safeguarding leads",
+        intro="Restrict it when only safeguarding leads need to know (Caldicott). Co-production "
+        "leads, the worker's supervisor, the reporter and the worker will see only that it "
+        "exists and where it is in the workflow; the reporter keeps what they wrote. They "
+        "cannot act on it while it is restricted."
+        if restricting
+        else "Everyone who saw the incident before it was restricted will see it again, with "
+        "its chronology.",
+        submit="Restrict it" if restricting else "Lift the restriction",
+        danger=restricting,
+    )
+
+
+@uses_incidents
 def action_complete(request, pk: int, action_pk: int):
     incident = get_object_or_404(access.scoped(request.user, Incident), pk=pk)
     action = get_object_or_404(
