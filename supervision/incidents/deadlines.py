@@ -45,7 +45,7 @@ LAST_YEAR_COVERED = max(BANK_HOLIDAYS_ENGLAND_AND_WALES).year
 # Defaults from the spec; each organisation may set its own (IncidentPolicy).
 DEFAULT_TRIAGE_WORKING_DAYS = 2
 DEFAULT_ACKNOWLEDGE_HOURS = 24
-# For critical severity or a child at risk.
+# For critical severity or a child at risk (alone or with an adult).
 DEFAULT_ACKNOWLEDGE_URGENT_HOURS = 4
 
 
@@ -108,7 +108,7 @@ def triage_due(reported_at: datetime.datetime, working_days: int) -> datetime.da
 
 
 def needs_urgent_acknowledgement(*, severity: str, safeguarding: str) -> bool:
-    return severity == "critical" or safeguarding == "child"
+    return severity == "critical" or safeguarding in ("child", "both")
 
 
 def acknowledge_due(

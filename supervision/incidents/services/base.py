@@ -8,7 +8,7 @@ import datetime
 from django.db import transaction
 
 from supervision.incidents import deadlines
-from supervision.incidents.models import Incident, IncidentEvent, State
+from supervision.incidents.models import OPEN_STATES, Incident, IncidentEvent, State
 from workforce import audit
 
 
@@ -58,6 +58,10 @@ STEP_STATES = {
     "close": (State.IN_REVIEW,),
     "correct": tuple(State.values),
     "visibility": tuple(State.values),
+    # The safeguarding record (services/safeguarding.py).
+    "abuse_types": OPEN_STATES,
+    "personal": (State.ACKNOWLEDGED, State.IN_REVIEW),
+    "dbs": (State.ACKNOWLEDGED, State.IN_REVIEW),
 }
 
 

@@ -10,12 +10,15 @@ from supervision.incidents.views.lists import (
 )
 from supervision.incidents.views.policy import policy
 from supervision.incidents.views.steps import (
+    abuse_types,
     acknowledge,
     action_add,
     action_complete,
     close,
     correct,
+    dbs,
     escalate,
+    personal,
     referral,
     review,
     triage,
@@ -23,17 +26,20 @@ from supervision.incidents.views.steps import (
 )
 
 __all__ = [
+    "abuse_types",
     "acknowledge",
     "action_add",
     "action_complete",
     "close",
     "correct",
+    "dbs",
     "detail",
     "escalate",
     "escalations",
     "incident_list",
     "my_reports",
     "person_chronology",
+    "personal",
     "policy",
     "referral",
     "report",
