@@ -391,6 +391,22 @@ WRITE: dict[str, Write] = {
     "incidents:referral": Write(_SAFEGUARDING),
     "incidents:visibility": Write(_SAFEGUARDING, data={"reason": "The worker should see it"}),
     "incidents:leads_only": Write(_SAFEGUARDING, data={"reason": "Police inquiry: need to know"}),
+    "incidents:abuse_types": Write(
+        _row(404, supervisor=DONE, safeguarding=DONE, finance=403, admin=403),
+        data={"abuse_types": ["financial", "psychological"], "reason": "Money was borrowed"},
+    ),
+    "incidents:personal": Write(
+        _SAFEGUARDING,
+        data={
+            "views": "They want it to stop",
+            "consent": "given",
+            "capacity_considered": "yes",
+            "capacity_note": "Able to decide",
+        },
+    ),
+    "incidents:dbs": Write(
+        _SAFEGUARDING, data={"decision": "not_referred", "reason": "Not removed from their role"}
+    ),
 }
 
 

@@ -35,7 +35,7 @@ SUBDIVISIONS = {
 # Defaults from the spec; each organisation may set its own (IncidentPolicy).
 DEFAULT_TRIAGE_WORKING_DAYS = 2
 DEFAULT_ACKNOWLEDGE_HOURS = 24
-# For critical severity or a child at risk.
+# For critical severity or a child at risk (alone or with an adult).
 DEFAULT_ACKNOWLEDGE_URGENT_HOURS = 4
 
 
@@ -126,7 +126,7 @@ def triage_due(
 
 
 def needs_urgent_acknowledgement(*, severity: str, safeguarding: str) -> bool:
-    return severity == "critical" or safeguarding == "child"
+    return severity == "critical" or safeguarding in ("child", "both")
 
 
 def acknowledge_due(

@@ -2,8 +2,9 @@
 trail), dated in the past with the incidents clock.
 
 In the trust: an incident in every state, one escalation overdue for acknowledgement, one
-recurrence (a second gifts incident for Sam within 12 months), and one incident hidden from
-the worker. Idempotent: an incident whose narrative is already on file is not made again.
+recurrence (a second gifts incident for Sam within 12 months), one incident hidden from the
+worker, and one with two types of abuse whose worker was referred to the DBS. Idempotent: an
+incident whose narrative is already on file is not made again.
 Called from workforce.demo.seed(), after the people and their assignments exist.
 """
 
@@ -36,6 +37,7 @@ class DemoIncident:
     # Steps after reporting: (offset after the report, step name, arguments).
     steps: list[tuple[datetime.timedelta, str, dict]] = field(default_factory=list)
     self_report: bool = False
+    abuse_types: tuple[str, ...] = ()
 
 
 DEMO = [
@@ -61,6 +63,18 @@ DEMO = [
             ),
             (5 * DAY, "complete", {"note": "Returned, with a card from Sam."}),
             (6 * DAY, "review", {"notes": "Money returned; Sam understood why."}),
+            (
+                6 * DAY,
+                "personal",
+                {
+                    "views": "The person who gave the money wanted Sam thanked, and was happy "
+                    "for it to be returned with a card.",
+                    "consent": "no_referral",
+                    "capacity_considered": False,
+                    "capacity_note": "Nothing suggested they could not decide about their "
+                    "own money.",
+                },
+            ),
             (
                 7 * DAY,
                 "close",
@@ -171,6 +185,57 @@ DEMO = [
         "posted about feeling unsafe at home.",
         steps=[(1 * DAY, "triage_escalate", {"reason": "Adult at risk: escalate."})],
     ),
+    # Two types of abuse, a worker removed from regulated activity and referred to the DBS.
+    DemoIncident(
+        worker="peer2",
+        ago=60 * DAY,
+        category="gifts_or_money",
+        severity="critical",
+        safeguarding="adult",
+        abuse_types=("financial", "psychological"),
+        narrative="A person Joe supports told the ward manager Joe had borrowed £200 from them "
+        "over three weeks and said he would stop visiting if they told anyone.",
+        steps=[
+            (1 * HOUR, "triage_escalate", {"reason": "Financial abuse alleged: escalate now."}),
+            (3 * HOUR, "acknowledge", {"note": "Joe stood down from patient contact today."}),
+            (
+                1 * DAY,
+                "referral",
+                {
+                    "agency": "adult_safeguarding",
+                    "reference": "AS-5120-09",
+                    "agency_name": "Northshire County Council Adult Social Care",
+                },
+            ),
+            (
+                1 * DAY,
+                "personal",
+                {
+                    "views": "They want their money back and do not want to see Joe again, "
+                    "but want to keep coming to the ward's groups.",
+                    "consent": "given",
+                    "capacity_considered": True,
+                    "capacity_note": "Assessed by the ward's consultant: has capacity to "
+                    "decide about the referral.",
+                },
+            ),
+            (
+                20 * DAY,
+                "dbs",
+                {"removed": True, "decision": "referred"},
+            ),
+            (30 * DAY, "review", {"notes": "Enquiry complete; the money was repaid."}),
+            (
+                31 * DAY,
+                "close",
+                {
+                    "outcome": "formal_process",
+                    "learning": "Money and lending added to the boundaries training; people "
+                    "we support are told how to raise a concern about staff.",
+                },
+            ),
+        ],
+    ),
     DemoIncident(
         worker="peer2",
         ago=2 * HOUR,
@@ -250,6 +315,12 @@ def _runner(users: dict) -> dict[str, Callable]:
             incident=i, by=manager(i), notes=a["notes"]
         ),
         "close": lambda i, a: services.incident_close(incident=i, by=manager(i), **a),
+        "personal": lambda i, a: services.incident_record_personal(
+            incident=i, by=users["safeguarding"], **a
+        ),
+        "dbs": lambda i, a: services.incident_record_dbs(
+            incident=i, by=users["safeguarding"], referred_on=deadlines.today(), **a
+        ),
     }
 
 
@@ -284,6 +355,7 @@ def seed(*, organisations: dict[str, Organisation]) -> int:
                 exclusion=exclusion if spec.category != "informal_contact" else None,
                 told_someone=not spec.self_report,
                 told_whom="Helen Marsh, safeguarding lead" if not spec.self_report else "",
+                abuse_types=spec.abuse_types,
             )
         for offset, name, arguments in spec.steps:
             with deadlines.frozen(reported_at + offset):

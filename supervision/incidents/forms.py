@@ -8,10 +8,13 @@ from django import forms
 
 from supervision.incidents import deadlines, rules
 from supervision.incidents.models import (
+    AbuseType,
     Agency,
     Category,
+    DbsDecision,
     Incident,
     Outcome,
+    ReferralConsent,
     Safeguarding,
     Severity,
     State,
@@ -126,6 +129,14 @@ class ReportForm(forms.Form):
         widget=forms.RadioSelect,
         initial=Safeguarding.NONE,
         help_text="Any safeguarding concern always goes to a safeguarding lead.",
+    )
+    abuse_types = forms.MultipleChoiceField(
+        label="Which types of abuse or neglect? (optional)",
+        choices=AbuseType.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Only if someone is at risk. Tick all that apply; a safeguarding lead can "
+        "change them later. The worker never sees these.",
     )
     narrative = forms.CharField(
         label="What happened?",
@@ -315,6 +326,135 @@ class CloseForm(forms.Form):
         self.helper = helper()
         if not needs_referral_reason:
             del self.fields["no_referral_reason"]
+
+
+class AbuseTypesForm(forms.Form):
+    abuse_types = forms.MultipleChoiceField(
+        label="Types of abuse or neglect",
+        choices=AbuseType.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Tick all that apply (the ten types in the Care and Support Statutory "
+        "Guidance). Untick them all if none applies.",
+    )
+    reason = forms.CharField(
+        label="Why are you recording or changing them?",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=5000,
+        help_text="Kept in the chronology.",
+    )
+
+    def __init__(self, *args, incident: Incident, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = helper()
+        self.fields["abuse_types"].initial = list(incident.abuse_types)
+
+
+class PersonalForm(forms.Form):
+    """Making Safeguarding Personal: what the person at risk wants, and how that was heard."""
+
+    views = forms.CharField(
+        label="The person's views and wishes",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=10000,
+        help_text="What they want to happen, in their words where you can. If they could not "
+        "be asked, say why.",
+    )
+    consent = forms.ChoiceField(
+        label="Did they agree to a referral?",
+        choices=ReferralConsent.choices,
+        widget=forms.RadioSelect,
+    )
+    without_consent_reason = forms.CharField(
+        label="Why is the referral made without their agreement? (if it is)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=5000,
+        help_text="For example: others are at risk, or a crime has been committed.",
+    )
+    capacity_considered = forms.TypedChoiceField(
+        label="Was their mental capacity to make this decision considered?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    capacity_note = forms.CharField(
+        label="Note on mental capacity",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=5000,
+        help_text="What was concluded, or why their capacity was not in doubt.",
+    )
+
+    def __init__(self, *args, incident: Incident, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = helper()
+        if incident.personal_recorded_at is not None:
+            self.fields["views"].initial = incident.personal_views
+            self.fields["consent"].initial = incident.referral_consent
+            self.fields["without_consent_reason"].initial = incident.referral_without_consent_reason
+            self.fields["capacity_considered"].initial = (
+                "yes" if incident.capacity_considered else "no"
+            )
+            self.fields["capacity_note"].initial = incident.capacity_note
+
+    def clean(self):
+        data = super().clean()
+        reason = (data.get("without_consent_reason") or "").strip()
+        if data.get("consent") == ReferralConsent.WITHOUT and not reason:
+            self.add_error(
+                "without_consent_reason", "Say why the referral is made without their agreement."
+            )
+        return data
+
+
+class DbsForm(forms.Form):
+    """The DBS as a referral agency: the duty to refer, where the worker is removed from
+    regulated activity."""
+
+    removed = forms.TypedChoiceField(
+        label="Has the worker been removed from regulated activity?",
+        choices=[("no", "No"), ("yes", "Yes")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        initial="no",
+        help_text="Or would have been, had they not resigned or left. If so, the duty to refer "
+        "to the Disclosure and Barring Service applies.",
+    )
+    decision = forms.ChoiceField(
+        label="Duty to refer considered",
+        choices=[("", "Not decided yet"), *DbsDecision.choices],
+        required=False,
+    )
+    referred_on = forms.DateField(
+        label="Date referred to the DBS (if referred)", required=False, widget=DateInput()
+    )
+    reason = forms.CharField(
+        label="Why was the worker not referred? (if not)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=5000,
+    )
+
+    def __init__(self, *args, incident: Incident, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = helper()
+        self.fields["removed"].initial = "yes" if incident.removed_from_regulated_activity else "no"
+        self.fields["decision"].initial = incident.dbs_decision
+        self.fields["referred_on"].initial = incident.dbs_referred_on
+        self.fields["reason"].initial = incident.dbs_not_referred_reason
+
+    def clean(self):
+        data = super().clean()
+        if data.get("removed") and not data.get("decision"):
+            self.add_error("decision", "Say whether the worker was referred to the DBS.")
+        if data.get("decision") == DbsDecision.REFERRED and not data.get("referred_on"):
+            self.add_error("referred_on", "Give the date of the DBS referral.")
+        if (
+            data.get("decision") == DbsDecision.NOT_REFERRED
+            and not (data.get("reason") or "").strip()
+        ):
+            self.add_error("reason", "Say why the worker was not referred to the DBS.")
+        return data
 
 
 class CorrectionForm(forms.Form):

@@ -268,6 +268,30 @@ def may_configure(user, organisation: Organisation) -> bool:
     return _in_org(user, organisation.pk, *LEADS)
 
 
+# --- The safeguarding record (services/safeguarding.py). The worker it is about never sees
+# it (the types of abuse, the person's views, consent, capacity, the DBS decision), whatever
+# else of the incident they may see.
+
+
+def may_view_safeguarding_record(user, incident: Incident) -> bool:
+    """Everyone who may see the incident except the worker it is about."""
+    return not is_worker(user, incident) and may_view(user, incident)
+
+
+def may_record_abuse_types(user, incident: Incident) -> bool:
+    """The person who reported it (unless it is about them) or a safeguarding lead."""
+    return may_safeguard(user, incident) or (
+        incident.reported_by_id == user.pk
+        and incident.is_open
+        and may_view_safeguarding_record(user, incident)
+    )
+
+
+access.register_rule(Incident, "view_safeguarding_record")(may_view_safeguarding_record)
+access.register_rule(Incident, "record_abuse_types")(may_record_abuse_types)
+access.register_rule(Incident, "safeguard")(may_safeguard)
+
+
 for _action, _rule in {
     "view": may_view,
     "triage": may_triage,

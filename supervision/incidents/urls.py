@@ -28,4 +28,7 @@ urlpatterns = [
     path("<int:pk>/correct/", views.correct, name="correct"),
     path("<int:pk>/visibility/", views.visibility, name="visibility"),
     path("<int:pk>/leads-only/", views.leads_only, name="leads_only"),
+    path("<int:pk>/abuse-types/", views.abuse_types, name="abuse_types"),
+    path("<int:pk>/personal/", views.personal, name="personal"),
+    path("<int:pk>/dbs/", views.dbs, name="dbs"),
 ]

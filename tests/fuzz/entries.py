@@ -184,6 +184,9 @@ FUZZ: dict[str, Entry] = {
     "incidents:correct": Entry("supervisor", forms=(incident_forms.CorrectionForm,)),
     "incidents:visibility": Entry("safeguarding", forms=(incident_forms.VisibilityForm,)),
     "incidents:leads_only": Entry("safeguarding", forms=(incident_forms.LeadsOnlyForm,)),
+    "incidents:abuse_types": Entry("safeguarding", forms=(incident_forms.AbuseTypesForm,)),
+    "incidents:personal": Entry("safeguarding", forms=(incident_forms.PersonalForm,)),
+    "incidents:dbs": Entry("safeguarding", forms=(incident_forms.DbsForm,)),
 }
 
 # POST views with no input to fuzz: a bare button whose meaning is the URL itself. Each is

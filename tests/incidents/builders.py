@@ -67,6 +67,9 @@ def incident_in(
             return _fresh(incident)
         manager = safeguarding_lead
     services.incident_review(incident=incident, by=manager, notes="Review notes.")
+    if route == "escalate":
+        # Ready to close: an escalated incident closes only with this recorded.
+        record_personal(incident, safeguarding_lead)
     if state == "in_review":
         return _fresh(incident)
     services.incident_close(
@@ -77,6 +80,19 @@ def incident_in(
         no_referral_reason="Nobody at risk." if route == "escalate" else "",
     )
     return _fresh(incident)
+
+
+def record_personal(incident: Incident, lead, **fields) -> Incident:
+    """Making Safeguarding Personal, as a safeguarding lead records it (needed to close an
+    escalated incident)."""
+    fields = {
+        "views": "They want the contact to stop and to carry on coming to the group.",
+        "consent": "given",
+        "capacity_considered": True,
+        "capacity_note": "Able to decide; nothing suggested otherwise.",
+        **fields,
+    }
+    return services.incident_record_personal(incident=_fresh(incident), by=lead, **fields)
 
 
 def _fresh(incident: Incident) -> Incident:

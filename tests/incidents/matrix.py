@@ -93,4 +93,12 @@ INCIDENTS_MATRIX = {
     "incidents:visibility": (_SAFEGUARDING_ONLY, _incident("reported")),
     # Restricting to safeguarding leads (Caldicott): only they, and only once escalated.
     "incidents:leads_only": (_SAFEGUARDING_ONLY, _incident("escalated")),
+    # The safeguarding record: the reporter (supervisor) or a safeguarding lead records the
+    # types of abuse; the rest is a safeguarding lead's alone. Never the worker.
+    "incidents:abuse_types": (
+        _row(404, supervisor=200, safeguarding=200),
+        _incident("reported", safeguarding="adult"),
+    ),
+    "incidents:personal": (_SAFEGUARDING_ONLY, _incident("acknowledged")),
+    "incidents:dbs": (_SAFEGUARDING_ONLY, _incident("acknowledged")),
 }

@@ -1,5 +1,6 @@
 """Demo incidents: every state, one overdue escalation, one recurrence, one hidden from the
-worker; made through the services, and seeding twice changes nothing."""
+worker, one with two types of abuse and a DBS referral; made through the services, and
+seeding twice changes nothing."""
 
 from django.core.management import call_command
 
@@ -24,6 +25,11 @@ def test_demo_incidents(db, settings, mailbox):
     assert overdue_escalations.count() == 1
     assert incidents.filter(is_recurrence=True).count() == 1
     assert incidents.filter(worker_restricted=True).count() == 1
+    # Two types of abuse, the worker removed from regulated activity and referred to the DBS.
+    referred = incidents.get(dbs_decision="referred")
+    assert referred.abuse_types == ["psychological", "financial"]
+    assert referred.removed_from_regulated_activity and referred.state == State.CLOSED
+    assert referred.personal_recorded_at is not None
     assert incidents.filter(selectors.overdue_q()).exists()
     # Each has a real chronology, starting with its report.
     for incident in incidents:

@@ -185,6 +185,21 @@ def test_each_step_through_the_pages(client, make, supervisor, safeguarding, lea
     assert client.get(reverse("incidents:action_complete", args=[pk, action.pk])).status_code == 200
     client.post(reverse("incidents:action_complete", args=[pk, action.pk]), {"note": "Done."})
     client.post(reverse("incidents:review", args=[pk]), {"note": "All done."})
+    # The close page says up front what the safeguarding record still needs.
+    assert (
+        "Making Safeguarding Personal is not recorded yet"
+        in client.get(reverse("incidents:close", args=[pk])).content.decode()
+    )
+    client.post(
+        reverse("incidents:personal", args=[pk]),
+        {
+            "views": "They want the family kept safe and to be told what happens next.",
+            "consent": "without",
+            "without_consent_reason": "A child is at risk.",
+            "capacity_considered": "yes",
+            "capacity_note": "Able to decide.",
+        },
+    )
     response = client.post(
         reverse("incidents:close", args=[pk]),
         {"outcome": "external", "learning": "Crisis line first, always."},

@@ -9,6 +9,7 @@ from supervision.incidents import deadlines, services
 from supervision.incidents.models import Incident, IncidentEvent, State
 from supervision.incidents.services import IncidentError
 from tests.factories import make_login
+from tests.incidents import builders
 from workforce.models import AuditEntry
 from workforce.models import Capacity as C
 
@@ -128,6 +129,7 @@ def test_the_full_escalated_route_is_timed_attributed_and_audited(
     )
     services.action_complete(action=action, by=supervisor, note="Done.")
     services.incident_review(incident=incident, by=safeguarding, notes="All done.")
+    builders.record_personal(incident, safeguarding)
     services.incident_close(incident=incident, by=lead, outcome="external", learning="Learned.")
     incident.refresh_from_db()
     assert incident.state == State.CLOSED
@@ -141,6 +143,7 @@ def test_the_full_escalated_route_is_timed_attributed_and_audited(
         "action_added",
         "action_done",
         "reviewed",
+        "personal",
         "closed",
     ]
     assert all(e.actor_id and e.at for e in incident.events.all())

@@ -27,6 +27,9 @@ class Safeguarding(models.TextChoices):
     NONE = "none", "No safeguarding concern"
     ADULT = "adult", "Adult at risk"
     CHILD = "child", "Child at risk"
+    # Both at once (a parent and their child, say): escalated, and acknowledged as urgently
+    # as a child alone.
+    BOTH = "both", "Adult and child at risk"
 
 
 class State(models.TextChoices):
@@ -72,6 +75,9 @@ class EventKind(models.TextChoices):
     # Caldicott: need to know (Incident.leads_only_at).
     LEADS_ONLY = "leads_only", "Restricted to safeguarding leads"
     LEADS_ONLY_LIFTED = "leads_only_lifted", "Restriction to safeguarding leads lifted"
+    ABUSE_TYPES = "abuse_types", "Types of abuse recorded"
+    PERSONAL = "personal", "Making Safeguarding Personal recorded"
+    DBS = "dbs", "Duty to refer to the DBS considered"
 
 
 class Agency(models.TextChoices):
@@ -81,6 +87,47 @@ class Agency(models.TextChoices):
     POLICE = "police", "Police"
     CQC = "cqc", "Care Quality Commission"
     OTHER = "other", "Another agency"
+
+
+class AbuseType(models.TextChoices):
+    """The ten types of abuse and neglect in the Care and Support Statutory Guidance
+    (Department of Health and Social Care, issued under the Care Act 2014), chapter 14
+    "Safeguarding", paragraph 14.17:
+    https://www.gov.uk/government/publications/care-act-statutory-guidance/care-and-support-statutory-guidance
+    The list was confirmed against safeguarding adults boards that quote it (Sheffield,
+    Teeswide, East Sussex); the paragraph number is not confirmed against GOV.UK itself."""
+
+    PHYSICAL = "physical", "Physical abuse"
+    DOMESTIC = "domestic", "Domestic abuse"
+    SEXUAL = "sexual", "Sexual abuse"
+    PSYCHOLOGICAL = "psychological", "Psychological or emotional abuse"
+    FINANCIAL = "financial", "Financial or material abuse"
+    MODERN_SLAVERY = "modern_slavery", "Modern slavery"
+    DISCRIMINATORY = "discriminatory", "Discriminatory abuse"
+    ORGANISATIONAL = "organisational", "Organisational or institutional abuse"
+    NEGLECT = "neglect", "Neglect and acts of omission"
+    SELF_NEGLECT = "self_neglect", "Self-neglect"
+
+
+class ReferralConsent(models.TextChoices):
+    """Making Safeguarding Personal: whether the person agreed to a referral. Referring
+    without consent is sometimes right (others at risk, a crime, no capacity to decide), and
+    the reason is then recorded (Care and Support Statutory Guidance, chapter 14)."""
+
+    GIVEN = "given", "They agreed to a referral"
+    WITHOUT = "without", "Referred without their agreement"
+    NO_REFERRAL = "no_referral", "No referral is being made"
+
+
+class DbsDecision(models.TextChoices):
+    """The duty to refer to the Disclosure and Barring Service when a worker is removed from
+    regulated activity because they harmed or may harm a child or adult at risk (Safeguarding
+    Vulnerable Groups Act 2006; "Making barring referrals to the DBS", Disclosure and Barring
+    Service, GOV.UK, updated 30 March 2023:
+    https://www.gov.uk/guidance/making-barring-referrals-to-the-dbs)."""
+
+    REFERRED = "referred", "Referred to the DBS"
+    NOT_REFERRED = "not_referred", "Not referred to the DBS"
 
 
 class NoticeKind(models.TextChoices):
@@ -102,8 +149,15 @@ OPEN_STATES = (
     State.IN_REVIEW,
 )
 # Chronology entries about hiding the incident from the worker are never shown to the worker:
-# the reason may say why telling them would put someone at risk.
-HIDDEN_FROM_WORKER = (EventKind.RESTRICTED, EventKind.UNRESTRICTED)
+# the reason may say why telling them would put someone at risk. Nor is the safeguarding
+# record (the person's views, consent, capacity, the types of abuse, the DBS decision).
+HIDDEN_FROM_WORKER = (
+    EventKind.RESTRICTED,
+    EventKind.UNRESTRICTED,
+    EventKind.ABUSE_TYPES,
+    EventKind.PERSONAL,
+    EventKind.DBS,
+)
 
 
 def escalation_is_mandatory(*, severity: str, safeguarding: str) -> bool:
@@ -114,8 +168,16 @@ def escalation_is_mandatory(*, severity: str, safeguarding: str) -> bool:
 
 # From least to most serious: the order in which "the most serious ever recorded" is kept.
 SEVERITY_ORDER = (Severity.LOW, Severity.MODERATE, Severity.HIGH, Severity.CRITICAL)
-SAFEGUARDING_ORDER = (Safeguarding.NONE, Safeguarding.ADULT, Safeguarding.CHILD)
+SAFEGUARDING_ORDER = (Safeguarding.NONE, Safeguarding.ADULT, Safeguarding.CHILD, Safeguarding.BOTH)
 
 
 def more_serious(order: tuple, first: str, second: str) -> str:
     return max(first, second, key=order.index)
+
+
+def safeguarding_peak(first: str, second: str) -> str:
+    """Everyone ever recorded at risk: an adult once and a child since is both, not just the
+    child (the database does the same: incidents_safeguarding_peak, migration 0008)."""
+    if {first, second} == {Safeguarding.ADULT, Safeguarding.CHILD}:
+        return Safeguarding.BOTH
+    return more_serious(SAFEGUARDING_ORDER, first, second)

@@ -21,14 +21,18 @@ trigger):
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import F, Q
 
 from supervision.incidents.models.choices import (
     OPEN_STATES,
     OPTIONAL_SEVERITIES,
+    AbuseType,
     Category,
+    DbsDecision,
     Outcome,
+    ReferralConsent,
     Safeguarding,
     Severity,
     State,
@@ -46,6 +50,86 @@ def _all_or_none(*fields: str) -> Q:
     return Q(**{f"{name}__isnull": True for name in fields}) | Q(
         **{f"{name}__isnull": False for name in fields}
     )
+
+
+_PERSONAL_EMPTY = Q(
+    personal_recorded_at__isnull=True,
+    personal_recorded_by__isnull=True,
+    personal_views="",
+    referral_consent="",
+    referral_without_consent_reason="",
+    capacity_considered__isnull=True,
+    capacity_note="",
+)
+_PERSONAL_RECORDED = (
+    Q(
+        personal_recorded_at__isnull=False,
+        personal_recorded_by__isnull=False,
+        capacity_considered__isnull=False,
+    )
+    & ~Q(personal_views="")
+    & ~Q(referral_consent="")
+    & ~Q(capacity_note="")
+)
+_DBS_RECORDED = Q(dbs_recorded_at__isnull=False, dbs_recorded_by__isnull=False)
+
+# The safeguarding record's rules, kept apart from the workflow's above.
+SAFEGUARDING_RECORD_CONSTRAINTS = [
+    models.CheckConstraint(
+        condition=Q(abuse_types__contained_by=AbuseType.values),
+        name="incident_abuse_types_valid",
+    ),
+    models.CheckConstraint(
+        condition=Q(referral_consent__in=["", *ReferralConsent.values]),
+        name="incident_referral_consent_valid",
+    ),
+    models.CheckConstraint(
+        condition=_PERSONAL_EMPTY | _PERSONAL_RECORDED,
+        name="incident_personal_recorded",
+        violation_error_message="Record the person's views and wishes, consent to a referral "
+        "and whether mental capacity was considered, with a note.",
+    ),
+    models.CheckConstraint(
+        condition=(
+            Q(referral_consent=ReferralConsent.WITHOUT) & ~Q(referral_without_consent_reason="")
+        )
+        | (~Q(referral_consent=ReferralConsent.WITHOUT) & Q(referral_without_consent_reason="")),
+        name="incident_referral_without_consent_has_reason",
+        violation_error_message="Say why the referral is made without their agreement.",
+    ),
+    models.CheckConstraint(
+        condition=Q(dbs_decision__in=["", *DbsDecision.values]),
+        name="incident_dbs_decision_valid",
+    ),
+    models.CheckConstraint(
+        condition=Q(
+            dbs_decision="",
+            dbs_referred_on__isnull=True,
+            dbs_not_referred_reason="",
+            dbs_recorded_at__isnull=True,
+            dbs_recorded_by__isnull=True,
+        )
+        | (
+            Q(dbs_decision=DbsDecision.REFERRED, dbs_referred_on__isnull=False)
+            & Q(dbs_not_referred_reason="")
+            & _DBS_RECORDED
+        )
+        | (
+            Q(dbs_decision=DbsDecision.NOT_REFERRED, dbs_referred_on__isnull=True)
+            & ~Q(dbs_not_referred_reason="")
+            & _DBS_RECORDED
+        ),
+        name="incident_dbs_decision_recorded",
+        violation_error_message="A referral to the DBS has a date; not referring has a reason.",
+    ),
+    # THE DBS rule: removed from regulated activity, closed only with the decision recorded.
+    models.CheckConstraint(
+        condition=~Q(state=State.CLOSED, removed_from_regulated_activity=True, dbs_decision=""),
+        name="incident_dbs_decision_before_closing",
+        violation_error_message="The worker was removed from regulated activity: record whether "
+        "they were referred to the DBS before closing.",
+    ),
+]
 
 
 class Incident(models.Model):
@@ -161,6 +245,43 @@ class Incident(models.Model):
     leads_only_reason = models.TextField(
         "why it is restricted to safeguarding leads", blank=True, default="", db_default=""
     )
+    # --- The safeguarding record (Care Act 2014; services/safeguarding.py). Each change is a
+    # step in the chronology; none of it changes once the incident is closed, and an escalated
+    # incident closes only with Making Safeguarding Personal recorded (migration 0007).
+    abuse_types = ArrayField(
+        models.CharField(max_length=20, choices=AbuseType.choices),
+        default=list,
+        blank=True,
+        verbose_name="types of abuse or neglect",
+    )
+    # Making Safeguarding Personal, recorded by a safeguarding lead.
+    personal_views = models.TextField("the person's views and wishes", blank=True)
+    referral_consent = models.CharField(
+        "consent to a referral", max_length=20, choices=ReferralConsent.choices, blank=True
+    )
+    referral_without_consent_reason = models.TextField(
+        "why the referral is made without their agreement", blank=True
+    )
+    capacity_considered = models.BooleanField(
+        "mental capacity was considered", null=True, blank=True
+    )
+    capacity_note = models.TextField("note on mental capacity", blank=True)
+    personal_recorded_at = models.DateTimeField(null=True, blank=True)
+    personal_recorded_by = _user(null=True, blank=True)
+    # The DBS as a referral agency: removing the worker from regulated activity means the duty
+    # to refer must be considered, and the decision recorded, before closing.
+    removed_from_regulated_activity = models.BooleanField(
+        "the worker was removed from regulated activity", default=False
+    )
+    dbs_decision = models.CharField(
+        "duty to refer considered", max_length=20, choices=DbsDecision.choices, blank=True
+    )
+    dbs_referred_on = models.DateField("date referred to the DBS", null=True, blank=True)
+    dbs_not_referred_reason = models.TextField(
+        "why the worker was not referred to the DBS", blank=True
+    )
+    dbs_recorded_at = models.DateTimeField(null=True, blank=True)
+    dbs_recorded_by = _user(null=True, blank=True)
 
     class Meta:
         ordering = ["-reported_at", "-pk"]
@@ -375,6 +496,7 @@ class Incident(models.Model):
                 violation_error_message="Only an escalated incident can be restricted to "
                 "safeguarding leads.",
             ),
+            *SAFEGUARDING_RECORD_CONSTRAINTS,
         ]
 
     def __str__(self):

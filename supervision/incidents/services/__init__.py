@@ -15,6 +15,11 @@ from supervision.incidents.services.report import (
     incident_restrict_visibility,
     policy_update,
 )
+from supervision.incidents.services.safeguarding import (
+    incident_record_abuse_types,
+    incident_record_dbs,
+    incident_record_personal,
+)
 from supervision.incidents.services.workflow import (
     incident_acknowledge,
     incident_escalate,
@@ -34,6 +39,9 @@ __all__ = [
     "incident_correct",
     "incident_escalate",
     "incident_lift_restriction",
+    "incident_record_abuse_types",
+    "incident_record_dbs",
+    "incident_record_personal",
     "incident_record_referral",
     "incident_report",
     "incident_restrict",

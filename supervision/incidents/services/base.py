@@ -8,7 +8,7 @@ import datetime
 from django.db import transaction
 
 from supervision.incidents import deadlines
-from supervision.incidents.models import Incident, IncidentEvent, State
+from supervision.incidents.models import OPEN_STATES, Incident, IncidentEvent, State
 from workforce import audit
 
 
@@ -60,6 +60,10 @@ STEP_STATES = {
     "visibility": tuple(State.values),
     # Escalated or later (the service and the database refuse an unescalated one).
     "leads_only": (State.ESCALATED, State.ACKNOWLEDGED, State.IN_REVIEW, State.CLOSED),
+    # The safeguarding record (services/safeguarding.py).
+    "abuse_types": OPEN_STATES,
+    "personal": (State.ACKNOWLEDGED, State.IN_REVIEW),
+    "dbs": (State.ACKNOWLEDGED, State.IN_REVIEW),
 }
 
 

@@ -26,6 +26,7 @@ from supervision.incidents.services.base import (
     when,
     wrong_state,
 )
+from supervision.incidents.services.safeguarding import closing_needs
 
 
 @transaction.atomic
@@ -152,6 +153,9 @@ def incident_close(
             f"{open_actions} action{'s are' if open_actions > 1 else ' is'} still open: "
             "mark them done before closing."
         )
+    needs = closing_needs(incident)
+    if needs:
+        raise IncidentError(needs)
     if outcome not in Outcome.values:
         raise IncidentError("Choose the outcome.", field="outcome")
     learning = (learning or "").strip()

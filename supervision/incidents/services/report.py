@@ -23,12 +23,13 @@ from supervision.incidents.models import (
     escalation_is_mandatory,
 )
 from supervision.incidents.models.choices import (
-    SAFEGUARDING_ORDER,
     SEVERITY_ORDER,
     more_serious,
+    safeguarding_peak,
 )
 from supervision.incidents.services import notify
 from supervision.incidents.services.base import IncidentError, lock, refuse_unless, step
+from supervision.incidents.services.safeguarding import clean_abuse_types
 from workforce import audit
 from workforce.models import Organisation, Person
 
@@ -171,10 +172,12 @@ def incident_report(
     exclusion: RoleExclusion | None = None,
     told_someone: bool = False,
     told_whom: str = "",
+    abuse_types=(),
     link_base: str = "",
 ) -> Incident:
-    """Record a boundary incident. The report can never be edited afterwards. If it must be
-    escalated, the organisation's safeguarding leads are emailed at once."""
+    """Record a boundary incident. The report can never be edited afterwards (the types of
+    abuse, if any, change later as a step: services.incident_record_abuse_types). If it must
+    be escalated, the organisation's safeguarding leads are emailed at once."""
     # One report about a worker at a time, so two reports at once still see each other as
     # recurrences.
     person = Person.objects.select_for_update().get(pk=person.pk)
@@ -192,6 +195,7 @@ def incident_report(
         raise IncidentError("Say who you told.", field="told_whom")
     _check_when(occurred_on, occurred_time, person)
     _check_exclusion(person, exclusion)
+    abuse_types = clean_abuse_types(abuse_types, safeguarding)
 
     now = deadlines.now()
     policy = deadlines.policy_for(person.organisation_id)
@@ -219,6 +223,7 @@ def incident_report(
         peak_severity=severity,
         peak_safeguarding=safeguarding,
         is_recurrence=bool(earlier),
+        abuse_types=abuse_types,
         triage_due_at=deadlines.triage_due(
             now, policy.triage_working_days, nation=person.organisation.nation
         ),
@@ -239,6 +244,7 @@ def incident_report(
             "category": category,
             "severity": severity,
             "safeguarding": safeguarding,
+            "abuse_types": abuse_types,
             "recurrence_of": earlier,
         },
     )
@@ -252,7 +258,7 @@ def _peak_after(incident: Incident, severity: str, safeguarding: str) -> tuple[s
     database will keep: migration 0004)."""
     return (
         more_serious(SEVERITY_ORDER, incident.peak_severity, severity),
-        more_serious(SAFEGUARDING_ORDER, incident.peak_safeguarding, safeguarding),
+        safeguarding_peak(incident.peak_safeguarding, safeguarding),
     )
 
 

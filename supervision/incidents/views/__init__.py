@@ -10,13 +10,16 @@ from supervision.incidents.views.lists import (
 )
 from supervision.incidents.views.policy import policy
 from supervision.incidents.views.steps import (
+    abuse_types,
     acknowledge,
     action_add,
     action_complete,
     close,
     correct,
+    dbs,
     escalate,
     leads_only,
+    personal,
     referral,
     review,
     triage,
@@ -24,11 +27,13 @@ from supervision.incidents.views.steps import (
 )
 
 __all__ = [
+    "abuse_types",
     "acknowledge",
     "action_add",
     "action_complete",
     "close",
     "correct",
+    "dbs",
     "detail",
     "escalate",
     "escalations",
@@ -36,6 +41,7 @@ __all__ = [
     "leads_only",
     "my_reports",
     "person_chronology",
+    "personal",
     "policy",
     "referral",
     "report",

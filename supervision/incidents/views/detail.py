@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from supervision.incidents import deadlines, rules, selectors, services
 from supervision.incidents.forms import ChoosePersonForm, FindPersonForm, ReportForm
-from supervision.incidents.models import Incident, State
+from supervision.incidents.models import AbuseType, Incident, State
 from supervision.incidents.services.base import STEP_STATES, when
 from supervision.incidents.views.helpers import show_error
 from supervision.incidents.views.lists import _context, uses_incidents
@@ -30,6 +30,9 @@ STEPS = [
     ("correct", "Add a correction", "correct", "btn-outline-secondary"),
     ("visibility", None, "restrict", "btn-outline-secondary"),
     ("leads_only", None, "restrict_to_leads", "btn-outline-danger"),
+    ("abuse_types", "Types of abuse or neglect", "record_abuse_types", "btn-outline-secondary"),
+    ("personal", "Making Safeguarding Personal", "safeguard", "btn-outline-primary"),
+    ("dbs", "Duty to refer to the DBS", "safeguard", "btn-outline-primary"),
 ]
 
 
@@ -38,7 +41,7 @@ def available_steps(user, incident: Incident) -> list[dict]:
     for name, label, rule, style in STEPS:
         if incident.state not in STEP_STATES[name] or not access.can(user, rule, incident):
             continue
-        if name == "referral" and not incident.is_escalated:
+        if name in ("referral", "personal", "dbs") and not incident.is_escalated:
             continue
         if name == "leads_only":
             label = (
@@ -167,6 +170,7 @@ def report(request):
                 narrative=data["narrative"],
                 told_someone=data["told_someone"],
                 told_whom=data["told_whom"],
+                abuse_types=data["abuse_types"],
                 link_base=request.build_absolute_uri("/"),
             )
         except services.IncidentError as error:
@@ -247,5 +251,7 @@ def detail(request, pk: int):
             corrected=corrected,
             is_worker=rules.is_worker(request.user, incident),
             can_see_person=access.can(request.user, "view_incidents", incident.person),
+            sees_safeguarding_record=access.can(request.user, "view_safeguarding_record", incident),
+            abuse_type_labels=[AbuseType(value).label for value in incident.abuse_types],
         ),
     )

@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from supervision.incidents import forms, selectors, services
 from supervision.incidents.models import Incident, IncidentAction, State
 from supervision.incidents.services.base import STEP_STATES
+from supervision.incidents.services.safeguarding import closing_needs
 from supervision.incidents.views.helpers import show_error
 from supervision.incidents.views.lists import _context, uses_incidents
 from workforce import access
@@ -244,6 +245,9 @@ def close(request, pk: int):
         needs = incident.is_escalated and not incident.referrals.exists()
         return forms.CloseForm(data, needs_referral_reason=needs)
 
+    incident = access.get_object_for(request.user, Incident, "manage", pk=pk)
+    # What the safeguarding record still needs, said before anything is typed.
+    needs = closing_needs(incident)
     return _run_step(
         request,
         pk,
@@ -259,7 +263,8 @@ def close(request, pk: int):
         ),
         success="Closed. The outcome and learning are on the incident page.",
         title="Close the incident",
-        intro="Closing is final: after this only corrections can be added.",
+        intro=(f"{needs} " if needs else "")
+        + "Closing is final: after this only corrections can be added.",
         submit="Close the incident",
         danger=True,
     )
@@ -398,4 +403,81 @@ def action_complete(request, pk: int, action_pk: int):
         request,
         "incidents/action_complete.html",
         _context(request, incident=incident, action=action, form=form, state=State),
+    )
+
+
+# --- The safeguarding record (services/safeguarding.py).
+
+
+@uses_incidents
+def abuse_types(request, pk: int):
+    return _run_step(
+        request,
+        pk,
+        name="abuse_types",
+        rule="record_abuse_types",
+        make_form=lambda data, incident: forms.AbuseTypesForm(data, incident=incident),
+        perform=lambda incident, data: services.incident_record_abuse_types(
+            incident=incident,
+            by=request.user,
+            abuse_types=data["abuse_types"],
+            reason=data["reason"],
+        ),
+        success="Types of abuse or neglect recorded.",
+        title="Types of abuse or neglect",
+        intro="The ten types in the Care and Support Statutory Guidance (Care Act 2014). An "
+        "incident may involve more than one. The worker it is about does not see them.",
+        submit="Record the types",
+    )
+
+
+@uses_incidents
+def personal(request, pk: int):
+    return _run_step(
+        request,
+        pk,
+        name="personal",
+        rule="safeguard",
+        make_form=lambda data, incident: forms.PersonalForm(data, incident=incident),
+        perform=lambda incident, data: services.incident_record_personal(
+            incident=incident,
+            by=request.user,
+            views=data["views"],
+            consent=data["consent"],
+            without_consent_reason=data["without_consent_reason"],
+            capacity_considered=data["capacity_considered"],
+            capacity_note=data["capacity_note"],
+        ),
+        success="Making Safeguarding Personal recorded.",
+        title="Making Safeguarding Personal",
+        intro="What the person at risk wants to happen, whether they agreed to a referral, and "
+        "whether their mental capacity to decide was considered. Needed before an escalated "
+        "incident can be closed. The worker it is about does not see it.",
+        submit="Record it",
+    )
+
+
+@uses_incidents
+def dbs(request, pk: int):
+    return _run_step(
+        request,
+        pk,
+        name="dbs",
+        rule="safeguard",
+        make_form=lambda data, incident: forms.DbsForm(data, incident=incident),
+        perform=lambda incident, data: services.incident_record_dbs(
+            incident=incident,
+            by=request.user,
+            removed=data["removed"],
+            decision=data["decision"],
+            referred_on=data["referred_on"],
+            reason=data["reason"],
+        ),
+        success="The duty to refer to the DBS is recorded.",
+        title="Duty to refer to the DBS",
+        intro="If the worker has been removed from regulated activity because they harmed, or "
+        "may harm, a child or an adult at risk, the organisation must consider referring them "
+        "to the Disclosure and Barring Service, and record the decision before closing. See "
+        "“Making barring referrals to the DBS” on GOV.UK.",
+        submit="Record the decision",
     )
