@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import QuerySet
 
 from roles.models import (
@@ -165,6 +166,11 @@ class TrainingForm(RowForm):
         super().__init__(*args, **kwargs)
         field = self.fields["remind_days_before"]
         field.required = False
+        message = f"Enter a number of days from 1 to {REMIND_DAYS_MAX}, or leave it empty."
+        field.validators = [
+            MinValueValidator(1, message=message),
+            MaxValueValidator(REMIND_DAYS_MAX, message=message),
+        ]
         field.help_text = (
             "The person and their supervisor are emailed this many days before it expires, "
             f"and again on the day. Leave empty for {REMIND_DAYS_DEFAULT}; at most "
