@@ -12,9 +12,12 @@ from dataclasses import dataclass
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import QuerySet
 
 from roles.models import (
+    REMIND_DAYS_DEFAULT,
+    REMIND_DAYS_MAX,
     EscalationStep,
     ProgressionRoute,
     Role,
@@ -151,11 +154,32 @@ class EscalationForm(RowForm):
 
 
 class TrainingForm(RowForm):
+    # The reminder days have a default, so they alone do not make a blank row a real one.
     content_fields = ("item", "renewal_months")
 
     class Meta:
         model = TrainingRequirement
-        fields = ["item", "renewal_months"]
+        fields = ["item", "renewal_months", "remind_days_before"]
+        labels = {"remind_days_before": "Remind this many days before it expires"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["remind_days_before"]
+        field.required = False
+        message = f"Enter a number of days from 1 to {REMIND_DAYS_MAX}, or leave it empty."
+        field.validators = [
+            MinValueValidator(1, message=message),
+            MaxValueValidator(REMIND_DAYS_MAX, message=message),
+        ]
+        field.help_text = (
+            "The person and their supervisor are emailed this many days before it expires, "
+            f"and again on the day. Leave empty for {REMIND_DAYS_DEFAULT}; at most "
+            f"{REMIND_DAYS_MAX}."
+        )
+
+    def clean_remind_days_before(self):
+        value = self.cleaned_data.get("remind_days_before")
+        return REMIND_DAYS_DEFAULT if value is None else value
 
 
 class RoleChoiceField(forms.ModelChoiceField):

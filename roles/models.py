@@ -340,6 +340,12 @@ class EscalationStep(_VersionItem):
         return f"{self.for_what}: {self.who}, {self.get_how_fast_display().lower()}"
 
 
+# Reminders before a certificate expires: a month's notice unless the role says otherwise,
+# and never more than a year ahead (a notice that early would be forgotten by the day).
+REMIND_DAYS_DEFAULT = 30
+REMIND_DAYS_MAX = 365
+
+
 class TrainingRequirement(_VersionItem):
     version = models.ForeignKey(
         RoleVersion, on_delete=models.CASCADE, related_name="training_requirements"
@@ -352,6 +358,13 @@ class TrainingRequirement(_VersionItem):
         validators=[MinValueValidator(1), MaxValueValidator(120)],
         help_text="Leave empty if it is done once.",
     )
+    remind_days_before = models.PositiveSmallIntegerField(
+        "remind this many days before it expires",
+        default=REMIND_DAYS_DEFAULT,
+        validators=[MinValueValidator(1), MaxValueValidator(REMIND_DAYS_MAX)],
+        help_text="The person and their supervisor get an email this many days before a "
+        f"certificate expires, and another on the day. Between 1 and {REMIND_DAYS_MAX}.",
+    )
 
     class Meta(_VersionItem.Meta):
         constraints = [
@@ -362,11 +375,20 @@ class TrainingRequirement(_VersionItem):
                 | Q(renewal_months__gte=1, renewal_months__lte=120),
                 name="trainingrequirement_renewal_positive",
             ),
+            models.CheckConstraint(
+                condition=Q(remind_days_before__gte=1, remind_days_before__lte=REMIND_DAYS_MAX),
+                name="trainingrequirement_remind_days_in_range",
+                violation_error_message="Reminders must be between 1 and "
+                f"{REMIND_DAYS_MAX} days before expiry.",
+            ),
         ]
 
     def __str__(self):
         if self.renewal_months:
-            return f"{self.item} (renew every {self.renewal_months} months)"
+            return (
+                f"{self.item} (renew every {self.renewal_months} months, "
+                f"reminders from {self.remind_days_before} days before)"
+            )
         return f"{self.item} (once)"
 
 

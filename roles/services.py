@@ -51,7 +51,11 @@ LISTS: list[tuple[str, type[models.Model], tuple[str, ...]]] = [
         ("kind", "min_frequency_days", "min_minutes"),
     ),
     ("escalation_steps", EscalationStep, ("who", "for_what", "how_fast")),
-    ("training_requirements", TrainingRequirement, ("item", "renewal_months")),
+    (
+        "training_requirements",
+        TrainingRequirement,
+        ("item", "renewal_months", "remind_days_before"),
+    ),
     ("progression_routes", ProgressionRoute, ("to_role", "note")),
 ]
 CONTENT_FIELDS = (

@@ -27,6 +27,7 @@ from workforce.models import (
     RetentionPeriod,
     Team,
     TrainingRecord,
+    TrainingReminder,
     WellbeingPlan,
 )
 from workforce.services import organisation_set_up
@@ -191,6 +192,18 @@ class TrainingRecordAdmin(ScopedAdmin):
     search_fields = ["person__full_name"]
     list_select_related = ["person", "requirement"]
     date_hierarchy = "completed_on"
+
+
+@admin.register(TrainingReminder)
+class TrainingReminderAdmin(ScopedAdmin):
+    """What send_reminders sent about training, and why any was not sent."""
+
+    organisation_path = "record__person__organisation"
+    fields = ["record", "kind", "recipient", "due_on", "created_at", "sent_at", "failure"]
+    list_display = ["record", "kind", "recipient", "due_on", "sent_at", "failure"]
+    list_filter = ["kind"]
+    list_select_related = ["record__person", "record__requirement", "recipient"]
+    date_hierarchy = "due_on"
 
 
 @admin.register(RetentionPeriod)

@@ -17,6 +17,10 @@ from workforce.models import Person, Team
 DEFAULT_TRAINING = [("Safeguarding adults level 2", 12), ("Peer support induction", None)]
 
 
+def _training(item: str, renewal_months: int | None, remind_days_before: int = 30) -> Training:
+    return Training(item=item, renewal_months=renewal_months, remind_days_before=remind_days_before)
+
+
 def published_version(
     organisation,
     by,
@@ -25,7 +29,8 @@ def published_version(
     family: str = "peer_support_worker",
     training=DEFAULT_TRAINING,
 ):
-    """A published role version made the way a lead makes one, through the roles services."""
+    """A published role version made the way a lead makes one, through the roles services.
+    Each training row is (item, renewal months) or (item, renewal months, reminder days)."""
     content = role_services.RoleContent(
         title=title,
         afc_band="3",
@@ -39,7 +44,7 @@ def published_version(
                 who="Supervisor", for_what="Any worry about a boundary", how_fast="same_day"
             )
         ],
-        training_requirements=[Training(item=item, renewal_months=m) for item, m in training],
+        training_requirements=[_training(*row) for row in training],
     )
     draft = role_services.role_create(
         organisation=organisation, family=family, content=content, by=by

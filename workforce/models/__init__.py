@@ -12,6 +12,7 @@ from workforce.models.core import (
 )
 from workforce.models.diversity import DiversityProfile
 from workforce.models.figures import FiguresVersion
+from workforce.models.reminders import TrainingReminder
 from workforce.models.retention import RetentionPeriod
 from workforce.models.wellbeing import WellbeingPlan
 
@@ -19,6 +20,7 @@ __all__ = [
     "EXPIRING_WITHIN_DAYS",
     "Assignment",
     "TrainingRecord",
+    "TrainingReminder",
     "current_q",
     "AuditEntry",
     "Capacity",

@@ -16,7 +16,7 @@ from workforce.selectors.people import (
     person_training,
     supervisors_for,
 )
-from workforce.selectors.training import training_due
+from workforce.selectors.training import training_due, training_home
 
 __all__ = [
     "organisation_logins",
@@ -32,4 +32,5 @@ __all__ = [
     "person_training",
     "supervisors_for",
     "training_due",
+    "training_home",
 ]

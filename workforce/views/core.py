@@ -16,7 +16,11 @@ def home(request):
     return render(
         request,
         "workforce/home.html",
-        {"memberships": memberships, "summaries": summaries},
+        {
+            "memberships": memberships,
+            "summaries": summaries,
+            "training": selectors.training_home(request.user) if memberships else None,
+        },
     )
 
 
