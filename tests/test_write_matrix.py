@@ -348,6 +348,7 @@ WRITE: dict[str, Write] = {
     "payments:thresholds": Write(
         _LEAD_PAGE, data={"name": "Weekly limit", "amount": "100", "effective_from": "{today}"}
     ),
+    "payments:threshold_end": Write(_LEAD_WRITES, data={"effective_until": "{today}"}),
     "payments:discussion_create": Write(_LEAD_WRITES, data={"held_with": "Peer"}),
     "payments:person_preference": Write(_LEAD_WRITES),
     "payments:batch_new": Write(
