@@ -614,15 +614,17 @@ def running_totals(person_id: int, day: date | None = None) -> dict:
         bounds["uc_period"] = periods.uc_assessment_bounds(day, uc_day)
     # A week or month can straddle 6 April: read the span covering every period.
     span = (min(b[0] for b in bounds.values()), max(b[1] for b in bounds.values()))
-    claims = Claim.objects.filter(person_id=person_id, state=S.PAID, paid_on__range=span)
+    claims = Claim.objects.filter(
+        Q(state=S.PAID, paid_on__range=span) | Q(state__in=UNPAID), person_id=person_id
+    )
 
-    def within(period):
-        return Coalesce(
-            Sum("fee_payable", filter=Q(paid_on__range=period)), Value(ZERO), output_field=MONEY
-        )
+    def within(condition):
+        return Coalesce(Sum("fee_payable", filter=condition), Value(ZERO), output_field=MONEY)
 
-    totals = claims.aggregate(**{name: within(period) for name, period in bounds.items()})
-    totals["expected"] = expected_for(person_id)
+    totals = claims.aggregate(
+        expected=within(Q(state__in=UNPAID)),
+        **{name: within(Q(state=S.PAID, paid_on__range=b)) for name, b in bounds.items()},
+    )
     if uc_day:
         totals["uc_start"], totals["uc_end"] = bounds["uc_period"]
     return totals

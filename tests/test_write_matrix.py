@@ -582,6 +582,10 @@ class Elsewhere:
                 amount="4.50",
                 receipt=_upload(),
             )
+        if name == "threshold":
+            from tests.factories import BenefitsThresholdFactory
+
+            return BenefitsThresholdFactory(organisation=get("other_org"))
         if name == "media_root":
             return get(name)
         raise LookupError(f"Elsewhere cannot make {name!r} yet: add it here")
