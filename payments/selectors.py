@@ -40,6 +40,8 @@ from workforce import access, figures
 from workforce.models import Capacity as C
 
 S = Claim.State
+# Claims on their way to being paid: income expected, not yet received.
+UNPAID = (S.SUBMITTED, S.APPROVED, S.EXPORTED)
 MONEY = DecimalField(max_digits=12, decimal_places=2)
 
 
@@ -420,8 +422,6 @@ def tax_year_totals(user, start: date) -> list[PersonTotals]:
 # are received), so paid claims count by payment date; claims submitted, approved or sent
 # but not yet paid are "expected", shown apart and counted nowhere. Hours count in the
 # period the work was done: the ESA permitted-work hours rule is about time worked.
-
-UNPAID = (S.SUBMITTED, S.APPROVED, S.EXPORTED)
 
 
 def paid_between(person_id: int, start: date, end: date, exclude_pk: int | None = None):
