@@ -107,8 +107,17 @@ class PaymentDiscussionAdmin(ScopedAdmin):
 @admin.register(BenefitsThreshold)
 class BenefitsThresholdAdmin(ScopedAdmin):
     organisation_path = "organisation"
-    fields = ["name", "organisation", "period", "amount", "effective_from"]
-    list_display = ["name", "organisation", "period", "amount", "effective_from"]
+    fields = [
+        "name",
+        "organisation",
+        "period",
+        "amount",
+        "hours_limit",
+        "effective_from",
+        "effective_until",
+        "source",
+    ]
+    list_display = ["name", "organisation", "period", "amount", "effective_from", "effective_until"]
     list_filter = ["organisation", "period"]
     list_select_related = ["organisation"]
 

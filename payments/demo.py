@@ -18,7 +18,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from payments import services
+from payments import benefits_reference, services
 from payments.models import (
     NIHR_SEED_TIERS,
     Activity,
@@ -111,32 +111,36 @@ def seed(*, organisations: dict[str, Organisation]) -> int:
             created += 1
         activities[key] = activity
     if not BenefitsThreshold.objects.filter(organisation=trust).exists():
-        esa = services.threshold_create(
-            organisation=trust,
-            by=lead,
-            name="ESA permitted work limit",
-            period=BenefitsThreshold.Period.WEEK,
-            amount=Decimal("195.50"),
-            effective_from=date(2025, 4, 6),
-            notes="Reference point from April 2025; check the current figure.",
-        )
-        services.threshold_create(
-            organisation=trust,
-            by=lead,
-            name="Universal Credit work allowance (lower)",
-            period=BenefitsThreshold.Period.MONTH,
-            amount=Decimal("411.00"),
-            effective_from=date(2025, 4, 6),
-            notes="Above it, Universal Credit tapers by 55%. Reference point only.",
-        )
-        created += 2
+        # From the published figures (payments/benefits_reference.py), with their sources.
+        limits = {
+            ref.key: services.threshold_create(
+                organisation=trust,
+                by=lead,
+                name=ref.name,
+                period=ref.period,
+                amount=ref.amount,
+                hours_limit=ref.hours_limit,
+                effective_from=ref.effective_from,
+                effective_until=ref.effective_until,
+                source=ref.source,
+                notes=ref.confirmed[:1].upper() + ref.confirmed[1:],
+            )
+            for ref in benefits_reference.REFERENCES
+        }
+        created += len(limits)
         peer, peer2 = users["peer"].person, users["peer2"].person
         services.preference_set(
             person=peer,
             by=users["peer"],
             method=PaymentMethod.PAYROLL,
             receives_benefits=True,
-            thresholds=[esa],
+            thresholds=[
+                limits["esa_permitted_work_2025"],
+                limits["esa_permitted_work_2026"],
+                limits["uc_work_allowance_housing_2026"],
+            ],
+            # Their Universal Credit assessment periods start on the 17th of each month.
+            uc_assessment_day=17,
         )
         services.discussion_record(
             person=peer2,

@@ -337,19 +337,42 @@ class ThresholdForm(OrganisationChoiceMixin, forms.Form):
         max_length=120, label="Name", help_text="For example “ESA permitted work limit”."
     )
     period = forms.ChoiceField(label="Counted", choices=BenefitsThreshold.Period.choices)
-    amount = money_field("Limit (£)", minimum="0.01")
+    amount = money_field("Earnings limit (£)", minimum="0.01")
+    hours_limit = forms.DecimalField(
+        label="Hours limit (optional)",
+        required=False,
+        min_value=Decimal("0.01"),
+        max_digits=5,
+        decimal_places=2,
+        help_text="Warn when the hours worked in the period reach this. For ESA permitted "
+        "work, 16 (the work must be under 16 hours a week).",
+    )
     effective_from = date_field("From")
     effective_until = date_field("Until (optional)", required=False)
+    source = forms.CharField(
+        required=False,
+        label="Source",
+        help_text="Where the figure comes from: title, publisher, date and web address.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     notes = forms.CharField(
         required=False,
         label="Notes",
-        help_text="For example where the figure comes from. Not advice.",
+        help_text="Anything else people should know. Not advice.",
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
         self.setup_organisation(organisations)
+
+
+class ThresholdEndForm(forms.Form):
+    effective_until = date_field(
+        "Last day it applies",
+        help_text="From the next day the limit is no longer watched. Add the new figure as a "
+        "new limit.",
+    )
 
 
 class PreferenceForm(forms.Form):
@@ -375,6 +398,14 @@ class PreferenceForm(forms.Form):
         label="Which limits should we watch?",
         help_text="Leave all unticked to watch every limit your organisation has set.",
         widget=forms.CheckboxSelectMultiple,
+    )
+    uc_assessment_day = forms.IntegerField(
+        label="If you receive Universal Credit: the day of the month your claim started (optional)",
+        required=False,
+        min_value=1,
+        max_value=31,
+        help_text="For example 17 if it started on 17 March. Your monthly assessment periods "
+        "start on this day, so we count your payments in the same months as DWP.",
     )
 
     def __init__(self, *args, thresholds, discussed: bool, **kwargs):

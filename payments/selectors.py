@@ -40,6 +40,8 @@ from workforce import access, figures
 from workforce.models import Capacity as C
 
 S = Claim.State
+# Claims on their way to being paid: income expected, not yet received.
+UNPAID = (S.SUBMITTED, S.APPROVED, S.EXPORTED)
 MONEY = DecimalField(max_digits=12, decimal_places=2)
 
 
@@ -339,26 +341,37 @@ class PersonTotals:
     claims: int
     fees: Decimal
     expenses: Decimal
+    expected: Decimal = ZERO  # fees of claims not yet paid: shown, not counted
 
     @property
     def total(self) -> Decimal:
         return self.fees + self.expenses
 
 
+def _finance_organisations(user) -> set[int]:
+    return access.organisation_ids(user, C.COPRODUCTION_LEAD, C.FINANCE, C.ADMIN)
+
+
 def tax_year_claims(user, start: date) -> QuerySet[Claim]:
-    """Approved, exported and paid claims with activity dates in the tax year starting on
-    `start`, in the organisations where the user leads or runs finance."""
+    """Claims paid in the tax year starting on `start` (by the date paid, as HMRC and DWP
+    count income), in the organisations where the user leads or runs finance."""
     _, end = periods.tax_year_bounds(start)
-    organisations = access.organisation_ids(user, C.COPRODUCTION_LEAD, C.FINANCE, C.ADMIN)
     return access.scoped(user, Claim).filter(
-        organisation_id__in=organisations,
-        state__in=Claim.FINANCE_STATES,
-        activity_date__range=(start, end),
+        organisation_id__in=_finance_organisations(user), state=S.PAID, paid_on__range=(start, end)
+    )
+
+
+def expected_claims(user) -> QuerySet[Claim]:
+    """Submitted, approved and sent claims not yet paid: expected income, counted in no
+    tax year until it is paid (the user's scope decides which states they see)."""
+    return access.scoped(user, Claim).filter(
+        organisation_id__in=_finance_organisations(user), state__in=UNPAID
     )
 
 
 def tax_year_totals(user, start: date) -> list[PersonTotals]:
-    """Per person, the tax year's claims (see tax_year_claims), summed by the database."""
+    """Per person, the claims paid in the tax year (see tax_year_claims), summed by the
+    database; for the current tax year each also carries the fees still expected."""
     claims = tax_year_claims(user, start)
     fees = (
         claims.order_by()
@@ -372,38 +385,87 @@ def tax_year_totals(user, start: date) -> list[PersonTotals]:
         .annotate(total=Sum("amount"))
         .values_list("claim__person_id", "total")
     )
+    people = {
+        row["person_id"]: (row["person__full_name"], row["person__payee_reference"]) for row in fees
+    }
+    expected = {}
+    # A claim not yet paid can be paid this tax year at the earliest, never in a past one.
+    if start >= periods.tax_year_start(timezone.localdate()):
+        unpaid = (
+            expected_claims(user)
+            .order_by()
+            .values("person_id", "person__full_name", "person__payee_reference")
+            .annotate(fees=_money_sum("fee_payable"))
+        )
+        for row in unpaid:
+            expected[row["person_id"]] = row["fees"]
+            people.setdefault(
+                row["person_id"], (row["person__full_name"], row["person__payee_reference"])
+            )
+    paid = {row["person_id"]: row for row in fees}
     rows = [
         PersonTotals(
-            person_id=row["person_id"],
-            name=row["person__full_name"],
-            payee_reference=row["person__payee_reference"],
-            claims=row["claims"],
-            fees=row["fees"],
-            expenses=expenses.get(row["person_id"]) or ZERO,
+            person_id=pk,
+            name=name,
+            payee_reference=reference,
+            claims=paid[pk]["claims"] if pk in paid else 0,
+            fees=paid[pk]["fees"] if pk in paid else ZERO,
+            expenses=expenses.get(pk) or ZERO,
+            expected=expected.get(pk, ZERO),
         )
-        for row in fees
+        for pk, (name, reference) in people.items()
     ]
     return sorted(rows, key=lambda r: (r.name.lower(), r.person_id))
 
 
-def income_between(person_id: int, start: date, end: date, exclude_pk: int | None = None):
-    """Fees (cash and vouchers) a person has claimed for activities in [start, end]:
-    submitted or later, not rejected. Receipted expenses are not income, so not counted."""
-    claims = Claim.objects.filter(
-        person_id=person_id, state__in=Claim.COUNTED, activity_date__range=(start, end)
-    )
+# --- Benefits: income counts on the day it is paid (DWP and HMRC count earnings when they
+# are received), so paid claims count by payment date; claims submitted, approved or sent
+# but not yet paid are "expected", shown apart and counted nowhere. Hours count in the
+# period the work was done: the ESA permitted-work hours rule is about time worked.
+
+
+def paid_between(person_id: int, start: date, end: date, exclude_pk: int | None = None):
+    """Fees (cash and vouchers) paid to a person from `start` to `end`, by payment date.
+    Receipted expenses are not income, so not counted."""
+    claims = Claim.objects.filter(person_id=person_id, state=S.PAID, paid_on__range=(start, end))
     if exclude_pk:
         claims = claims.exclude(pk=exclude_pk)
     return claims.aggregate(total=_money_sum("fee_payable"))["total"]
 
 
+def expected_for(person_id: int, exclude_pk: int | None = None) -> Decimal:
+    """Fees of a person's claims submitted, approved or sent but not yet paid."""
+    claims = Claim.objects.filter(person_id=person_id, state__in=UNPAID)
+    if exclude_pk:
+        claims = claims.exclude(pk=exclude_pk)
+    return claims.aggregate(total=_money_sum("fee_payable"))["total"]
+
+
+def hours_between(person_id: int, start: date, end: date, exclude_pk: int | None = None):
+    """Hours of involvement work done from `start` to `end` (by activity date), over claims
+    submitted or later and not rejected."""
+    claims = Claim.objects.filter(
+        person_id=person_id, state__in=Claim.COUNTED, activity_date__range=(start, end)
+    )
+    if exclude_pk:
+        claims = claims.exclude(pk=exclude_pk)
+    minutes = claims.aggregate(total=Coalesce(Sum("duration_minutes"), 0))["total"]
+    return Decimal(minutes) / 60
+
+
 @dataclass(frozen=True)
 class LimitCheck:
     threshold: BenefitsThreshold
-    start: date
+    start: date  # the period the earnings count in
     end: date
-    so_far: Decimal
-    with_claim: Decimal
+    so_far: Decimal  # paid in the period, before this claim
+    with_claim: Decimal  # with this claim, if it is paid in the period
+    expected: Decimal = ZERO  # other claims not yet paid: shown, not counted
+    # Where the person's Universal Credit claim day is not recorded: counted by calendar month.
+    approximate: bool = False
+    hours_start: date | None = None
+    hours_end: date | None = None
+    hours: Decimal | None = None  # hours worked in the hours period, with this claim
 
     @property
     def crosses(self) -> bool:
@@ -414,8 +476,41 @@ class LimitCheck:
         return self.so_far > self.threshold.amount
 
     @property
-    def warn(self) -> bool:
+    def earnings_warn(self) -> bool:
         return self.with_claim > self.threshold.amount
+
+    @property
+    def hours_warn(self) -> bool:
+        # "Under 16 hours a week": reaching the limit is already outside it.
+        limit = self.threshold.hours_limit
+        return limit is not None and self.hours is not None and self.hours >= limit
+
+    @property
+    def warn(self) -> bool:
+        return self.earnings_warn or self.hours_warn
+
+
+def _preference(person_id: int) -> PaymentPreference | None:
+    return (
+        PaymentPreference.objects.filter(person_id=person_id, receives_benefits=True)
+        .select_related("person")
+        .first()
+    )
+
+
+def period_bounds(
+    threshold: BenefitsThreshold, day: date, preference: PaymentPreference
+) -> tuple[date, date, bool]:
+    """The threshold's period containing `day` for this person, and whether it is only an
+    approximation (a Universal Credit period without the person's claim day)."""
+    period = threshold.period
+    if period == BenefitsThreshold.Period.UC_ASSESSMENT:
+        if preference.uc_assessment_day:
+            start, end = periods.uc_assessment_bounds(day, preference.uc_assessment_day)
+            return start, end, False
+        start, end = periods.month_bounds(day)
+        return start, end, True
+    return (*BOUNDS[period](day), False)
 
 
 BOUNDS = {
@@ -437,62 +532,99 @@ def watched_thresholds(preference: PaymentPreference, day: date) -> list[Benefit
     ]
 
 
-def benefits_checks(claim: Claim) -> list[LimitCheck]:
-    """For someone who said they receive benefits: where this claim leaves them against
-    each limit their organisation set. Warnings only; never advice, never a block."""
-    preference = (
-        PaymentPreference.objects.filter(person_id=claim.person_id, receives_benefits=True)
-        .select_related("person")
-        .first()
+def _check(threshold, preference, pay_day, work_day, person_id, exclude_pk, fee, minutes):
+    start, end, approximate = period_bounds(threshold, pay_day, preference)
+    so_far = paid_between(person_id, start, end, exclude_pk=exclude_pk)
+    hours = hours_start = hours_end = None
+    if threshold.hours_limit is not None:
+        hours_start, hours_end, _ = period_bounds(threshold, work_day, preference)
+        hours = hours_between(person_id, hours_start, hours_end, exclude_pk=exclude_pk)
+        hours += Decimal(minutes) / 60
+    return LimitCheck(
+        threshold,
+        start,
+        end,
+        so_far,
+        so_far + fee,
+        expected=expected_for(person_id, exclude_pk=exclude_pk),
+        approximate=approximate,
+        hours_start=hours_start,
+        hours_end=hours_end,
+        hours=hours,
     )
+
+
+def benefits_checks(claim: Claim, today: date | None = None) -> list[LimitCheck]:
+    """For someone who said they receive benefits: where this claim leaves them against
+    each limit their organisation set. Warnings only; never advice, never a block.
+
+    A paid claim counts in the period of its payment date; one not yet paid is checked
+    against the soonest period it could be paid in (today's, or the activity's if later).
+    """
+    preference = _preference(claim.person_id)
     if preference is None or claim.state == S.REJECTED:
         return []
-    checks = []
-    for threshold in watched_thresholds(preference, claim.activity_date):
-        start, end = BOUNDS[threshold.period](claim.activity_date)
-        so_far = income_between(claim.person_id, start, end, exclude_pk=claim.pk)
-        checks.append(LimitCheck(threshold, start, end, so_far, so_far + claim.fee_payable))
-    return checks
+    today = today or timezone.localdate()
+    pay_day = claim.paid_on or max(today, claim.activity_date)
+    return [
+        _check(
+            threshold,
+            preference,
+            pay_day,
+            claim.activity_date,
+            claim.person_id,
+            claim.pk,
+            claim.fee_payable,
+            claim.duration_minutes,
+        )
+        for threshold in watched_thresholds(preference, pay_day)
+    ]
 
 
 def limits_now(person_id: int, day: date | None = None) -> list[LimitCheck]:
-    """For someone who receives benefits: each watched limit, and their fees so far in the
-    period containing `day` (today by default). Empty for everyone else."""
+    """For someone who receives benefits: each watched limit, their fees paid so far in the
+    period containing `day` (today by default), and what is still expected. Empty for
+    everyone else."""
     day = day or timezone.localdate()
-    preference = (
-        PaymentPreference.objects.filter(person_id=person_id, receives_benefits=True)
-        .select_related("person")
-        .first()
-    )
+    preference = _preference(person_id)
     if preference is None:
         return []
-    checks = []
-    for threshold in watched_thresholds(preference, day):
-        start, end = BOUNDS[threshold.period](day)
-        so_far = income_between(person_id, start, end)
-        checks.append(LimitCheck(threshold, start, end, so_far, so_far))
-    return checks
+    return [
+        _check(threshold, preference, day, day, person_id, None, ZERO, 0)
+        for threshold in watched_thresholds(preference, day)
+    ]
 
 
-def running_totals(person_id: int, day: date | None = None) -> dict[str, Decimal]:
-    """This week's, month's and tax year's fees for a person (one query)."""
+def running_totals(person_id: int, day: date | None = None) -> dict:
+    """This week's, month's and tax year's fees paid to a person (by payment date, one
+    query), what is still expected, and, where they recorded their Universal Credit claim
+    day, their current assessment period and its fees."""
     day = day or timezone.localdate()
-    week, month, year = (
-        periods.week_bounds(day),
-        periods.month_bounds(day),
-        periods.tax_year_bounds(day),
+    bounds = {
+        "week": periods.week_bounds(day),
+        "month": periods.month_bounds(day),
+        "tax_year": periods.tax_year_bounds(day),
+    }
+    uc_day = (
+        PaymentPreference.objects.filter(person_id=person_id)
+        .values_list("uc_assessment_day", flat=True)
+        .first()
     )
-    # A week or month can straddle 6 April: read the span covering all three periods.
-    span = (min(week[0], month[0], year[0]), max(week[1], month[1], year[1]))
+    if uc_day:
+        bounds["uc_period"] = periods.uc_assessment_bounds(day, uc_day)
+    # A week or month can straddle 6 April: read the span covering every period.
+    span = (min(b[0] for b in bounds.values()), max(b[1] for b in bounds.values()))
     claims = Claim.objects.filter(
-        person_id=person_id, state__in=Claim.COUNTED, activity_date__range=span
+        Q(state=S.PAID, paid_on__range=span) | Q(state__in=UNPAID), person_id=person_id
     )
 
-    def within(bounds):
-        return Coalesce(
-            Sum("fee_payable", filter=Q(activity_date__range=bounds)),
-            Value(ZERO),
-            output_field=MONEY,
-        )
+    def within(condition):
+        return Coalesce(Sum("fee_payable", filter=condition), Value(ZERO), output_field=MONEY)
 
-    return claims.aggregate(week=within(week), month=within(month), tax_year=within(year))
+    totals = claims.aggregate(
+        expected=within(Q(state__in=UNPAID)),
+        **{name: within(Q(state=S.PAID, paid_on__range=b)) for name, b in bounds.items()},
+    )
+    if uc_day:
+        totals["uc_start"], totals["uc_end"] = bounds["uc_period"]
+    return totals

@@ -23,6 +23,7 @@ urlpatterns = [
     path("claims/<int:pk>/correct/", decide.claim_adjust, name="claim_adjust"),
     path("activities/", setup.activities, name="activities"),
     path("limits/", setup.thresholds, name="thresholds"),
+    path("limits/<int:pk>/end/", setup.threshold_end, name="threshold_end"),
     path("people/<int:pk>/", setup.person_payments, name="person"),
     path("people/<int:pk>/discussions/", setup.discussion_create, name="discussion_create"),
     path("people/<int:pk>/preference/", setup.person_preference, name="person_preference"),

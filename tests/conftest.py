@@ -15,6 +15,7 @@ from tests.payments.fixtures import (  # noqa: F401 - payments fixtures, shared 
     receipt_line,
     seed_card,
     submitted_claim,
+    threshold,
 )
 from workforce.models import Capacity as C
 from workforce.models import Organisation

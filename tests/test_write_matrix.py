@@ -351,6 +351,7 @@ WRITE: dict[str, Write] = {
     "payments:thresholds": Write(
         _LEAD_PAGE, data={"name": "Weekly limit", "amount": "100", "effective_from": "{today}"}
     ),
+    "payments:threshold_end": Write(_LEAD_WRITES, data={"effective_until": "{today}"}),
     "payments:discussion_create": Write(_LEAD_WRITES, data={"held_with": "Peer"}),
     "payments:person_preference": Write(_LEAD_WRITES),
     "payments:batch_new": Write(
@@ -601,6 +602,10 @@ class Elsewhere:
                 amount="4.50",
                 receipt=_upload(),
             )
+        if name == "threshold":
+            from tests.factories import BenefitsThresholdFactory
+
+            return BenefitsThresholdFactory(organisation=get("other_org"))
         if name == "media_root":
             return get(name)
         raise LookupError(f"Elsewhere cannot make {name!r} yet: add it here")

@@ -50,23 +50,41 @@ class BenefitsThreshold(models.Model):
     """A limit an organisation asks the app to watch, e.g. a weekly permitted-work limit.
 
     Reference points only (configured, dated): the app warns, it never blocks and it never
-    gives benefits advice.
+    gives benefits advice. Earnings count on the day they are paid; hours count in the
+    period the work was done. A limit is never edited: a lead ends it (an end date) and
+    adds the next one.
     """
 
     class Period(models.TextChoices):
         WEEK = "week", "Per week (Monday to Sunday)"
         MONTH = "month", "Per calendar month"
+        UC_ASSESSMENT = (
+            "uc_assessment",
+            "Per Universal Credit assessment period (monthly, from the person's claim day)",
+        )
         TAX_YEAR = "tax_year", "Per tax year (6 April to 5 April)"
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="benefits_thresholds"
     )
     name = models.CharField(max_length=120, help_text="For example “ESA permitted work”.")
-    period = models.CharField(max_length=10, choices=Period.choices)
+    period = models.CharField(max_length=20, choices=Period.choices)
     amount = models.DecimalField(max_digits=10, decimal_places=2)
+    hours_limit = models.DecimalField(
+        "hours limit",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Warn when the hours worked in the period reach this, for example 16 for "
+        "ESA permitted work (which must be under 16 hours a week).",
+    )
     effective_from = models.DateField()
     effective_until = models.DateField(null=True, blank=True)
     notes = models.TextField(blank=True)
+    source = models.TextField(
+        blank=True, help_text="Where the figure comes from: title, publisher, date, address."
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -79,8 +97,12 @@ class BenefitsThreshold(models.Model):
                 condition=models.Q(amount__gt=0), name="threshold_amount_positive"
             ),
             models.CheckConstraint(
-                condition=models.Q(period__in=["week", "month", "tax_year"]),
+                condition=models.Q(period__in=["week", "month", "uc_assessment", "tax_year"]),
                 name="threshold_period_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(hours_limit__isnull=True) | models.Q(hours_limit__gt=0),
+                name="threshold_hours_positive",
             ),
             models.CheckConstraint(
                 condition=models.Q(effective_until__isnull=True)
@@ -114,6 +136,13 @@ class PaymentPreference(models.Model):
         help_text="Show running totals against your organisation's limits, and warn before "
         "a claim crosses one.",
     )
+    uc_assessment_day = models.PositiveSmallIntegerField(
+        "Universal Credit claim day",
+        null=True,
+        blank=True,
+        help_text="The day of the month your Universal Credit claim started (1 to 31): your "
+        "monthly assessment periods start on it.",
+    )
     # Which of the organisation's limits to watch; none chosen means all of them.
     thresholds = models.ManyToManyField(BenefitsThreshold, blank=True, related_name="+")
     discussion = models.ForeignKey(
@@ -146,6 +175,11 @@ class PaymentPreference(models.Model):
                     | (~models.Q(method=PaymentMethod.REDUCED) & models.Q(reduced_amount=None))
                 ),
                 name="preference_reduced_amount_iff_reduced",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(uc_assessment_day__isnull=True)
+                | models.Q(uc_assessment_day__gte=1, uc_assessment_day__lte=31),
+                name="preference_uc_day_in_month",
             ),
         ]
 

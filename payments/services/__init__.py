@@ -27,6 +27,7 @@ from payments.services.setup import (
     preference_set,
     rate_card_create,
     threshold_create,
+    threshold_end,
 )
 
 __all__ = [
@@ -55,5 +56,6 @@ __all__ = [
     "rate_card_create",
     "terms_for",
     "threshold_create",
+    "threshold_end",
     "tier_fee",
 ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -114,11 +114,19 @@ def threshold_create(
     effective_from: date,
     effective_until: date | None = None,
     notes: str = "",
+    hours_limit: Decimal | None = None,
+    source: str = "",
 ) -> BenefitsThreshold:
     require(by, APPROVERS, organisation.pk, "set benefits limits")
     amount = to_money(amount)
     if amount <= 0:
         raise PaymentsError("A limit must be more than £0.00.", field="amount")
+    if period not in BenefitsThreshold.Period.values:
+        raise PaymentsError("Choose how the limit is counted.", field="period")
+    if hours_limit is not None and hours_limit <= 0:
+        raise PaymentsError(
+            "An hours limit must be more than 0, or left empty.", field="hours_limit"
+        )
     if effective_until is not None and effective_until < effective_from:
         raise PaymentsError("The end date is before the start date.", field="effective_until")
     threshold = BenefitsThreshold.objects.create(
@@ -129,13 +137,53 @@ def threshold_create(
         effective_from=effective_from,
         effective_until=effective_until,
         notes=notes.strip(),
+        hours_limit=hours_limit,
+        source=source.strip(),
         created_by=by,
     )
+    hours = f", under {hours_limit} hours" if hours_limit is not None else ""
     audit.record(
         actor=by,
         action="threshold.created",
         obj=threshold,
-        summary=f"Benefits limit “{threshold.name}”: £{amount} ({threshold.period})",
+        summary=f"Benefits limit “{threshold.name}”: £{amount}{hours} ({threshold.period})",
+    )
+    return threshold
+
+
+@transaction.atomic
+def threshold_end(*, threshold: BenefitsThreshold, by, effective_until: date) -> BenefitsThreshold:
+    """End a limit: from the day after `effective_until` it is no longer watched. A limit
+    is never edited (the database refuses it); a new figure is a new limit."""
+    threshold = BenefitsThreshold.objects.select_for_update().get(pk=threshold.pk)
+    require(by, APPROVERS, threshold.organisation_id, "end benefits limits")
+    if threshold.effective_until is not None:
+        raise PaymentsError(
+            f"This limit already ends on {threshold.effective_until:%d/%m/%Y}.",
+            field="effective_until",
+        )
+    if effective_until < threshold.effective_from:
+        raise PaymentsError(
+            f"The last day cannot be before the limit starts "
+            f"({threshold.effective_from:%d/%m/%Y}).",
+            field="effective_until",
+        )
+    # Warnings already shown were worked out with the limit in force: keep them explainable.
+    yesterday = timezone.localdate() - timedelta(days=1)
+    if effective_until < yesterday:
+        raise PaymentsError(
+            "The last day can be yesterday at the earliest (the limit then stops today). If "
+            "the figure changed earlier, say so in the notes of the new limit.",
+            field="effective_until",
+        )
+    threshold.effective_until = effective_until
+    threshold.save(update_fields=["effective_until"])
+    audit.record(
+        actor=by,
+        action="threshold.ended",
+        obj=threshold,
+        summary=f"Benefits limit “{threshold.name}” ended: last day {effective_until:%d/%m/%Y}",
+        changes={"effective_until": [None, effective_until.isoformat()]},
     )
     return threshold
 
@@ -194,8 +242,14 @@ def preference_set(
     reduced_amount: Decimal | None = None,
     receives_benefits: bool = False,
     thresholds: Iterable[BenefitsThreshold] = (),
+    uc_assessment_day: int | None = None,
 ) -> PaymentPreference:
     _may_manage_person(person, by)
+    if uc_assessment_day is not None and not 1 <= uc_assessment_day <= 31:
+        raise PaymentsError(
+            "Give the day of the month your Universal Credit claim started, from 1 to 31.",
+            field="uc_assessment_day",
+        )
     preference, _ = PaymentPreference.objects.select_for_update().get_or_create(person=person)
     before = preference.method
     discussion = PaymentDiscussion.objects.filter(person=person).order_by("-held_on", "-pk").first()
@@ -220,6 +274,7 @@ def preference_set(
     preference.method = method
     preference.reduced_amount = reduced_amount
     preference.receives_benefits = receives_benefits
+    preference.uc_assessment_day = uc_assessment_day
     preference.discussion = discussion
     preference.updated_by = by
     preference.save()

@@ -12,6 +12,7 @@ from payments import exports, periods, selectors, services
 from payments.errors import PaymentsError
 from payments.forms import BatchForm, MarkPaidForm, UnreferencedChoiceForm, show_error
 from payments.models import Batch, Claim, PaymentPolicy
+from payments.money import ZERO
 from payments.services.batches import claims_count
 from payments.views.common import FINANCE, TOTALS_READERS, organisations_for, page_of
 from workforce import access, audit, figures, paging
@@ -196,11 +197,13 @@ def totals(request):
     label = periods.tax_year_label(start)
 
     def table_context():
-        return {
+        context = {
             "rows": selectors.tax_year_totals(request.user, start),
             "label": label,
             "overall": selectors.claims_summary(selectors.tax_year_claims(request.user, start)),
         }
+        context["expected_total"] = sum((row.expected for row in context["rows"]), ZERO)
+        return context
 
     # Kept until a claim or person changes (workforce/figures.py): a large trust's year is
     # 90,000 claims summed for 4,600 people, most of a second (bench/README.md). Expense

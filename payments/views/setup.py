@@ -6,9 +6,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from payments import selectors, services
+from payments import benefits_reference, selectors, services
 from payments.errors import PaymentsError
 from payments.forms import (
     ActivityForm,
@@ -16,6 +17,7 @@ from payments.forms import (
     PaymentPolicyForm,
     PreferenceForm,
     RateCardForm,
+    ThresholdEndForm,
     ThresholdForm,
     show_error,
 )
@@ -150,6 +152,33 @@ def activities(request):
     return render(request, "payments/activities.html", {"form": form, "page": page})
 
 
+def _end_form(threshold, data=None) -> ThresholdEndForm:
+    # One small form per limit on the page: ids kept apart, names as the view reads them.
+    return ThresholdEndForm(data, auto_id=f"id_end_{threshold.pk}_%s")
+
+
+def _thresholds_page(request, form, *, ending=None, end_form=None, status=200):
+    organisations = organisations_for(request.user, APPROVERS)
+    items = list(
+        access.scoped(request.user, BenefitsThreshold)
+        .filter(organisation__in=organisations)
+        .select_related("organisation")
+    )
+    for item in items:
+        refused = item.pk == ending
+        item.end_form = end_form if refused else _end_form(item)
+    return render(
+        request,
+        "payments/thresholds.html",
+        {
+            "form": form,
+            "items": items,
+            "references": benefits_reference.in_force(timezone.localdate()),
+        },
+        status=status,
+    )
+
+
 @access.access_required(*APPROVERS)
 def thresholds(request):
     organisations = organisations_for(request.user, APPROVERS)
@@ -166,12 +195,40 @@ def thresholds(request):
         else:
             messages.success(request, "Limit added.")
             return redirect("payments:thresholds")
-    items = (
-        access.scoped(request.user, BenefitsThreshold)
-        .filter(organisation__in=organisations)
-        .select_related("organisation")
+    return _thresholds_page(request, form)
+
+
+@access.access_required(*APPROVERS)
+@require_POST
+def threshold_end(request, pk: int):
+    """End one of the organisation's limits; another organisation's is not found."""
+    threshold = get_object_or_404(
+        access.scoped(request.user, BenefitsThreshold).filter(
+            organisation__in=organisations_for(request.user, APPROVERS)
+        ),
+        pk=pk,
     )
-    return render(request, "payments/thresholds.html", {"form": form, "items": items})
+    form = _end_form(threshold, request.POST)
+    if form.is_valid():
+        try:
+            services.threshold_end(
+                threshold=threshold,
+                by=request.user,
+                effective_until=form.cleaned_data["effective_until"],
+            )
+        except PaymentsError as error:
+            show_error(form, error)
+        else:
+            messages.success(request, f"“{threshold.name}” ended.")
+            return redirect("payments:thresholds")
+    organisations = organisations_for(request.user, APPROVERS)
+    return _thresholds_page(
+        request,
+        ThresholdForm(organisations=organisations),
+        ending=threshold.pk,
+        end_form=form,
+        status=400,
+    )
 
 
 def _preference_form(request, person: Person, data=None) -> PreferenceForm:
@@ -183,6 +240,7 @@ def _preference_form(request, person: Person, data=None) -> PreferenceForm:
             "reduced_amount": preference.reduced_amount,
             "receives_benefits": preference.receives_benefits,
             "thresholds": list(preference.thresholds.values_list("pk", flat=True)),
+            "uc_assessment_day": preference.uc_assessment_day,
         }
     return PreferenceForm(
         data,

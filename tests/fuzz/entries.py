@@ -47,6 +47,13 @@ def _same(url_name):
     return lambda ctx: reverse(url_name, kwargs=ctx["kwargs"])
 
 
+def _page(url_name):
+    """The form lives on a list page with no object in its URL."""
+    from django.urls import reverse
+
+    return lambda ctx: reverse(url_name)
+
+
 def _role_lists():
     return tuple((spec.form, spec.prefix) for spec in role_forms.LISTS)
 
@@ -155,6 +162,9 @@ FUZZ: dict[str, Entry] = {
     "payments:claim_adjust": Entry("lead", forms=(payment_forms.AdjustmentForm,)),
     "payments:activities": Entry("lead", forms=(payment_forms.ActivityForm,)),
     "payments:thresholds": Entry("lead", forms=(payment_forms.ThresholdForm,)),
+    "payments:threshold_end": Entry(
+        "lead", forms=(payment_forms.ThresholdEndForm,), page=_page("payments:thresholds")
+    ),
     "payments:discussion_create": Entry(
         "lead", forms=(payment_forms.DiscussionForm,), page=_same("payments:person")
     ),

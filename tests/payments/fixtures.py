@@ -4,7 +4,7 @@ too. Claims are made through the real services (tests.factories.make_claim)."""
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.factories import RateCardFactory, make_claim
+from tests.factories import BenefitsThresholdFactory, RateCardFactory, make_claim
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -25,6 +25,12 @@ def media_root(settings, tmp_path):
 def seed_card(org):
     """The NIHR seed table as the organisation's first card."""
     return RateCardFactory(organisation=org)
+
+
+@pytest.fixture
+def threshold(org):
+    """One of the organisation's benefits limits, in force with no end date."""
+    return BenefitsThresholdFactory(organisation=org)
 
 
 @pytest.fixture

@@ -62,6 +62,7 @@ PAYMENTS_MATRIX = {
     "payments:claim_adjust": (LEAD_OBJECT, _pk("exported_claim")),
     "payments:activities": (LEAD_PAGE, None),
     "payments:thresholds": (LEAD_PAGE, None),
+    "payments:threshold_end": (LEAD_POST, _pk("threshold")),
     "payments:person": (LEAD_OBJECT, _person),
     "payments:discussion_create": (LEAD_POST, _person),
     "payments:person_preference": (LEAD_POST, _person),

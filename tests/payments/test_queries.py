@@ -37,7 +37,8 @@ def _grow(claims, org, personas, n):
 # The most queries each page may make, sign-in and session included. A paged list reads
 # its page's keys, then those rows (workforce/paging.py): one query more than a slice.
 PAGES = [
-    ("peer", "payments:my_claims", None, 9),
+    # One more: the person's Universal Credit claim day, for their assessment period.
+    ("peer", "payments:my_claims", None, 10),
     ("lead", "payments:approvals", None, 9),
     # The batches page's kept figures (the page's batch totals and paid counts, and the
     # median time to pay) are counted live here, each after its version check, because
@@ -47,7 +48,8 @@ PAGES = [
     # Two more for the batch: its kept figures' version checks (workforce/figures.py),
     # counted live here because the test's own transaction wrote the claims.
     ("finance", "payments:batch", "batch", 16),
-    ("finance", "payments:totals", None, 9),
+    # One more: the fees still expected (not yet paid), per person.
+    ("finance", "payments:totals", None, 10),
     # One more: the cards' claim counts are a kept figure (its version check), counted live
     # here because the test's transaction wrote claims.
     ("lead", "payments:rate_cards", None, 8),

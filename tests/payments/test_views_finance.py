@@ -87,13 +87,16 @@ def test_finance_adds_a_card_starting_from_the_latest(client, personas, seed_car
 
 def test_tax_year_totals_per_person(client, personas, claims):
     claims("peer", "paid")
-    claims("peer", "approved", description="Another")
-    claims("peer2", "submitted")  # not approved yet: not counted
+    claims("peer", "approved", description="Another")  # not paid yet: expected
+    claims("peer2", "submitted")  # not finance's to see yet
     client.force_login(personas["finance"])
     response = client.get(reverse("payments:totals"))
     rows = response.context["rows"]
-    assert [(r.name, r.claims, r.fees) for r in rows] == [("Peer", 2, Decimal("100.00"))]
-    assert response.context["overall"].total == Decimal("100.00")
+    assert [(r.name, r.claims, r.fees, r.expected) for r in rows] == [
+        ("Peer", 1, Decimal("50.00"), Decimal("50.00"))
+    ]
+    assert response.context["overall"].total == Decimal("50.00")
+    assert response.context["expected_total"] == Decimal("50.00")
     assert tax_year_label(TODAY) in response.content.decode()
     last_year = client.get(reverse("payments:totals"), {"year": "2019/20"})
     assert last_year.context["rows"] == []

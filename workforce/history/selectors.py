@@ -93,6 +93,7 @@ SERVICE_ACTIONS = {
     "supervision.session_disputed": "Supervision session disputed",
     "supervision.session_logged": "Supervision session logged",
     "threshold.created": "Benefits limit added",
+    "threshold.ended": "Benefits limit ended",
     "training.recorded": "Training recorded",
     "two_factor.removed": "Authenticator app removed",
     "two_factor.set_up": "Authenticator app set up",

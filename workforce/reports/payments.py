@@ -228,8 +228,9 @@ def payments_report(user, filters: Filters) -> list[Table]:
         Table(
             "tax_year",
             f"Totals per person in tax year {tax_year}",
-            f"Approved and paid claims for work done in the tax year {tax_year} (the one the "
-            "period ends in), per person: what matters for tax and benefits.",
+            f"Claims paid in the tax year {tax_year} (the one the period ends in), per "
+            "person, by the date paid whatever the date of the work, as HMRC and DWP count "
+            "income. Claims not yet paid count in the tax year they are paid.",
             ["Person", "Payee reference", *money],
             tax_rows,
             Chart(0, (5,), "£"),
