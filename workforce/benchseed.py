@@ -201,7 +201,7 @@ class _Generator:
     def organisations(self) -> None:
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
-        from payments.models import NIHR_SEED_TIERS, RateCard, RateCardTier
+        from payments.models import RateCard, RateCardTier, seed_rows
         from workforce.models import Capacity, Membership, Organisation
 
         user_model = get_user_model()
@@ -238,10 +238,7 @@ class _Generator:
                 effective_from=datetime.date(2000, 1, 1),
                 source="Benchmark data",
             )
-            RateCardTier.objects.bulk_create(
-                RateCardTier(card=card, tier=tier, fee=fee, description=text)
-                for tier, (fee, text) in NIHR_SEED_TIERS.items()
-            )
+            RateCardTier.objects.bulk_create(RateCardTier(card=card, **row) for row in seed_rows())
             org.card_id = card.pk
 
     # ------------------------------------------------------------------ people

@@ -25,8 +25,8 @@ def test_without_javascript_the_suggestion_shows_after_saving(client, personas, 
     claim = Claim.objects.get()
     assert response.redirect_chain[-1][0] == reverse("payments:claim", kwargs={"pk": claim.pk})
     html = response.content.decode()
-    assert "Saved as a draft: tier 2, £50.00" in html
-    assert "Tier 2 (the suggested tier)" in html
+    assert "Saved as a draft: row 2, £50.00" in html
+    assert "1 × £50.00 per task or item (the suggested row)" in html
     assert "NIHR involvement rates (seed table)" in html
     assert (claim.state, claim.person, claim.fee) == ("draft", personas["peer"].person, 50)
 
@@ -35,10 +35,10 @@ def test_the_live_suggestion(client, personas, seed_card):
     client.force_login(personas["peer"])
     url = reverse("payments:tier_suggestion")
     html = client.get(url, _form(), headers={"HX-Request": "true"}).content.decode()
-    assert "Suggested: tier 2, £50.00" in html
-    assert "about 2 hours, with some preparation" in html
+    assert "Suggested: row 2, 1 × £50.00 per task or item = £50.00" in html
+    assert "Because it was 2 hours, with some preparation" in html
     html = client.get(url, _form(hours="7", preparation="substantial")).content.decode()
-    assert "Suggested: tier 5, £300.00" in html
+    assert "Suggested: row 5, 1 × £300.00 per task or item = £300.00" in html
     # Not enough filled in yet: a hint, not an error.
     assert "Fill in how long" in client.get(url).content.decode()
     html = client.get(url, _form(activity_date="1990-01-01")).content.decode()
