@@ -97,7 +97,10 @@ def claim_edit(request, pk: int):
         "preparation": claim.preparation,
         "chaired_or_trained": claim.chaired_or_trained,
         "tier": claim.tier if claim.tier != claim.suggested_tier else None,
-        "quantity": claim.quantity,
+        # Shown only when the claimant chose it, so a changed duration works it out afresh.
+        "quantity": None
+        if claim.quantity == suggested_quantity(claim.unit, claim.duration_minutes)
+        else claim.quantity,
         "tier_reason": claim.tier_reason,
     }
     form = ClaimForm(
