@@ -64,6 +64,10 @@ class OrganisationChoiceMixin:
         return self.organisations[0]
 
 
+# The claim form's default row: a value of its own, so the choice is never left empty.
+SUGGESTED = "suggested"
+
+
 class ClaimForm(forms.Form):
     activity = forms.ModelChoiceField(
         queryset=Activity.objects.none(),
@@ -105,10 +109,9 @@ class ClaimForm(forms.Form):
     chaired_or_trained = forms.BooleanField(
         required=False, label="I chaired or co-chaired it, or delivered training"
     )
-    tier = forms.TypedChoiceField(
+    tier = forms.ChoiceField(
         required=False,
-        coerce=int,
-        empty_value=None,
+        initial=SUGGESTED,
         label="Which row of the rate card? (optional)",
         help_text="Leave it as the suggested row unless another row fits what you did better.",
     )
@@ -134,7 +137,7 @@ class ClaimForm(forms.Form):
         if activities is not None:
             self.fields["activity"].queryset = activities
         rows = list(card.tiers.all()) if card is not None else []
-        self.fields["tier"].choices = [("", "The suggested row")] + [
+        self.fields["tier"].choices = [(SUGGESTED, "The suggested row")] + [
             (
                 row.tier,
                 f"Row {row.tier} – {format_gbp(row.fee)} {row.get_unit_display()} – "
@@ -166,7 +169,7 @@ class ClaimForm(forms.Form):
             "duration_minutes": self.minutes,
             "preparation": data["preparation"],
             "chaired_or_trained": data.get("chaired_or_trained", False),
-            "tier": data.get("tier"),
+            "tier": None if data.get("tier") in (None, "", SUGGESTED) else int(data["tier"]),
             "quantity": data.get("quantity"),
             "tier_reason": data.get("tier_reason", ""),
         }

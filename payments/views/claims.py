@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from payments import selectors, services
 from payments.errors import PaymentsError
-from payments.forms import ClaimForm, ExpenseForm, show_error
+from payments.forms import SUGGESTED, ClaimForm, ExpenseForm, show_error
 from payments.models import Activity, Claim, ExpenseLine
 from payments.money import ZERO, format_gbp, to_money
 from payments.tiers import suggested_quantity
@@ -96,7 +96,7 @@ def claim_edit(request, pk: int):
         "hours": claim.hours.quantize(ZERO),
         "preparation": claim.preparation,
         "chaired_or_trained": claim.chaired_or_trained,
-        "tier": claim.tier if claim.tier != claim.suggested_tier else None,
+        "tier": claim.tier if claim.tier != claim.suggested_tier else SUGGESTED,
         # Shown only when the claimant chose it, so a changed duration works it out afresh.
         "quantity": None
         if claim.quantity == suggested_quantity(claim.unit, claim.duration_minutes)
@@ -148,7 +148,7 @@ def tier_suggestion(request):
     """The live suggestion under the claim form (htmx); without JavaScript the same
     suggestion shows on the claim's page once it is saved."""
     person = own_person(request.user)
-    form = ClaimForm(request.GET, activities=_activities(request.user, person))
+    form = ClaimForm(request.GET, activities=_activities(request.user, person), card=_card(person))
     context = {"ready": False}
     if form.is_valid():
         data = form.cleaned_data

@@ -106,3 +106,22 @@ def test_preferences_page(client, personas, seed_card):
     assert "can be chosen only after an individual discussion" in response.content.decode()
     assert client.post(url, {"method": "invoice", "receives_benefits": "on"}).status_code == 302
     assert personas["peer"].person.payment_preference.method == "invoice"
+
+
+def test_the_claimant_may_choose_another_row_and_quantity_with_a_reason(
+    client, personas, seed_card
+):
+    client.force_login(personas["peer"])
+    url = reverse("payments:claim_create")
+    page = client.get(url).content.decode()
+    assert "The suggested row" in page and "Row 3 – £75.00 per task or item" in page
+    refused = client.post(url, _form(tier="3"))
+    assert "Say why row 3 is right rather than the suggested row 2." in refused.content.decode()
+    assert not Claim.objects.exists()
+    chosen = _form(tier="3", quantity="2", tier_reason="Two panels back to back")
+    assert client.post(url, chosen).status_code == 302
+    claim = Claim.objects.get()
+    # The fee is the service's sum, whatever the form might carry.
+    assert (claim.suggested_tier, claim.tier, claim.quantity, claim.fee) == (2, 3, 2, 150)
+    edit = client.get(reverse("payments:claim_edit", kwargs={"pk": claim.pk}))
+    assert edit.context["form"].initial["tier"] == 3
