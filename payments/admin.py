@@ -33,8 +33,19 @@ class RateCardAdmin(ScopedAdmin):
 @admin.register(RateCardTier)
 class RateCardTierAdmin(ScopedAdmin):
     organisation_path = "card__organisation"
-    fields = ["card", "tier", "fee"]
-    list_display = ["card", "tier", "fee"]
+    fields = [
+        "card",
+        "tier",
+        "unit",
+        "fee",
+        "description",
+        "minutes_over",
+        "minutes_up_to",
+        "preparation_from",
+        "preparation_to",
+        "note",
+    ]
+    list_display = ["card", "tier", "unit", "fee"]
     list_select_related = ["card"]
 
 
@@ -52,7 +63,16 @@ class ActivityAdmin(ScopedAdmin):
 @admin.register(Claim)
 class ClaimAdmin(ScopedAdmin):
     organisation_path = "organisation"
-    fields = ["person", "activity_date", "tier", "fee_payable", "state", "organisation"]
+    fields = [
+        "person",
+        "activity_date",
+        "tier",
+        "unit",
+        "quantity",
+        "fee_payable",
+        "state",
+        "organisation",
+    ]
     list_display = ["__str__", "person", "activity_date", "tier", "fee_payable", "state"]
     list_filter = ["state", "organisation"]
     search_fields = ["person__full_name"]

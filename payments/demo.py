@@ -1,9 +1,10 @@
 """Demo payments data, written through the services (checked and audited like real data).
 
-Two rate cards (the NIHR seed table, and a later card with made-up figures, labelled as a
-demo), activities, benefits limits, payment preferences (one person on vouchers after a
-recorded discussion, one receiving benefits), and claims by `peer` and `peer2` in every
-state, with one batch exported and paid and another exported and waiting.
+Two rate cards (the NIHR seed table, and NIHR's table from 16 December 2025 as far as its
+published figures could be confirmed, each unconfirmed row saying so), activities, benefits
+limits, payment preferences (one person on vouchers after a recorded discussion, one
+receiving benefits), and claims by `peer` and `peer2` in every state, with one batch
+exported and paid and another exported and waiting.
 
 Idempotent: cards, activities and limits are looked up by name; claims are made only if
 the demo peer has none yet. Called from workforce.demo.seed().
@@ -20,25 +21,66 @@ from django.utils import timezone
 
 from payments import benefits_reference, services
 from payments.models import (
-    NIHR_SEED_TIERS,
     Activity,
     BenefitsThreshold,
     Claim,
     PaymentMethod,
     RateCard,
     RateCardTier,
+    seed_rows,
 )
 from payments.models.ratecards import NIHR_SEED_FROM, NIHR_SEED_NAME
 from workforce.models import Organisation, Team
 
 TRUST = "Northshire Mental Health NHS Foundation Trust"
-DEMO_CARD = "DEMO ONLY: example later card (made-up figures, not NIHR's)"
-DEMO_CARD_FEES = {1: "30.00", 2: "55.00", 3: "80.00", 4: "160.00", 5: "320.00"}
-DEMO_CARD_SOURCE = (
-    "Made up for the demo to show how a new card takes over from its start date. Before "
-    "real use, enter NIHR's published table (rates rose by 10% from 16 December 2025) as "
-    "a new card from NIHR's own figures."
+NIHR_2025_NAME = "NIHR involvement rates from 16 December 2025 (10% uplift)"
+NIHR_2025_FROM = date(2025, 12, 16)
+NIHR_2025_SOURCE = (
+    "NIHR raised its payment rates for public involvement by 10% from 16 December 2025; its "
+    "rates now run from £13.80 to £495. Reported in “NIHR Increases Payment Rates for Public "
+    "Involvement in Research”, The Carer, December 2025, "
+    "https://thecareruk.com/nihr-increases-payment-rates-for-public-involvement-in-research "
+    "(confirmed: the date, the 10% and the range). NIHR's own table is in its “Payment "
+    "guidance for researchers and professionals” (NIHR; the version found, 1.4 of July 2023, "
+    "predates the uplift) and the “NIHR public contributor payment policy” (NIHR, version "
+    "4.0, September 2022, https://www.nihr.ac.uk/documents/nihr-public-contributor-payment-"
+    "policy/31626). Not confirmed: the post-uplift table itself could not be read, so rows "
+    "1 to 5 are the seed table plus 10%, and rows 6 and 7 are only the two ends of the "
+    "range. Check every row against NIHR's current table before paying from this card."
 )
+_UPLIFT_NOTE = "Not confirmed: the seed table's figure plus NIHR's 10% uplift."
+_END_NOTE = (
+    "Not confirmed: NIHR gives this as the {} of its range; which activity and unit it is "
+    "could not be confirmed."
+)
+
+
+def nihr_2025_rows() -> list[dict]:
+    """The NIHR card from 16 December 2025, as far as it could be confirmed (see its source)."""
+    rows = []
+    for row in seed_rows():
+        rows.append(
+            row
+            | {"fee": (row["fee"] * Decimal("1.1")).quantize(Decimal("0.01")), "note": _UPLIFT_NOTE}
+        )
+    rows.append(
+        {
+            "unit": "item",
+            "fee": Decimal("13.80"),
+            "description": "The lowest NIHR rate (chosen by hand)",
+            "note": _END_NOTE.format("lowest"),
+        }
+    )
+    rows.append(
+        {
+            "unit": "day",
+            "fee": Decimal("495.00"),
+            "description": "The highest NIHR rate (chosen by hand)",
+            "note": _END_NOTE.format("highest"),
+        }
+    )
+    return [{k: v for k, v in row.items() if k != "tier"} for row in rows]
+
 
 ACTIVITIES = {
     # key: (title, team, cost code, days ago)
@@ -66,10 +108,7 @@ def _seed_card(organisation: Organisation) -> int:
         defaults={"name": NIHR_SEED_NAME, "source": "The NIHR rates in the seed documents."},
     )
     if new:
-        RateCardTier.objects.bulk_create(
-            RateCardTier(card=card, tier=tier, fee=fee, description=text)
-            for tier, (fee, text) in NIHR_SEED_TIERS.items()
-        )
+        RateCardTier.objects.bulk_create(RateCardTier(card=card, **row) for row in seed_rows())
     return int(new)
 
 
@@ -83,17 +122,14 @@ def seed(*, organisations: dict[str, Organisation]) -> int:
     created = sum(_seed_card(org) for org in organisations.values())
     trust = organisations[TRUST]
     finance, lead = users["finance"], users["lead"]
-    if not RateCard.objects.filter(organisation=trust, name=DEMO_CARD).exists():
+    if not RateCard.objects.filter(organisation=trust, name=NIHR_2025_NAME).exists():
         services.rate_card_create(
             organisation=trust,
             by=finance,
-            name=DEMO_CARD,
-            effective_from=_days_ago(30),
-            source=DEMO_CARD_SOURCE,
-            tiers={
-                tier: (Decimal(DEMO_CARD_FEES[tier]), text)
-                for tier, (_, text) in NIHR_SEED_TIERS.items()
-            },
+            name=NIHR_2025_NAME,
+            effective_from=NIHR_2025_FROM,
+            source=NIHR_2025_SOURCE,
+            rows=nihr_2025_rows(),
         )
         created += 1
     activities = {}

@@ -12,7 +12,8 @@ from django.utils import timezone
 from payments.errors import PaymentsError
 from payments.models import Activity, BenefitsThreshold, ExpenseLine, PaymentMethod, PaymentPolicy
 from payments.money import format_gbp
-from payments.tiers import MAX_MINUTES, Preparation
+from payments.services.setup import rate_card_row_problem
+from payments.tiers import MAX_MINUTES, Preparation, Unit
 from workforce.models import Organisation, Team
 
 DATE = {"type": "date"}
@@ -63,6 +64,10 @@ class OrganisationChoiceMixin:
         return self.organisations[0]
 
 
+# The claim form's default row: a value of its own, so the choice is never left empty.
+SUGGESTED = "suggested"
+
+
 class ClaimForm(forms.Form):
     activity = forms.ModelChoiceField(
         queryset=Activity.objects.none(),
@@ -104,11 +109,42 @@ class ClaimForm(forms.Form):
     chaired_or_trained = forms.BooleanField(
         required=False, label="I chaired or co-chaired it, or delivered training"
     )
+    tier = forms.ChoiceField(
+        required=False,
+        initial=SUGGESTED,
+        label="Which row of the rate card? (optional)",
+        help_text="Leave it as the suggested row unless another row fits what you did better.",
+    )
+    quantity = forms.DecimalField(
+        required=False,
+        label="How many of the row's unit? (optional)",
+        help_text="Leave blank to work it out from how long it took, for example 1.5 hours "
+        "on a per-hour row, or 1 for a per-task row.",
+        min_value=Decimal("0.01"),
+        max_value=Decimal("999.99"),
+        max_digits=6,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"step": "0.25", "inputmode": "decimal"}),
+    )
+    tier_reason = forms.CharField(
+        required=False,
+        label="Why another row? (needed if you choose one)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
-    def __init__(self, *args, activities=None, **kwargs):
+    def __init__(self, *args, activities=None, card=None, **kwargs):
         super().__init__(*args, **kwargs)
         if activities is not None:
             self.fields["activity"].queryset = activities
+        rows = list(card.tiers.all()) if card is not None else []
+        self.fields["tier"].choices = [(SUGGESTED, "The suggested row")] + [
+            (
+                row.tier,
+                f"Row {row.tier} – {format_gbp(row.fee)} {row.get_unit_display()} – "
+                f"{row.description}",
+            )
+            for row in rows
+        ]
 
     def clean(self):
         data = super().clean()
@@ -133,6 +169,9 @@ class ClaimForm(forms.Form):
             "duration_minutes": self.minutes,
             "preparation": data["preparation"],
             "chaired_or_trained": data.get("chaired_or_trained", False),
+            "tier": None if data.get("tier") in (None, "", SUGGESTED) else int(data["tier"]),
+            "quantity": data.get("quantity"),
+            "tier_reason": data.get("tier_reason", ""),
         }
 
 
@@ -170,10 +209,10 @@ class ExpenseForm(forms.Form):
 
 
 class ApproveForm(forms.Form):
-    tier = forms.TypedChoiceField(label="Tier", coerce=int)
+    tier = forms.TypedChoiceField(label="Row of the rate card", coerce=int)
     tier_reason = forms.CharField(
         required=False,
-        label="Why a different tier? (needed if you change it)",
+        label="Why a different row? (needed if you change it)",
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     duplicate_reason = forms.CharField(
@@ -182,16 +221,16 @@ class ApproveForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, claim, fees: dict[int, Decimal], **kwargs):
+    def __init__(self, *args, claim, rows, **kwargs):
         kwargs.setdefault("initial", {"tier": claim.tier})
         super().__init__(*args, **kwargs)
         self.fields["tier"].choices = [
             (
-                tier,
-                f"Tier {tier} – {format_gbp(fee)}"
-                + (" (suggested)" if tier == claim.suggested_tier else ""),
+                row.tier,
+                f"Row {row.tier} – {format_gbp(row.fee)} {row.get_unit_display()}"
+                + (" (suggested)" if row.tier == claim.suggested_tier else ""),
             )
-            for tier, fee in sorted(fees.items())
+            for row in rows
         ]
         if not claim.possible_duplicate_of_id:
             del self.fields["duplicate_reason"]
@@ -292,25 +331,160 @@ class RateCardForm(OrganisationChoiceMixin, forms.Form):
     source = forms.CharField(
         required=False,
         label="Where the figures come from",
-        help_text="For example the address of NIHR's published page.",
-        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="The publisher, title, date and address of the published table, and anything "
+        "you could not confirm.",
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args, organisations, start_from=None, **kwargs):
+    def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
         self.setup_organisation(organisations)
-        for tier in (1, 2, 3, 4, 5):
-            fee, description = (start_from or {}).get(tier, (None, ""))
-            self.fields[f"fee_{tier}"] = money_field(f"Tier {tier} fee (£)")
-            self.fields[f"description_{tier}"] = forms.CharField(
-                max_length=300, label=f"Tier {tier}: what it covers"
-            )
-            self.initial.setdefault(f"fee_{tier}", fee)
-            self.initial.setdefault(f"description_{tier}", description)
 
-    def tiers(self) -> dict[int, tuple[Decimal, str]]:
+
+def hours_field(label: str, help_text: str) -> forms.DecimalField:
+    return forms.DecimalField(
+        required=False,
+        label=label,
+        help_text=help_text,
+        min_value=Decimal("0"),
+        max_value=Decimal(MAX_MINUTES // 60),
+        max_digits=4,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"step": "0.25", "inputmode": "decimal"}),
+    )
+
+
+ANY_PREPARATION = [("", "Any")]
+
+
+class RateCardRowForm(forms.Form):
+    """One row of a new card. The bands are in hours here (minutes on the row)."""
+
+    unit = forms.ChoiceField(label="Unit", choices=Unit.choices, initial=Unit.ITEM)
+    fee = money_field("Amount (£)", required=False)
+    description = forms.CharField(
+        required=False, max_length=300, label="What it covers", help_text="In plain words."
+    )
+    hours_over = hours_field(
+        "Suggested for activities longer than (hours)", "Leave blank for no shortest."
+    )
+    hours_up_to = hours_field(
+        "…and up to (hours)",
+        "Leave blank for no longest. Leave both blank and both "
+        "preparation levels as “Any” for a row chosen by hand only.",
+    )
+    preparation_from = forms.ChoiceField(
+        required=False,
+        label="Least preparation",
+        choices=ANY_PREPARATION + list(Preparation.choices),
+    )
+    preparation_to = forms.ChoiceField(
+        required=False,
+        label="Most preparation",
+        choices=ANY_PREPARATION + list(Preparation.choices),
+    )
+    note = forms.CharField(
+        required=False,
+        max_length=300,
+        label="Note (optional)",
+        help_text="For example “Not confirmed: …” where a figure could not be checked.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("DELETE"):
+            return data
+        if data.get("fee") is None and "fee" not in self.errors:
+            self.add_error("fee", "Give the amount, £0.00 or more.")
+        if not (data.get("description") or "").strip() and "description" not in self.errors:
+            self.add_error("description", "Say what the row covers.")
+        if self.errors:
+            return data
+        problem = rate_card_row_problem(self.row())
+        if problem is not None:
+            field, message = problem
+            self.add_error(FORM_FIELD.get(field, field), message)
+        return data
+
+    def row(self) -> dict:
         data = self.cleaned_data
-        return {t: (data[f"fee_{t}"], data[f"description_{t}"]) for t in (1, 2, 3, 4, 5)}
+
+        def minutes(hours):
+            return None if hours is None else int(hours * 60)
+
+        return {
+            "unit": data.get("unit"),
+            "fee": data.get("fee"),
+            "description": data.get("description", ""),
+            "minutes_over": minutes(data.get("hours_over")),
+            "minutes_up_to": minutes(data.get("hours_up_to")),
+            "preparation_from": data.get("preparation_from", ""),
+            "preparation_to": data.get("preparation_to", ""),
+            "note": data.get("note", ""),
+        }
+
+    @staticmethod
+    def initial_for(row) -> dict:
+        """A saved row (or a row's dict) as this form's initial data."""
+        get = row.get if isinstance(row, dict) else lambda k, d=None: getattr(row, k, d)
+
+        def hours(minutes):
+            return None if minutes is None else (Decimal(minutes) / 60).quantize(Decimal("0.01"))
+
+        return {
+            "unit": get("unit"),
+            "fee": get("fee"),
+            "description": get("description", ""),
+            "hours_over": hours(get("minutes_over")),
+            "hours_up_to": hours(get("minutes_up_to")),
+            "preparation_from": get("preparation_from", "") or "",
+            "preparation_to": get("preparation_to", "") or "",
+            "note": get("note", "") or "",
+        }
+
+
+FORM_FIELD = {"minutes_over": "hours_over", "minutes_up_to": "hours_up_to"}
+MAX_ROWS = 40
+
+
+class BaseRateCardRowFormSet(forms.BaseFormSet):
+    def initial_form_count(self):
+        # Every row may be left blank (and is then ignored), including the ones the page
+        # started with: so adding, removing and previewing never trip over an empty row.
+        return 0 if self.is_bound else super().initial_form_count()
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = "Remove this row"
+
+    def clean(self):
+        if any(self.errors):
+            return
+        if not self.rows():
+            raise forms.ValidationError("A rate card needs at least one row.")
+
+    def kept_forms(self):
+        """The rows filled in and not marked to be removed, in order."""
+        return [
+            form
+            for form in self.forms
+            if form.has_changed() and form.is_valid() and not form.cleaned_data.get("DELETE")
+        ]
+
+    def rows(self) -> list[dict]:
+        return [form.row() for form in self.kept_forms()]
+
+
+RateCardRowFormSet = forms.formset_factory(
+    RateCardRowForm,
+    formset=BaseRateCardRowFormSet,
+    extra=0,
+    can_delete=True,
+    max_num=MAX_ROWS,
+    validate_max=True,
+    absolute_max=MAX_ROWS,
+)
 
 
 class ActivityForm(OrganisationChoiceMixin, forms.Form):

@@ -163,7 +163,7 @@ def make_role_version(
 
 
 class RateCardFactory(factory.django.DjangoModelFactory):
-    """A card with the five NIHR seed tiers (pass tiers={tier: fee} to change fees)."""
+    """A card with the five NIHR seed rows (pass tiers={tier: fee} to change fees)."""
 
     class Meta:
         model = "payments.RateCard"
@@ -175,14 +175,14 @@ class RateCardFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def tiers(self, create, extracted, **kwargs):
-        from payments.models import NIHR_SEED_TIERS, RateCardTier
+        from payments.models import RateCardTier, seed_rows
 
         if not create:
             return
-        fees = extracted or {tier: fee for tier, (fee, _) in NIHR_SEED_TIERS.items()}
+        rows = {row["tier"]: row for row in seed_rows()}
+        fees = extracted or {tier: row["fee"] for tier, row in rows.items()}
         RateCardTier.objects.bulk_create(
-            RateCardTier(card=self, tier=tier, fee=fee, description=NIHR_SEED_TIERS[tier][1])
-            for tier, fee in fees.items()
+            RateCardTier(card=self, **(rows[tier] | {"fee": fee})) for tier, fee in fees.items()
         )
 
 

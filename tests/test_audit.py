@@ -5,7 +5,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from payments import services as payments
-from payments.models import NIHR_SEED_TIERS
+from payments.models import seed_rows
 from supervision.incidents import services as incidents
 from tests.factories import MembershipFactory, UserFactory
 from workforce import audit
@@ -68,7 +68,7 @@ def test_every_service_entry_carries_its_organisation(org, personas):
         by=admin,
         name="Rates",
         effective_from=today,
-        tiers=dict(NIHR_SEED_TIERS),
+        rows=seed_rows(),
     )
     incidents.policy_update(
         organisation=org,

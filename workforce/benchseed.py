@@ -201,7 +201,7 @@ class _Generator:
     def organisations(self) -> None:
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
-        from payments.models import NIHR_SEED_TIERS, RateCard, RateCardTier
+        from payments.models import RateCard, RateCardTier, seed_rows
         from workforce.models import Capacity, Membership, Organisation
 
         user_model = get_user_model()
@@ -238,10 +238,7 @@ class _Generator:
                 effective_from=datetime.date(2000, 1, 1),
                 source="Benchmark data",
             )
-            RateCardTier.objects.bulk_create(
-                RateCardTier(card=card, tier=tier, fee=fee, description=text)
-                for tier, (fee, text) in NIHR_SEED_TIERS.items()
-            )
+            RateCardTier.objects.bulk_create(RateCardTier(card=card, **row) for row in seed_rows())
             org.card_id = card.pk
 
     # ------------------------------------------------------------------ people
@@ -450,9 +447,9 @@ class _Generator:
                         min_frequency_days, min_minutes)
                     SELECT v.id, 2, 'peer', 56, 45 FROM ({versions}) v WHERE v.n %% 2 = 1;
                     INSERT INTO roles_trainingrequirement (version_id, position, item,
-                        renewal_months)
+                        renewal_months, remind_days_before)
                     SELECT v.id, g, (ARRAY['Safeguarding adults level 2', 'Boundaries'])[g],
-                           (ARRAY[36, NULL])[g]
+                           (ARRAY[36, NULL])[g], 30
                       FROM ({versions}) v CROSS JOIN generate_series(1, 2) g;
                     INSERT INTO roles_escalationstep (version_id, position, who, for_what,
                         how_fast)
@@ -681,13 +678,17 @@ class _Generator:
                 reported_category, reported_severity, reported_safeguarding, occurred_on,
                 category, severity, safeguarding, peak_severity, peak_safeguarding,
                 is_recurrence, state, triage_due_at, triage_decision, outcome, learning,
-                no_referral_reason, worker_restricted, worker_restricted_reason)
+                no_referral_reason, worker_restricted, worker_restricted_reason,
+                abuse_types, personal_views, referral_consent,
+                referral_without_consent_reason, capacity_note,
+                removed_from_regulated_activity, dbs_decision, dbs_not_referred_reason)
             SELECT id, org_id, person_id, reporter, reported_at,
                    'During a visit the person asked for my personal phone number.', false, '',
                    (reported_at AT TIME ZONE 'Europe/London')::date - 1, category, severity,
                    safeguarding_kind, (reported_at AT TIME ZONE 'Europe/London')::date - 1,
                    category, severity, safeguarding_kind, severity, safeguarding_kind, false,
-                   'reported', reported_at + interval '5 days', '', '', '', '', false, ''
+                   'reported', reported_at + interval '5 days', '', '', '', '', false, '',
+                   '{}', '', '', '', '', false, '', ''
               FROM bench_incidents
             """
         )
@@ -714,6 +715,11 @@ class _Generator:
                    reviewed_at = i.reported_at + interval '7 days',
                    reviewed_by_id = CASE WHEN b.escalate THEN b.safeguarding ELSE b.lead END
               FROM bench_incidents b WHERE b.id = i.id AND b.target >= 3;
+            UPDATE incidents_incident i SET personal_views = 'Wants support to carry on.',
+                   referral_consent = 'no_referral', capacity_considered = true,
+                   capacity_note = 'Able to decide.',
+                   personal_recorded_at = i.reviewed_at, personal_recorded_by_id = b.safeguarding
+              FROM bench_incidents b WHERE b.id = i.id AND b.escalate AND b.target >= 4;
             UPDATE incidents_incident i SET state = 'closed',
                    closed_at = i.reported_at + interval '19 days', closed_by_id = b.lead,
                    outcome = (ARRAY['supervision_support', 'training', 'no_further_action',

@@ -67,14 +67,15 @@ GLOSSARY: dict[str, tuple[str, str]] = {
         "harm or abuse. Serious incidents go to them (this is called escalating).",
     ),
     "tier": (
-        "tier",
-        "Each involvement activity is paid at one of 5 tiers. The tier depends on how long it "
-        "took and how much preparation it needed. Tier 1 pays the least and tier 5 the most.",
+        "rate card row",
+        "Each involvement activity is paid at one row of the rate card, for example £27.50 per "
+        "hour or £82.50 for a half-day panel. The row suggested depends on how long it took and "
+        "how much preparation it needed.",
     ),
     "rate-card": (
         "rate card",
-        "The rate card is your organisation's list of what each tier pays. Your fee comes from "
-        "the card in use on the day of the activity.",
+        "The rate card is your organisation's list of what each kind of involvement pays. Your "
+        "fee comes from the card in use on the day of the activity.",
     ),
     "involvement": (
         "involvement payment",

@@ -9,12 +9,13 @@ from payments.models.people import (
     PaymentPreference,
 )
 from payments.models.policy import DEFAULT_CORRECTION_MAX_INCREASE, PaymentPolicy
-from payments.models.ratecards import NIHR_SEED_TIERS, RateCard, RateCardTier
+from payments.models.ratecards import NIHR_SEED_TIERS, RateCard, RateCardTier, seed_rows
 
 __all__ = [
     "DEFAULT_CORRECTION_MAX_INCREASE",
     "NEEDS_DISCUSSION",
     "NIHR_SEED_TIERS",
+    "seed_rows",
     "NO_FEE",
     "Activity",
     "Batch",

@@ -8,7 +8,7 @@ from django.db.models.functions import Least, Lower
 from django.utils import timezone
 
 from payments.models.people import NO_FEE, PaymentMethod
-from payments.tiers import MAX_MINUTES, Preparation
+from payments.tiers import MAX_MINUTES, Preparation, Unit
 from workforce.models import Organisation, Person, Team
 
 
@@ -105,6 +105,14 @@ class Claim(models.Model):
     rate_card = models.ForeignKey(
         "payments.RateCard", on_delete=models.PROTECT, related_name="claims"
     )
+    # The row, unit and quantity the claim was priced with: fee = the row's amount x quantity
+    # (a correction's fee is the amount the lead entered). The database checks the row is on
+    # the claim's card, numbered as `tier`, with the same unit (migration 0011).
+    rate_row = models.ForeignKey(
+        "payments.RateCardTier", on_delete=models.PROTECT, related_name="claims"
+    )
+    unit = models.CharField(max_length=20, choices=Unit.choices)
+    quantity = models.DecimalField(max_digits=6, decimal_places=2)
     fee = models.DecimalField(max_digits=10, decimal_places=2)
     payment_method = models.CharField(
         max_length=20, choices=PaymentMethod.choices, default=PaymentMethod.PAYROLL
@@ -162,9 +170,10 @@ class Claim(models.Model):
                 name="claim_state_valid",
             ),
             models.CheckConstraint(
-                condition=Q(tier__gte=1, tier__lte=5, suggested_tier__gte=1, suggested_tier__lte=5),
-                name="claim_tier_1_to_5",
+                condition=Q(tier__gte=1, suggested_tier__gte=1), name="claim_row_from_1"
             ),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="claim_quantity_positive"),
+            models.CheckConstraint(condition=Q(unit__in=Unit.values), name="claim_unit_valid"),
             models.CheckConstraint(
                 condition=Q(tier=F("suggested_tier")) | ~Q(tier_reason=""),
                 name="claim_other_tier_needs_reason",

@@ -4,6 +4,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 
+from payments.tiers import MAX_MINUTES, PREPARATION_ORDER, Preparation, Unit, band_words
 from workforce.models import Organisation
 
 # The NIHR involvement rates as given in the seed documents (DOMAIN.md). They are data for
@@ -33,10 +34,37 @@ NIHR_SEED_TIERS = {
         "extra responsibility)",
     ),
 }
+# The seed table's words as bands, checked from the top (the first that fits is suggested):
+# "about 1 hour or less", "about 2 hours" (2½ h still counts), "about half a day" (5 h);
+# anything longer is a day. Generous on purpose: nobody loses a row to a meeting that
+# overran by a few minutes. Each seed fee is for the whole activity (per task or item).
+NIHR_SEED_BANDS = {
+    1: {"minutes_up_to": 60, "preparation_from": "little", "preparation_to": "little"},
+    2: {"minutes_up_to": 150, "preparation_from": "little", "preparation_to": "some"},
+    3: {"minutes_up_to": 300},
+    4: {"minutes_over": 300, "preparation_from": "little", "preparation_to": "required"},
+    5: {"minutes_over": 300, "preparation_from": "substantial", "preparation_to": "substantial"},
+}
+
+
+def seed_rows() -> list[dict]:
+    """The seed table as rate card rows (what RateCardTier takes, without the card)."""
+    return [
+        {"tier": tier, "unit": Unit.ITEM, "fee": fee, "description": text}
+        | {
+            "minutes_over": None,
+            "minutes_up_to": None,
+            "preparation_from": "",
+            "preparation_to": "",
+        }
+        | NIHR_SEED_BANDS[tier]
+        for tier, (fee, text) in NIHR_SEED_TIERS.items()
+    ]
 
 
 class RateCard(models.Model):
-    """An effective-dated table of the five tier fees for one organisation.
+    """An effective-dated list of rows (what each kind of involvement pays) for one
+    organisation.
 
     Never edited once a claim uses it (a database trigger refuses): a new table is a new
     card, so a past claim always shows the card and fee that applied on its date.
@@ -71,22 +99,64 @@ class RateCard(models.Model):
 
 
 class RateCardTier(models.Model):
+    """One row of a card: a unit, an amount per unit, what it covers, and the bands of
+    duration and preparation that suggest it. `tier` is the row's place on the card (1 is
+    checked first); `fee` is the amount per unit."""
+
+    Unit = Unit
+
     card = models.ForeignKey(RateCard, on_delete=models.CASCADE, related_name="tiers")
-    tier = models.PositiveSmallIntegerField()
-    fee = models.DecimalField(max_digits=10, decimal_places=2)
+    tier = models.PositiveSmallIntegerField("row")
+    unit = models.CharField(max_length=20, choices=Unit.choices, default=Unit.ITEM)
+    fee = models.DecimalField("amount", max_digits=10, decimal_places=2)
     description = models.CharField(max_length=300)
+    minutes_over = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Suggested for activities longer than this."
+    )
+    minutes_up_to = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Suggested for activities up to this long."
+    )
+    preparation_from = models.CharField(
+        max_length=20, choices=Preparation.choices, blank=True, help_text="Least preparation."
+    )
+    preparation_to = models.CharField(
+        max_length=20, choices=Preparation.choices, blank=True, help_text="Most preparation."
+    )
+    note = models.CharField(
+        max_length=300, blank=True, help_text="For example what could not be confirmed."
+    )
 
     class Meta:
         ordering = ["card", "tier"]
+        verbose_name = "rate card row"
         constraints = [
             models.UniqueConstraint(fields=["card", "tier"], name="ratecardtier_once_per_card"),
-            models.CheckConstraint(
-                condition=models.Q(tier__gte=1, tier__lte=5), name="ratecardtier_tier_1_to_5"
-            ),
+            models.CheckConstraint(condition=models.Q(tier__gte=1), name="ratecardtier_row_from_1"),
             models.CheckConstraint(
                 condition=models.Q(fee__gte=0), name="ratecardtier_fee_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(unit__in=Unit.values), name="ratecardtier_unit_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(preparation_from__in=["", *PREPARATION_ORDER])
+                & models.Q(preparation_to__in=["", *PREPARATION_ORDER]),
+                name="ratecardtier_preparation_valid",
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(minutes_over=None) | models.Q(minutes_over__lt=MAX_MINUTES))
+                & (
+                    models.Q(minutes_up_to=None)
+                    | models.Q(minutes_over=None, minutes_up_to__gt=0)
+                    | models.Q(minutes_up_to__gt=models.F("minutes_over"))
+                ),
+                name="ratecardtier_duration_band_valid",
             ),
         ]
 
     def __str__(self):
-        return f"Tier {self.tier}: £{self.fee}"
+        return f"Row {self.tier}: £{self.fee} {self.get_unit_display()}"
+
+    @property
+    def band_words(self) -> str:
+        return band_words(self)

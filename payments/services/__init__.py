@@ -18,25 +18,39 @@ from payments.services.claims import (
     find_duplicate,
 )
 from payments.services.expenses import expense_add, expense_remove
-from payments.services.pricing import card_in_force, payable, price, terms_for, tier_fee
+from payments.services.pricing import (
+    TYPICAL_ACTIVITIES,
+    card_in_force,
+    card_row,
+    payable,
+    preview,
+    price,
+    suggest,
+    terms_for,
+)
 from payments.services.setup import (
+    ROW_FIELDS,
     activity_create,
     discussion_record,
     may_choose_discouraged,
     payment_policy_set,
     preference_set,
     rate_card_create,
+    rate_card_row_problem,
     threshold_create,
     threshold_end,
 )
 
 __all__ = [
+    "ROW_FIELDS",
+    "TYPICAL_ACTIVITIES",
     "activity_create",
     "batch_candidates",
     "batch_create",
     "without_payee_reference",
     "batch_mark_paid",
     "card_in_force",
+    "card_row",
     "claim_approve",
     "claim_create",
     "claim_create_adjustment",
@@ -52,10 +66,12 @@ __all__ = [
     "payable",
     "payment_policy_set",
     "preference_set",
+    "preview",
     "price",
     "rate_card_create",
+    "rate_card_row_problem",
+    "suggest",
     "terms_for",
     "threshold_create",
     "threshold_end",
-    "tier_fee",
 ]

@@ -15,8 +15,8 @@ from payments.models import Activity, Claim, PaymentMethod, PaymentPolicy
 from payments.models.claims import normalised_text
 from payments.money import ZERO, format_gbp, to_money
 from payments.services.common import APPROVERS, is_own, lock_claim, require, why_not_decider
-from payments.services.pricing import Terms, price, terms_for
-from payments.tiers import MAX_MINUTES, suggest_tier
+from payments.services.pricing import Terms, card_in_force, card_row, price, suggest, terms_for
+from payments.tiers import MAX_MINUTES, suggested_quantity
 from workforce import audit
 from workforce.models import Person
 
@@ -46,21 +46,70 @@ def _what(claim: Claim, *, activity: Activity | None, description: str, day: dat
     claim.cost_code = ""
 
 
-def _how(claim: Claim, *, duration_minutes: int, preparation: str, chaired_or_trained: bool):
+MAX_QUANTITY = Decimal("999.99")
+
+
+def _how(
+    claim: Claim,
+    *,
+    duration_minutes: int,
+    preparation: str,
+    chaired_or_trained: bool,
+    tier: int | None = None,
+    quantity: Decimal | None = None,
+    tier_reason: str = "",
+):
+    """What the activity was, and the row and quantity it is priced at: the row its bands
+    suggest on the card in force, unless the claimant chose another (with a reason)."""
     if not 0 < duration_minutes <= MAX_MINUTES:
         raise PaymentsError(
             "Give how long it took, between a quarter of an hour and 16 hours.",
             field="hours",
         )
-    suggestion = suggest_tier(
-        minutes=duration_minutes, preparation=preparation, chaired_or_trained=chaired_or_trained
+    card = card_in_force(organisation_id=claim.organisation_id, day=claim.activity_date)
+    suggestion = suggest(
+        card,
+        minutes=duration_minutes,
+        preparation=preparation,
+        chaired_or_trained=chaired_or_trained,
     )
+    chosen = tier or suggestion.tier
+    if chosen is None:
+        raise PaymentsError(
+            f"No row of the rate card “{card.name}” fits this activity on its own: choose "
+            "the row that does.",
+            field="tier",
+        )
+    row = card_row(card, chosen)
+    suggested = suggestion.tier or chosen
+    tier_reason = (tier_reason or "").strip()
+    if chosen != suggested and not tier_reason:
+        raise PaymentsError(
+            f"Say why row {chosen} is right rather than the suggested row {suggested}.",
+            field="tier_reason",
+        )
+    if quantity is None:
+        quantity = suggested_quantity(row.unit, duration_minutes)
+    quantity = to_money(quantity)
+    if not ZERO < quantity <= MAX_QUANTITY:
+        raise PaymentsError(
+            f"Give a quantity more than 0 and up to {MAX_QUANTITY}.", field="quantity"
+        )
     claim.duration_minutes = duration_minutes
     claim.preparation = preparation
     claim.chaired_or_trained = chaired_or_trained
-    # The claimant cannot choose a tier: a draft always carries the suggestion.
-    claim.suggested_tier = claim.tier = suggestion.tier
-    claim.tier_reason = ""
+    claim.suggested_tier, claim.tier = suggested, chosen
+    claim.tier_reason = tier_reason if chosen != suggested else ""
+    claim.unit, claim.quantity = row.unit, quantity
+
+
+def _pricing(claim: Claim) -> dict:
+    return {
+        "tier": claim.tier,
+        "unit": claim.unit,
+        "quantity": str(claim.quantity),
+        "fee": str(claim.fee),
+    }
 
 
 @transaction.atomic
@@ -74,6 +123,9 @@ def claim_create(
     duration_minutes: int,
     preparation: str,
     chaired_or_trained: bool = False,
+    tier: int | None = None,
+    quantity: Decimal | None = None,
+    tier_reason: str = "",
 ) -> Claim:
     if person.user_id is None or person.user_id != by.pk:
         raise NotAllowed("You can only make claims for yourself.")
@@ -89,6 +141,9 @@ def claim_create(
         duration_minutes=duration_minutes,
         preparation=preparation,
         chaired_or_trained=chaired_or_trained,
+        tier=tier,
+        quantity=quantity,
+        tier_reason=tier_reason,
     )
     price(claim, terms=terms_for(person))
     claim.save()
@@ -97,7 +152,7 @@ def claim_create(
         action="claim.created",
         obj=claim,
         summary=f"Draft claim {claim.reference}: {claim.description}",
-        changes={"tier": [None, claim.tier], "fee": [None, str(claim.fee)]},
+        changes={k: [None, v] for k, v in _pricing(claim).items()},
     )
     return claim
 
@@ -113,20 +168,26 @@ def claim_update(
     duration_minutes: int,
     preparation: str,
     chaired_or_trained: bool = False,
+    tier: int | None = None,
+    quantity: Decimal | None = None,
+    tier_reason: str = "",
 ) -> Claim:
     claim = lock_claim(claim)
     own_draft(claim, by, "change")
-    before = {"tier": claim.tier, "fee": str(claim.fee), "description": claim.description}
+    before = _pricing(claim) | {"description": claim.description}
     _what(claim, activity=activity, description=description, day=activity_date)
     _how(
         claim,
         duration_minutes=duration_minutes,
         preparation=preparation,
         chaired_or_trained=chaired_or_trained,
+        tier=tier,
+        quantity=quantity,
+        tier_reason=tier_reason,
     )
     price(claim, terms=terms_for(claim.person))
     claim.save()
-    after = {"tier": claim.tier, "fee": str(claim.fee), "description": claim.description}
+    after = _pricing(claim) | {"description": claim.description}
     audit.record(
         actor=by,
         action="claim.changed",
@@ -218,14 +279,14 @@ def claim_approve(
     """Approve a submitted claim, optionally at another tier (with a reason)."""
     claim = lock_claim(claim)
     _may_decide(claim, approver, "approve")
-    before_tier = claim.tier
+    before = _pricing(claim)
     tier = tier or claim.suggested_tier
     tier_reason = (tier_reason or "").strip()
-    if tier not in (1, 2, 3, 4, 5):
-        raise PaymentsError("Choose a tier from 1 to 5.", field="tier")
+    if not claim.rate_card.tiers.filter(tier=tier).exists():
+        raise PaymentsError("Choose a row of the claim's rate card.", field="tier")
     if tier != claim.suggested_tier and not tier_reason:
         raise PaymentsError(
-            f"Say why tier {tier} is right rather than the suggested tier {claim.suggested_tier}.",
+            f"Say why row {tier} is right rather than the suggested row {claim.suggested_tier}.",
             field="tier_reason",
         )
     claim.tier = tier
@@ -258,13 +319,13 @@ def claim_approve(
             ) from exc
         raise
     changes = {"state": [S.SUBMITTED, S.APPROVED]}
-    if before_tier != claim.tier:
-        changes["tier"] = [before_tier, claim.tier]
+    after = _pricing(claim)
+    changes |= {k: [before[k], after[k]] for k in before if before[k] != after[k]}
     audit.record(
         actor=approver,
         action="claim.approved",
         obj=claim,
-        summary=f"Claim {claim.reference} approved at tier {claim.tier} (£{claim.fee})",
+        summary=f"Claim {claim.reference} approved at row {claim.tier} (£{claim.fee})",
         changes=changes,
     )
     return claim
@@ -335,6 +396,9 @@ def claim_create_adjustment(*, original: Claim, by, fee: Decimal, reason: str) -
         tier=original.tier,
         tier_reason=original.tier_reason,
         rate_card=original.rate_card,
+        rate_row=original.rate_row,
+        unit=original.unit,
+        quantity=original.quantity,
         fee=fee,
         adjusts=original,
         adjustment_reason=reason,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -23,9 +23,44 @@ from payments.models import (
 )
 from payments.money import format_gbp, to_money
 from payments.services.common import APPROVERS, SETUP, require
-from payments.tiers import TIERS
+from payments.tiers import MAX_MINUTES, PREPARATION_ORDER, Unit
 from workforce import audit
 from workforce.models import Organisation, Person, Team
+
+ROW_FIELDS = (
+    "unit",
+    "fee",
+    "description",
+    "minutes_over",
+    "minutes_up_to",
+    "preparation_from",
+    "preparation_to",
+    "note",
+)
+
+
+def rate_card_row_problem(row: Mapping) -> tuple[str, str] | None:
+    """What is wrong with one row (the field and a plain message), or None. The card form
+    shows these next to the row; the service refuses them whatever sent the row."""
+    if row.get("unit") not in Unit.values:
+        return "unit", "Choose the unit: per hour, per half day, per day or per task or item."
+    fee = row.get("fee")
+    if fee is None or to_money(fee) < 0:
+        return "fee", "Give the amount, £0.00 or more."
+    if not (row.get("description") or "").strip():
+        return "description", "Say what the row covers."
+    over, up_to = row.get("minutes_over"), row.get("minutes_up_to")
+    for field, minutes in (("minutes_over", over), ("minutes_up_to", up_to)):
+        if minutes is not None and not 0 <= minutes <= MAX_MINUTES:
+            return field, "Give a length between 0 and 16 hours."
+    if over is not None and up_to is not None and up_to <= over:
+        return "minutes_up_to", "The longest must be more than the shortest."
+    low, high = row.get("preparation_from") or "", row.get("preparation_to") or ""
+    if any(p and p not in PREPARATION_ORDER for p in (low, high)):
+        return "preparation_from", "Choose a level of preparation from the list."
+    if low and high and PREPARATION_ORDER.index(high) < PREPARATION_ORDER.index(low):
+        return "preparation_to", "The most preparation cannot be less than the least."
+    return None
 
 
 @transaction.atomic
@@ -35,16 +70,20 @@ def rate_card_create(
     by,
     name: str,
     effective_from: date,
-    tiers: Mapping[int, tuple[Decimal, str]],
+    rows: Sequence[Mapping],
     source: str = "",
 ) -> RateCard:
-    """A new card; cards are never edited, so a new table of fees is always a new card."""
+    """A new card of any number of rows, numbered in the order given (row 1 is checked
+    first for the suggestion). Cards are never edited: a new table is always a new card."""
     require(by, SETUP, organisation.pk, "add rate cards")
-    if sorted(tiers) != list(TIERS):
-        raise PaymentsError("A rate card needs a fee for each of the five tiers.")
-    fees = {tier: to_money(fee) for tier, (fee, _) in tiers.items()}
-    if any(fee < 0 for fee in fees.values()):
-        raise PaymentsError("Fees cannot be negative.")
+    if not rows:
+        raise PaymentsError("A rate card needs at least one row.", field="rows")
+    for number, row in enumerate(rows, 1):
+        problem = rate_card_row_problem(row)
+        if problem is not None:
+            raise PaymentsError(f"Row {number}: {problem[1]}", field="rows")
+    if not name.strip():
+        raise PaymentsError("Give the card a name.", field="name")
     if RateCard.objects.filter(organisation=organisation, effective_from=effective_from).exists():
         raise PaymentsError(
             f"A card already starts on {effective_from:%d/%m/%Y}. Choose another start date.",
@@ -57,16 +96,27 @@ def rate_card_create(
         source=source.strip(),
         created_by=by,
     )
-    RateCardTier.objects.bulk_create(
-        RateCardTier(card=card, tier=tier, fee=fees[tier], description=text.strip()[:300])
-        for tier, (_, text) in sorted(tiers.items())
+    made = RateCardTier.objects.bulk_create(
+        RateCardTier(
+            card=card,
+            tier=number,
+            unit=row["unit"],
+            fee=to_money(row["fee"]),
+            description=row["description"].strip()[:300],
+            minutes_over=row.get("minutes_over"),
+            minutes_up_to=row.get("minutes_up_to"),
+            preparation_from=row.get("preparation_from") or "",
+            preparation_to=row.get("preparation_to") or "",
+            note=(row.get("note") or "").strip()[:300],
+        )
+        for number, row in enumerate(rows, 1)
     )
     audit.record(
         actor=by,
         action="ratecard.created",
         obj=card,
         summary=f"Rate card “{card.name}” from {effective_from:%d/%m/%Y}",
-        changes={"fees": {str(t): str(f) for t, f in sorted(fees.items())}},
+        changes={"rows": {str(r.tier): f"{r.fee} {r.get_unit_display()}" for r in made}},
     )
     return card
 

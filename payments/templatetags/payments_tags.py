@@ -24,6 +24,15 @@ def gbp(value) -> str:
     return format_gbp(value)
 
 
+@register.filter
+def normalize(value) -> str:
+    """A quantity without trailing zeros: 1.50 shows as 1.5, 2.00 as 2."""
+    if value is None:
+        return ""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 @register.inclusion_tag("payments/partials/state_badge.html")
 def state_badge(claim):
     return {"label": claim.get_state_display(), "css": BADGES.get(claim.state, "")}

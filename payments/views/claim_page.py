@@ -13,7 +13,7 @@ def claim_context(
     user, claim: Claim, *, approve_form=None, reject_form=None, expense_form=None
 ) -> dict:
     claim = selectors.with_totals(Claim.objects.filter(pk=claim.pk)).select_related(
-        "person", "rate_card", "activity", "adjusts", "possible_duplicate_of"
+        "person", "rate_card", "rate_row", "activity", "adjusts", "possible_duplicate_of"
     )[0]
     can_edit = access.can(user, "edit", claim)
     can_decide = access.can(user, "decide", claim)
@@ -43,7 +43,7 @@ def claim_context(
     ):
         context["decide_note"] = why_not_decider(claim, user)
     if claim.state == Claim.State.SUBMITTED and can_decide:
-        fees = dict(claim.rate_card.tiers.values_list("tier", "fee"))
-        context["approve_form"] = approve_form or ApproveForm(claim=claim, fees=fees)
+        rows = claim.rate_card.tiers.all()
+        context["approve_form"] = approve_form or ApproveForm(claim=claim, rows=rows)
         context["reject_form"] = reject_form or RejectForm()
     return context

@@ -12,14 +12,25 @@ from django.views.decorators.http import require_POST
 
 from payments import selectors, services
 from payments.errors import PaymentsError
-from payments.forms import ClaimForm, ExpenseForm, show_error
+from payments.forms import SUGGESTED, ClaimForm, ExpenseForm, show_error
 from payments.models import Activity, Claim, ExpenseLine
-from payments.money import ZERO, format_gbp
-from payments.tiers import suggest_tier
+from payments.money import ZERO, format_gbp, to_money
+from payments.tiers import suggested_quantity
 from payments.views.claim_page import claim_context
 from payments.views.common import CLAIM_READERS, CLAIMANTS, own_person, page_of
 from workforce import access
 from workforce.query import Query
+
+
+def _card(person, day=None):
+    """The card whose rows the form offers: the one in force on the claim's date (today for
+    a new claim); the service checks the row against the card of the date given."""
+    try:
+        return services.card_in_force(
+            organisation_id=person.organisation_id, day=day or timezone.localdate()
+        )
+    except PaymentsError:
+        return None
 
 
 def _activities(user, person):
@@ -57,7 +68,9 @@ def my_claims(request):
 @access.access_required(*CLAIMANTS)
 def claim_create(request):
     person = own_person(request.user)
-    form = ClaimForm(request.POST or None, activities=_activities(request.user, person))
+    form = ClaimForm(
+        request.POST or None, activities=_activities(request.user, person), card=_card(person)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             claim = services.claim_create(person=person, by=request.user, **form.service_kwargs())
@@ -66,7 +79,7 @@ def claim_create(request):
         else:
             messages.success(
                 request,
-                f"Saved as a draft: tier {claim.tier}, {format_gbp(claim.fee)}. Check it, add "
+                f"Saved as a draft: row {claim.tier}, {format_gbp(claim.fee)}. Check it, add "
                 "any expenses, then submit it.",
             )
             return redirect("payments:claim", pk=claim.pk)
@@ -83,11 +96,18 @@ def claim_edit(request, pk: int):
         "hours": claim.hours.quantize(ZERO),
         "preparation": claim.preparation,
         "chaired_or_trained": claim.chaired_or_trained,
+        "tier": claim.tier if claim.tier != claim.suggested_tier else SUGGESTED,
+        # Shown only when the claimant chose it, so a changed duration works it out afresh.
+        "quantity": None
+        if claim.quantity == suggested_quantity(claim.unit, claim.duration_minutes)
+        else claim.quantity,
+        "tier_reason": claim.tier_reason,
     }
     form = ClaimForm(
         request.POST or None,
         initial=initial,
         activities=_activities(request.user, claim.person),
+        card=_card(claim.person, claim.activity_date),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -128,22 +148,27 @@ def tier_suggestion(request):
     """The live suggestion under the claim form (htmx); without JavaScript the same
     suggestion shows on the claim's page once it is saved."""
     person = own_person(request.user)
-    form = ClaimForm(request.GET, activities=_activities(request.user, person))
+    form = ClaimForm(request.GET, activities=_activities(request.user, person), card=_card(person))
     context = {"ready": False}
     if form.is_valid():
         data = form.cleaned_data
-        suggestion = suggest_tier(
-            minutes=form.minutes,
-            preparation=data["preparation"],
-            chaired_or_trained=data.get("chaired_or_trained", False),
-        )
         day = data["activity"].date if data.get("activity") else data.get("activity_date")
-        context = {"ready": True, "suggestion": suggestion}
+        context = {"ready": True}
         try:
             card = services.card_in_force(organisation_id=person.organisation_id, day=day)
-            context.update(card=card, fee=services.tier_fee(card, suggestion.tier))
         except PaymentsError as error:
             context["problem"] = error.message
+        else:
+            suggestion = services.suggest(
+                card,
+                minutes=form.minutes,
+                preparation=data["preparation"],
+                chaired_or_trained=data.get("chaired_or_trained", False),
+            )
+            context.update(card=card, suggestion=suggestion)
+            if suggestion.row is not None:
+                quantity = suggested_quantity(suggestion.row.unit, form.minutes)
+                context.update(quantity=quantity, fee=to_money(suggestion.row.fee * quantity))
     return render(request, "payments/partials/tier_suggestion.html", context)
 
 

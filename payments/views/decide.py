@@ -41,8 +41,7 @@ def _refused(request, claim: Claim, **forms):
 @require_POST
 def claim_approve(request, pk: int):
     claim = access.get_object_for(request.user, Claim, "view", pk=pk)
-    fees = dict(claim.rate_card.tiers.values_list("tier", "fee"))
-    form = ApproveForm(request.POST, claim=claim, fees=fees)
+    form = ApproveForm(request.POST, claim=claim, rows=claim.rate_card.tiers.all())
     if form.is_valid():
         try:
             claim = services.claim_approve(

@@ -17,18 +17,21 @@ from payments.forms import (
     PaymentPolicyForm,
     PreferenceForm,
     RateCardForm,
+    RateCardRowForm,
+    RateCardRowFormSet,
     ThresholdEndForm,
     ThresholdForm,
     show_error,
 )
 from payments.models import (
     DEFAULT_CORRECTION_MAX_INCREASE,
-    NIHR_SEED_TIERS,
     Activity,
     BenefitsThreshold,
     PaymentDiscussion,
     PaymentPolicy,
     PaymentPreference,
+    RateCardTier,
+    seed_rows,
 )
 from payments.rules import CARD_READERS
 from payments.views.common import (
@@ -58,32 +61,120 @@ def rate_cards(request):
     )
 
 
+def _row_dict(row) -> dict:
+    get = row.get if isinstance(row, dict) else lambda field: getattr(row, field)
+    return {field: get(field) for field in services.ROW_FIELDS}
+
+
+def _unsaved_rows(rows: list[dict]) -> list[RateCardTier]:
+    return [RateCardTier(tier=number, **row) for number, row in enumerate(rows, 1)]
+
+
+def _with_extra_row(data):
+    """The posted rows and one more, blank: "Add a row" without JavaScript."""
+    data = data.copy()
+    try:
+        total = int(data.get("rows-TOTAL_FORMS", "0"))
+    except ValueError:
+        total = 0
+    data["rows-TOTAL_FORMS"] = str(min(max(total, 0) + 1, RateCardRowFormSet.max_num))
+    return data
+
+
+def _preview(new_rows: list[dict] | None, in_force):
+    """Typical activities priced by the new rows, each beside the card in force."""
+    if not new_rows:
+        return None
+    new = services.preview(_unsaved_rows(new_rows))
+    current = services.preview(in_force.tiers.all()) if in_force else [None] * len(new)
+    return list(zip(new, current, strict=True))
+
+
+def _row_errors(formset) -> list[dict]:
+    """Each row's problems for the summary at the top, linked to the row."""
+    if not formset.is_bound:
+        return []
+    errors = [
+        {
+            "anchor": f"row-{index}",
+            "label": f"Row {index + 1}",
+            "message": " ".join(e for field_errors in form.errors.values() for e in field_errors),
+        }
+        for index, form in enumerate(formset.forms)
+        if form.errors
+    ]
+    return errors + [
+        {"anchor": "rows", "label": "Rows", "message": error} for error in formset.non_form_errors()
+    ]
+
+
 @access.access_required(*FINANCE)
 def rate_card_create(request):
+    """A new card of any number of rows. Every button posts back here: "Add a row" adds a
+    blank one, "Preview" drops the rows marked for removal and prices typical activities by
+    the new card beside the card in force, "Add the card" saves it (the service checks
+    every row again)."""
     organisations = organisations_for(request.user, FINANCE)
-    latest = selectors.rate_cards_for(request.user).filter(organisation__in=organisations).first()
-    # Start from the latest card's figures (or the NIHR seed table): the usual change is a
-    # new table of fees with the same descriptions.
-    start_from = (
-        {t.tier: (t.fee, t.description) for t in latest.tiers.all()} if latest else NIHR_SEED_TIERS
+    cards = selectors.rate_cards_for(request.user).filter(organisation__in=organisations)
+    latest = cards.first()
+    in_force = cards.filter(effective_from__lte=timezone.localdate()).first()
+    action = request.POST.get("action", "save") if request.method == "POST" else None
+    if action in (None, "save"):
+        form = RateCardForm(request.POST or None, organisations=organisations)
+    else:
+        # Adding a row or previewing keeps the card's details as typed, unchecked.
+        form = RateCardForm(initial=request.POST.dict(), organisations=organisations)
+    extra_errors = []
+    if action is None:
+        # Start from the latest card's rows (or the NIHR seed table): the usual change is a
+        # new table of amounts with the same descriptions.
+        new_rows = [_row_dict(row) for row in (latest.tiers.all() if latest else seed_rows())]
+        formset = RateCardRowFormSet(
+            prefix="rows", initial=[RateCardRowForm.initial_for(row) for row in new_rows]
+        )
+    elif action == "add":
+        new_rows = None
+        formset = RateCardRowFormSet(_with_extra_row(request.POST), prefix="rows")
+    else:
+        new_rows = None
+        formset = RateCardRowFormSet(request.POST, prefix="rows")
+        if formset.is_valid():
+            new_rows = formset.rows()
+            if action == "save" and form.is_valid():
+                try:
+                    card = services.rate_card_create(
+                        organisation=form.chosen_organisation(),
+                        by=request.user,
+                        name=form.cleaned_data["name"],
+                        effective_from=form.cleaned_data["effective_from"],
+                        source=form.cleaned_data["source"],
+                        rows=new_rows,
+                    )
+                except PaymentsError as error:
+                    show_error(form, error)
+                else:
+                    messages.success(request, f"Rate card “{card.name}” added.")
+                    return redirect("payments:rate_cards")
+            elif action != "save":
+                # The rows again without the removed ones, numbered afresh.
+                formset = RateCardRowFormSet(
+                    prefix="rows",
+                    initial=[RateCardRowForm.initial_for(row) for row in new_rows],
+                )
+        extra_errors = _row_errors(formset)
+    return render(
+        request,
+        "payments/rate_card_form.html",
+        {
+            "form": form,
+            "formset": formset,
+            "latest": latest,
+            "in_force": in_force,
+            "preview": _preview(new_rows, in_force),
+            "extra_errors": extra_errors,
+        },
+        status=400 if extra_errors or (action == "save" and form.errors) else 200,
     )
-    form = RateCardForm(request.POST or None, organisations=organisations, start_from=start_from)
-    if request.method == "POST" and form.is_valid():
-        try:
-            card = services.rate_card_create(
-                organisation=form.chosen_organisation(),
-                by=request.user,
-                name=form.cleaned_data["name"],
-                effective_from=form.cleaned_data["effective_from"],
-                source=form.cleaned_data["source"],
-                tiers=form.tiers(),
-            )
-        except PaymentsError as error:
-            show_error(form, error)
-        else:
-            messages.success(request, f"Rate card “{card.name}” added.")
-            return redirect("payments:rate_cards")
-    return render(request, "payments/rate_card_form.html", {"form": form, "latest": latest})
 
 
 @access.access_required(*FINANCE)

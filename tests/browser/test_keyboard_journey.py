@@ -153,13 +153,15 @@ def test_peer_journey_by_keyboard_only(
     press(page, "ArrowDown", "choosing preparation")
     expect(page.get_by_label("Some (for example papers to read)")).to_be_checked()
     suggestion = page.locator("#tier-suggestion")
-    expect(suggestion).to_contain_text("Suggested: tier 2, £50.00", timeout=SLOW)
+    expect(suggestion).to_contain_text(
+        "Suggested: row 2, 1 × £50.00 per task or item = £50.00", timeout=SLOW
+    )
     # The form explains what a tier and a rate card are.
     tab_to(page, "#claim-form details.wf-explain summary")
     page.screenshot(path=str(artifacts / f"{shots}-claim-form.png"), full_page=True)
     tab_to(page, "#claim-form button[type=submit]")
     page.keyboard.press("Enter")
-    expect(page.get_by_text("Saved as a draft: tier 2, £50.00.")).to_be_visible(timeout=SLOW)
+    expect(page.get_by_text("Saved as a draft: row 2, £50.00.")).to_be_visible(timeout=SLOW)
 
     # --- An expense with a receipt: select with arrows, type, open the file chooser.
     skip_to_main(page)

@@ -46,12 +46,14 @@ def _peer_claims(chromium, live_server, sign_in, peer, artifacts, tmp_path):
         page.get_by_label("Some (for example papers to read)").check()
         # The suggestion updates as the form is filled in (htmx), before anything is saved.
         suggestion = page.locator("#tier-suggestion")
-        expect(suggestion).to_contain_text("Suggested: tier 2, £50.00", timeout=SLOW)
+        expect(suggestion).to_contain_text(
+            "Suggested: row 2, 1 × £50.00 per task or item = £50.00", timeout=SLOW
+        )
         expect(suggestion).to_contain_text("about 2 hours, with some preparation", timeout=SLOW)
         page.screenshot(path=str(artifacts / "payments-claim-form-phone.png"), full_page=True)
         page.get_by_role("button", name="Save as draft").click()
 
-        expect(page.get_by_text("Saved as a draft: tier 2, £50.00.")).to_be_visible(timeout=SLOW)
+        expect(page.get_by_text("Saved as a draft: row 2, £50.00.")).to_be_visible(timeout=SLOW)
         # An expense with its receipt.
         page.get_by_label("Type of expense").select_option("travel")
         page.get_by_label("What was it for?").fill("Bus fare there and back")

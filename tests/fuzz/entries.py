@@ -176,7 +176,10 @@ FUZZ: dict[str, Entry] = {
     ),
     "payments:batch_paid": Entry("finance", forms=(payment_forms.MarkPaidForm,)),
     "payments:claim_paid": Entry("finance", forms=(payment_forms.MarkPaidForm,)),
-    "payments:rate_card_create": Entry("finance", forms=(payment_forms.RateCardForm,)),
+    "payments:rate_card_create": Entry(
+        "finance",
+        forms=(payment_forms.RateCardForm, (payment_forms.RateCardRowForm, "rows")),
+    ),
     "payments:policy": Entry("finance", forms=(payment_forms.PaymentPolicyForm,)),
     # --- Boundary incidents
     "incidents:report": Entry(

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from payments import services as payments
-from payments.models import NIHR_SEED_TIERS
+from payments.models import seed_rows
 from supervision.incidents import services as incidents
 from tests.factories import PersonFactory
 from workforce import audit
@@ -26,7 +26,6 @@ from workforce.services import private
 SECRET = "NEVER-ON-THE-AUDIT-PAGE-5d2e"
 AUDIT = reverse("history:audit")
 EXPORT = reverse("history:audit_export")
-TIERS = {tier: (fee, text) for tier, (fee, text) in NIHR_SEED_TIERS.items()}
 
 
 @pytest.fixture
@@ -52,7 +51,7 @@ def changes(org, other_org, personas):
         by=admin,
         name="Trust rates 2026",
         effective_from=datetime.date(2026, 4, 1),
-        tiers=TIERS,
+        rows=seed_rows(),
     )
     policy = incidents.policy_update(
         organisation=org,

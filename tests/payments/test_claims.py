@@ -165,7 +165,7 @@ def test_decisions_need_the_right_state(claims, personas):
 
 def test_a_lead_may_choose_another_tier_with_a_reason(claims, personas):
     claim = claims("peer", "submitted")
-    with pytest.raises(PaymentsError, match="Say why tier 3") as error:
+    with pytest.raises(PaymentsError, match="Say why row 3") as error:
         services.claim_approve(claim=claim, approver=personas["lead"], tier=3)
     assert error.value.field == "tier_reason"
     claim = services.claim_approve(

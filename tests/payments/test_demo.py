@@ -1,7 +1,9 @@
+from decimal import Decimal
+
 from django.core.management import call_command
 
 from payments import demo as payments_demo
-from payments.demo import DEMO_CARD
+from payments.demo import NIHR_2025_FROM, NIHR_2025_NAME
 from payments.models import (
     Batch,
     BenefitsThreshold,
@@ -40,14 +42,17 @@ def test_demo_payments_cover_every_state_and_are_idempotent(client, db, settings
     every = set(Claim.objects.filter(organisation=trust).values_list("state", flat=True))
     assert every == set(Claim.State.values)
 
-    # Two cards: the seed table, and a later one plainly labelled as a demo.
+    # Two cards: the seed table, and NIHR's from 16 December 2025 with its source, every
+    # figure that could not be confirmed saying so on its row.
     cards = RateCard.objects.filter(organisation=trust).order_by("effective_from")
     assert cards.count() == 2
-    assert "DEMO" in cards[1].name and cards[1].name == DEMO_CARD
-    assert "not NIHR" in cards[1].name
-    assert {c.rate_card_id for c in Claim.objects.filter(organisation=trust)} == {
-        c.pk for c in cards
-    }
+    nihr = cards[1]
+    assert (nihr.name, nihr.effective_from) == (NIHR_2025_NAME, NIHR_2025_FROM)
+    assert "https://" in nihr.source and "Not confirmed" in nihr.source
+    rows = list(nihr.tiers.all())
+    assert len(rows) == 7 and {r.fee for r in rows} >= {Decimal("13.80"), Decimal("495.00")}
+    assert all(r.note.startswith("Not confirmed") for r in rows)
+    assert {c.rate_card_id for c in Claim.objects.filter(organisation=trust)} == {nihr.pk}
 
     # One batch exported and paid, one exported and waiting.
     batches = list(Batch.objects.filter(organisation=trust).order_by("pk"))

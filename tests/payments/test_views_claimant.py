@@ -25,8 +25,8 @@ def test_without_javascript_the_suggestion_shows_after_saving(client, personas, 
     claim = Claim.objects.get()
     assert response.redirect_chain[-1][0] == reverse("payments:claim", kwargs={"pk": claim.pk})
     html = response.content.decode()
-    assert "Saved as a draft: tier 2, £50.00" in html
-    assert "Tier 2 (the suggested tier)" in html
+    assert "Saved as a draft: row 2, £50.00" in html
+    assert "1 × £50.00 per task or item (the suggested row)" in html
     assert "NIHR involvement rates (seed table)" in html
     assert (claim.state, claim.person, claim.fee) == ("draft", personas["peer"].person, 50)
 
@@ -35,10 +35,10 @@ def test_the_live_suggestion(client, personas, seed_card):
     client.force_login(personas["peer"])
     url = reverse("payments:tier_suggestion")
     html = client.get(url, _form(), headers={"HX-Request": "true"}).content.decode()
-    assert "Suggested: tier 2, £50.00" in html
-    assert "about 2 hours, with some preparation" in html
+    assert "Suggested: row 2, 1 × £50.00 per task or item = £50.00" in html
+    assert "Because it was 2 hours, with some preparation" in html
     html = client.get(url, _form(hours="7", preparation="substantial")).content.decode()
-    assert "Suggested: tier 5, £300.00" in html
+    assert "Suggested: row 5, 1 × £300.00 per task or item = £300.00" in html
     # Not enough filled in yet: a hint, not an error.
     assert "Fill in how long" in client.get(url).content.decode()
     html = client.get(url, _form(activity_date="1990-01-01")).content.decode()
@@ -106,3 +106,22 @@ def test_preferences_page(client, personas, seed_card):
     assert "can be chosen only after an individual discussion" in response.content.decode()
     assert client.post(url, {"method": "invoice", "receives_benefits": "on"}).status_code == 302
     assert personas["peer"].person.payment_preference.method == "invoice"
+
+
+def test_the_claimant_may_choose_another_row_and_quantity_with_a_reason(
+    client, personas, seed_card
+):
+    client.force_login(personas["peer"])
+    url = reverse("payments:claim_create")
+    page = client.get(url).content.decode()
+    assert "The suggested row" in page and "Row 3 – £75.00 per task or item" in page
+    refused = client.post(url, _form(tier="3"))
+    assert "Say why row 3 is right rather than the suggested row 2." in refused.content.decode()
+    assert not Claim.objects.exists()
+    chosen = _form(tier="3", quantity="2", tier_reason="Two panels back to back")
+    assert client.post(url, chosen).status_code == 302
+    claim = Claim.objects.get()
+    # The fee is the service's sum, whatever the form might carry.
+    assert (claim.suggested_tier, claim.tier, claim.quantity, claim.fee) == (2, 3, 2, 150)
+    edit = client.get(reverse("payments:claim_edit", kwargs={"pk": claim.pk}))
+    assert edit.context["form"].initial["tier"] == 3

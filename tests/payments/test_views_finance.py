@@ -68,21 +68,96 @@ def test_a_single_claim_can_be_marked_paid(client, personas, exported_claim):
     assert exported_claim.state == "paid"
 
 
+def _card_post(rows, **card):
+    """The card form as a browser posts it: the card's fields, then each row."""
+    data = {
+        "name": "New rates from 16 December 2025",
+        "effective_from": "2025-12-16",
+        "source": "NIHR",
+        "rows-TOTAL_FORMS": str(len(rows)),
+        "rows-INITIAL_FORMS": "0",
+    } | card
+    for index, row in enumerate(rows):
+        for field, value in row.items():
+            data[f"rows-{index}-{field}"] = value
+    return data
+
+
+def _row(fee, description="A task", unit="item", **bands):
+    return {"unit": unit, "fee": fee, "description": description} | bands
+
+
 def test_finance_adds_a_card_starting_from_the_latest(client, personas, seed_card):
     client.force_login(personas["finance"])
     url = reverse("payments:rate_card_create")
-    form = client.get(url).context["form"]
-    assert form.initial["fee_2"] == Decimal("50.00")
-    data = {"name": "NIHR from 16 December 2025", "effective_from": "2025-12-16", "source": "x"}
-    for tier, fee in zip(range(1, 6), ["27.50", "55.00", "82.50", "165.00", "330.00"], strict=True):
-        data[f"fee_{tier}"] = fee
-        data[f"description_{tier}"] = f"Tier {tier}"
-    assert client.post(url, data).status_code == 302
-    card = RateCard.objects.get(name="NIHR from 16 December 2025")
-    assert card.tiers.get(tier=5).fee == Decimal("330.00")
+    page = client.get(url)
+    start = page.context["formset"].initial
+    assert [row["fee"] for row in start] == [Decimal(f) for f in ("25", "50", "75", "150", "300")]
+    assert start[0]["hours_up_to"] == Decimal("1.00")
+    # The preview shows the seed card pricing typical activities beside itself.
+    assert page.context["preview"][0][0].fee == Decimal("25.00")
+    rows = [_row(fee, f"Row {n}") for n, fee in enumerate(("27.50", "55.00", "330.00"), 1)]
+    rows[0] |= {"hours_up_to": "1", "preparation_to": "little"}
+    assert client.post(url, _card_post(rows)).status_code == 302
+    card = RateCard.objects.get(name="New rates from 16 December 2025")
+    assert list(card.tiers.values_list("tier", "fee", "minutes_up_to")) == [
+        (1, Decimal("27.50"), 60),
+        (2, Decimal("55.00"), None),
+        (3, Decimal("330.00"), None),
+    ]
     html = client.get(reverse("payments:rate_cards")).content.decode()
-    assert "NIHR from 16 December 2025" in html and "£330.00" in html
+    assert "New rates from 16 December 2025" in html and "£330.00" in html
+    assert "Chosen by hand only" in html and "up to 1 hour, little or no preparation" in html
     assert "used by 0 claims" not in html and "not used by any claim yet" in html
+
+
+def test_add_a_row_remove_a_row_and_preview_without_javascript(client, personas, seed_card):
+    client.force_login(personas["finance"])
+    url = reverse("payments:rate_card_create")
+    rows = [
+        _row("27.50", "An hour", unit="hour", hours_up_to="4"),
+        _row("13.80", "Gone"),
+    ]
+    added = client.post(url, _card_post(rows) | {"action": "add"})
+    assert added.status_code == 200 and len(added.context["formset"].forms) == 3
+    assert not RateCard.objects.filter(name__startswith="New rates").exists()
+    data = _card_post(rows) | {"action": "preview", "rows-1-DELETE": "on"}
+    preview = client.post(url, data)
+    assert preview.status_code == 200
+    assert [f.initial["description"] for f in preview.context["formset"].forms] == ["An hour"]
+    new, current = preview.context["preview"][1]  # a 2-hour meeting with papers
+    assert (new.row.tier, new.quantity, new.fee) == (1, Decimal("2.00"), Decimal("55.00"))
+    assert (current.row.tier, current.fee) == (2, Decimal("50.00"))
+    html = preview.content.decode()
+    assert "How typical activities would be paid" in html and "£55.00" in html
+    day = preview.context["preview"][3][0]  # a full day fits no row of the new card
+    assert day.row is None and "No row fits" in html
+    assert not RateCard.objects.filter(name__startswith="New rates").exists()
+
+
+def test_each_row_s_errors_show_beside_it_and_nothing_is_saved(client, personas, seed_card):
+    client.force_login(personas["finance"])
+    url = reverse("payments:rate_card_create")
+    rows = [
+        _row("27.50"),
+        _row("-1", ""),
+        _row("10", hours_over="3", hours_up_to="2"),
+    ]
+    response = client.post(url, _card_post(rows))
+    assert response.status_code == 400
+    forms = response.context["formset"].forms
+    assert forms[0].errors == {}
+    assert "fee" in forms[1].errors and "description" in forms[1].errors
+    assert forms[2].errors["hours_up_to"] == ["The longest must be more than the shortest."]
+    summary = [e["label"] for e in response.context["extra_errors"]]
+    assert summary == ["Row 2", "Row 3"]
+    html = response.content.decode()
+    assert 'href="#row-1"' in html and "There is a problem" in html
+    assert RateCard.objects.filter(organisation=seed_card.organisation).count() == 1
+    # All rows blank or removed: a card needs at least one.
+    empty = client.post(url, _card_post([_row("1", "x")]) | {"rows-0-DELETE": "on"})
+    assert empty.status_code == 400
+    assert "A rate card needs at least one row." in empty.content.decode()
 
 
 def test_tax_year_totals_per_person(client, personas, claims):

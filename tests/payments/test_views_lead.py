@@ -31,7 +31,7 @@ def test_approve_with_a_different_tier_needs_a_reason(client, personas, submitte
     url = reverse("payments:claim_approve", kwargs={"pk": submitted_claim.pk})
     response = client.post(url, {"tier": "3"})
     assert response.status_code == 400
-    assert "Say why tier 3 is right" in response.content.decode()
+    assert "Say why row 3 is right" in response.content.decode()
     submitted_claim.refresh_from_db()
     assert submitted_claim.state == "submitted"
     response = client.post(url, {"tier": "3", "tier_reason": "Chaired the session"})

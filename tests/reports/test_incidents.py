@@ -66,6 +66,9 @@ def incidents(org, other_org, personas):
     with deadlines.frozen(_at(day, 17)):
         services.incident_review(incident=made["i4"], by=sg, notes="Reviewed.")
         from supervision.incidents.models import Incident
+        from tests.incidents.builders import record_personal
+
+        record_personal(made["i4"], sg)
 
         services.incident_close(
             incident=Incident.objects.get(pk=made["i4"].pk),
