@@ -87,9 +87,9 @@ REFERENCES = (
         effective_from=date(2026, 4, 6),
         effective_until=None,
         source=f"{DWP_RATES_2026}; periods: {UC_REGULATIONS}",
-        confirmed="not confirmed: £427 a month from April 2026 as set out in issue 17; the "
-        "DWP table we could read did not show the work allowance (£411 a month for "
-        "2025/26).",
+        confirmed="not confirmed: £427 a month from April 2026 is the 2025/26 figure (£411) "
+        "uprated by 3.8% (CPI, September 2025); the DWP table we could read did not show "
+        "the work allowance.",
     ),
     Reference(
         key="uc_work_allowance_no_housing_2026",
@@ -99,9 +99,9 @@ REFERENCES = (
         effective_from=date(2026, 4, 6),
         effective_until=None,
         source=f"{DWP_RATES_2026}; periods: {UC_REGULATIONS}",
-        confirmed="not confirmed: £710 a month from April 2026 as set out in issue 17; the "
-        "DWP table we could read did not show the work allowance (£684 a month for "
-        "2025/26).",
+        confirmed="not confirmed: £710 a month from April 2026 is the 2025/26 figure (£684) "
+        "uprated by 3.8% (CPI, September 2025); the DWP table we could read did not show "
+        "the work allowance.",
     ),
 )
 

@@ -96,6 +96,18 @@ def test_report_escalate_acknowledge_refer_close_and_the_worker_sees_the_outcome
     expect(page.get_by_role("cell", name="ASC-4471")).to_be_visible()
     assert_accessible(page, "incident page (referral)")
 
+    # Making Safeguarding Personal: needed before an escalated incident can be closed.
+    page.get_by_role("link", name="Making Safeguarding Personal").click()
+    assert_accessible(page, "Making Safeguarding Personal form")
+    page.get_by_label("The person's views and wishes").fill(
+        "They want their GP told and to keep seeing the same peer worker."
+    )
+    page.get_by_label("They agreed to a referral").check()
+    page.get_by_label("Yes").check()
+    page.get_by_label("Note on mental capacity").fill("Able to decide; no concerns raised.")
+    page.get_by_role("button", name="Record it").click()
+    expect(page.get_by_text("Making Safeguarding Personal recorded.")).to_be_visible()
+
     page.get_by_role("link", name="Start the review").click()
     assert_accessible(page, "review form")
     page.get_by_label("What did the review find?").fill(

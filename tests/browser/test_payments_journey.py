@@ -49,7 +49,7 @@ def _peer_claims(chromium, live_server, sign_in, peer, artifacts, tmp_path):
         expect(suggestion).to_contain_text(
             "Suggested: row 2, 1 × £50.00 per task or item = £50.00", timeout=SLOW
         )
-        expect(suggestion).to_contain_text("about 2 hours, with some preparation", timeout=SLOW)
+        expect(suggestion).to_contain_text("it was 2 hours, with some preparation", timeout=SLOW)
         page.screenshot(path=str(artifacts / "payments-claim-form-phone.png"), full_page=True)
         page.get_by_role("button", name="Save as draft").click()
 

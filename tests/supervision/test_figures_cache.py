@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from payments import services as payments_services
+from payments.models import BatchLine
 from supervision.selectors import organisation_overview, organisation_summaries
 from tests.factories import OrganisationFactory, TeamFactory
 from tests.supervision import builders
@@ -211,17 +212,23 @@ def test_the_batches_page_keeps_its_totals_and_updates_paid_counts_after_a_payme
 
 
 @pytest.mark.django_db(transaction=True)
-def test_tax_year_totals_are_kept_until_a_claim_is_approved(client, finance, lead, claims):
+def test_tax_year_totals_are_kept_until_a_claim_is_paid(client, finance, lead, claims):
+    """Income counts when it is paid (DWP and HMRC), so the kept totals change when a claim
+    is marked paid, not when it is approved or sent."""
+
     def peers_claims_shown() -> list[str]:
         page = client.get(reverse("payments:totals")).content.decode()
         return re.findall(r'<td class="text-end">(\d+)</td>', page)
 
-    claims("peer", "approved")
-    waiting = claims("peer", "submitted", description="Not yet approved")
+    claims("peer", "paid")
+    waiting = claims("peer", "exported", description="Sent, not yet paid")
     client.force_login(finance)
     assert peers_claims_shown() == ["1", "1"]  # the peer's row, then all people
     assert peers_claims_shown() == ["1", "1"]  # kept
-    payments_services.claim_approve(claim=waiting, approver=lead)
+    batch = BatchLine.objects.get(claim=waiting).batch
+    payments_services.batch_mark_paid(
+        batch=batch, by=finance, paid_on=timezone.localdate(), reference="BACS-0002"
+    )
     assert peers_claims_shown() == ["2", "2"]
 
 
