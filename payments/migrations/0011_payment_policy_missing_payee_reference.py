@@ -3,10 +3,10 @@ from django.db import migrations, models
 
 # Where an organisation refuses claims for people with no payee reference, the database
 # refuses the batch line too, whatever writes it (the service refuses first, with a message).
-FORWARD = """
+FORWARD = r"""
 CREATE FUNCTION payments_batchline_needs_reference() RETURNS trigger AS $$
 BEGIN
-    IF btrim(NEW.payee_reference) = '' AND EXISTS (
+    IF NEW.payee_reference ~ '^\s*$' AND EXISTS (
         SELECT 1 FROM payments_batch b
         JOIN payments_paymentpolicy p ON p.organisation_id = b.organisation_id
         WHERE b.id = NEW.batch_id AND p.missing_payee_reference = 'refuse'

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
-from django.db.models.functions import Trim
 from django.utils import timezone
 
 from payments.errors import NothingToExport, PaymentsError, WrongState
@@ -36,13 +36,18 @@ def batch_candidates(*, organisation: Organisation, cut_off: date, cost_code: st
     return claims
 
 
+# "No payee reference": empty or only whitespace. One pattern for the page's list, the
+# service's refusal and the batch-line trigger (payments 0011), so all three agree.
+NO_PAYEE_REFERENCE = r"^\s*$"
+
+
 def without_payee_reference(claims):
-    """Those of `claims` whose person has no payee reference (blank or only spaces)."""
-    return claims.alias(payee_ref=Trim("person__payee_reference")).filter(payee_ref="")
+    """Those of `claims` whose person has no payee reference."""
+    return claims.filter(person__payee_reference__regex=NO_PAYEE_REFERENCE)
 
 
 def has_payee_reference(claim: Claim) -> bool:
-    return bool((claim.person.payee_reference or "").strip())
+    return not re.match(NO_PAYEE_REFERENCE, claim.person.payee_reference or "")
 
 
 def unreferenced_message(claims: list[Claim]) -> str:

@@ -33,7 +33,7 @@ def _refuse(org, by):
 @pytest.fixture
 def waiting(claims, personas):
     """Approved claims: two for peer (no reference), one for peer2 (has one)."""
-    _reference(personas["peer"], "   ")  # only spaces counts as none
+    _reference(personas["peer"], " \t ")  # only whitespace counts as none
     _reference(personas["peer2"], "PAY-0002")
     return {
         "missing": [claims("peer", "approved", description=f"Panel {i}") for i in range(2)],
@@ -144,7 +144,7 @@ def test_the_database_refuses_a_line_without_a_reference_under_a_refusal(persona
     other = claims("peer", "approved")
     with pytest.raises(IntegrityError), transaction.atomic():
         BatchLine.objects.create(
-            batch=batch, claim=other, position=2, payee_name="X", payee_reference=" "
+            batch=batch, claim=other, position=2, payee_name="X", payee_reference=" \t"
         )
     assert batch.lines.get().claim_id == claim.pk
     with connection.cursor() as cursor:
