@@ -27,15 +27,15 @@ run: $(STAMP)
 TEST_WORKERS ?= 2
 FUZZ_EXAMPLES ?= 100
 test: $(STAMP)
-	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m workforce.pgembed run -- $(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m workforce.platform.pgembed run -- $(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 ## Hypothesis over every form, 500 generated submissions each.
 fuzz: $(STAMP)
-	FUZZ_EXAMPLES=500 $(PY) -m workforce.pgembed run -- $(PY) -m pytest -n $(TEST_WORKERS) tests/fuzz $(PYTEST_ARGS)
+	FUZZ_EXAMPLES=500 $(PY) -m workforce.platform.pgembed run -- $(PY) -m pytest -n $(TEST_WORKERS) tests/fuzz $(PYTEST_ARGS)
 
 ## The suite without the browser and slow tests.
 test-fast: $(STAMP)
-	$(PY) -m workforce.pgembed run -- $(PY) -m pytest -m "not browser and not slow" $(PYTEST_ARGS)
+	$(PY) -m workforce.platform.pgembed run -- $(PY) -m pytest -m "not browser and not slow" $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
@@ -63,11 +63,11 @@ demo-code: $(STAMP)
 
 ## Stop the embedded PostgreSQL if anything left it running.
 db-stop:
-	@if [ -x $(PY) ]; then $(PY) -m workforce.pgembed stop; else echo "nothing to stop"; fi
+	@if [ -x $(PY) ]; then $(PY) -m workforce.platform.pgembed stop; else echo "nothing to stop"; fi
 
 ## Production-style server on the embedded database (for trying gunicorn locally).
 serve: $(STAMP)
-	$(PY) -m workforce.pgembed run -- $(VENV)/bin/gunicorn workforce.wsgi --bind 127.0.0.1:8000 --workers 2
+	$(PY) -m workforce.platform.pgembed run -- $(VENV)/bin/gunicorn workforce.wsgi --bind 127.0.0.1:8000 --workers 2
 
 ## Benchmarks (not part of make test; see bench/README.md). BENCH_SCALE=10 seeds ~20,000 people
 ## once into $(BENCH_VAR) (slow: see the README), then measures the pages and the exports.

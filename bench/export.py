@@ -134,8 +134,9 @@ def build(lines: int) -> dict:
     from django.db import connection, transaction
 
     from payments.models import Batch, RateCard, RateCardTier
-    from workforce import audit
-    from workforce.models import Membership, Organisation, Person
+    from workforce.organisations.models import Membership, Organisation
+    from workforce.platform import audit
+    from workforce.register.models import Person
 
     cost_code = f"BENCH-{lines}"
     org = Organisation.objects.filter(name=ORG_NAME).first()
@@ -291,7 +292,7 @@ def measure(kind: str, batch_id: int, out: Path) -> dict:
         from django.urls import reverse
         from django_otp import DEVICE_ID_SESSION_KEY
 
-        from workforce import twofactor
+        from workforce.accounts import twofactor
 
         user = get_user_model().objects.get(username="bench-finance")
         device = twofactor.confirmed_device(user)
@@ -415,7 +416,7 @@ def main() -> int:
         return 0
 
     os.environ.setdefault("WORKFORCE_VAR_DIR", str(BASE_DIR / "var" / "bench-export"))
-    from workforce import pgembed
+    from workforce.platform import pgembed
 
     url = pgembed.acquire()
     try:
@@ -425,7 +426,7 @@ def main() -> int:
 
 
 def _run(args, url: str) -> int:
-    from workforce import pgembed
+    from workforce.platform import pgembed
 
     env = {
         **os.environ,

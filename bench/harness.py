@@ -86,7 +86,7 @@ class Database:
         self.url: str | None = None
 
     def start(self) -> str:
-        from workforce import pgembed
+        from workforce.platform import pgembed
 
         self.var_dir.mkdir(parents=True, exist_ok=True)
         with _var_dir_env(self.var_dir):
@@ -94,7 +94,7 @@ class Database:
         return self.url
 
     def stop(self) -> None:
-        from workforce import pgembed
+        from workforce.platform import pgembed
 
         if self.url is None:
             return

@@ -84,8 +84,10 @@ def seed(peers: int, supervisors: int, leads: int, finance: int) -> dict:
     from supervision.incidents.models import Incident
     from supervision.models import SupervisionSession
     from workforce import demo
-    from workforce.models import Assignment, AuditEntry, Membership, Organisation, Person, Team
-    from workforce.services.assignments import assignment_create
+    from workforce.organisations.models import Membership, Organisation, Team
+    from workforce.platform.models import AuditEntry
+    from workforce.register.models import Assignment, Person
+    from workforce.register.services.assignments import assignment_create
 
     User = get_user_model()
     org = Organisation.objects.get(name=demo.TRUST)
@@ -166,7 +168,7 @@ def integrity(before: dict, seen: dict) -> dict:
     from payments.models import Claim, ExpenseLine
     from supervision.incidents.models import Incident
     from supervision.models import SupervisionSession
-    from workforce.models import AuditEntry
+    from workforce.platform.models import AuditEntry
 
     problems: dict[str, list[str]] = {}
 
@@ -586,7 +588,7 @@ def _days_ago(days: int) -> str:
 def restart_database(var_dir: Path) -> tuple[float, float, float]:
     """Stop the cluster (fast shutdown: sessions cut, open transactions rolled back) and
     start it again. Returns monotonic (began, stopped, started)."""
-    from workforce import pgembed
+    from workforce.platform import pgembed
 
     with harness._var_dir_env(var_dir), pgembed._lock():
         began = time.monotonic()

@@ -18,7 +18,7 @@ from payments.models import (
     RateCard,
     RateCardTier,
 )
-from workforce.adminscope import ScopedAdmin
+from workforce.organisations.adminscope import ScopedAdmin
 
 
 @admin.register(RateCard)

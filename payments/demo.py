@@ -30,7 +30,7 @@ from payments.models import (
     seed_rows,
 )
 from payments.models.ratecards import NIHR_SEED_FROM, NIHR_SEED_NAME
-from workforce.models import Organisation, Team
+from workforce.organisations.models import Organisation, Team
 
 TRUST = "Northshire Mental Health NHS Foundation Trust"
 NIHR_2025_NAME = "NIHR involvement rates from 16 December 2025 (10% uplift)"

@@ -14,7 +14,7 @@ from payments.models import Activity, BenefitsThreshold, ExpenseLine, PaymentMet
 from payments.money import format_gbp
 from payments.services.setup import rate_card_row_problem
 from payments.tiers import MAX_MINUTES, Preparation, Unit
-from workforce.models import Organisation, Team
+from workforce.organisations.models import Organisation, Team
 
 DATE = {"type": "date"}
 

@@ -27,9 +27,13 @@ from payments.models import (
     RateCard,
 )
 from payments.services.common import APPROVERS, FINANCE, SETUP, why_not_decider
-from workforce import access, navigation
-from workforce.models import Capacity as C
-from workforce.models import Organisation, Person
+from workforce.organisations import access
+from workforce.organisations.models import Capacity as C
+from workforce.organisations.models import Organisation
+from workforce.register.models import Person
+
+# This app's scopes and rules, read by the access layer (settings.ACCESS_RULES).
+RULEBOOK = access.RuleBook()
 
 S = Claim.State
 # Who sees an organisation's rate cards: the people they are about, and who runs payments.
@@ -46,34 +50,34 @@ def _claim_filter(user) -> Q:
     return own | leads | finance
 
 
-@access.register_scope(Claim)
+@RULEBOOK.scope(Claim)
 def _claims(user) -> QuerySet[Claim]:
     return Claim.objects.filter(_claim_filter(user))
 
 
-@access.register_scope(ExpenseLine)
+@RULEBOOK.scope(ExpenseLine)
 def _expenses(user) -> QuerySet[ExpenseLine]:
     return ExpenseLine.objects.filter(claim__in=access.scoped(user, Claim).values("pk"))
 
 
-@access.register_scope(Batch)
+@RULEBOOK.scope(Batch)
 def _batches(user) -> QuerySet[Batch]:
     return Batch.objects.filter(organisation_id__in=access.organisation_ids(user, *FINANCE))
 
 
-@access.register_scope(RateCard)
+@RULEBOOK.scope(RateCard)
 def _rate_cards(user) -> QuerySet[RateCard]:
     return RateCard.objects.filter(organisation_id__in=access.organisation_ids(user, *CARD_READERS))
 
 
-@access.register_scope(Activity)
+@RULEBOOK.scope(Activity)
 def _activities(user) -> QuerySet[Activity]:
     # Claimants choose from them; leads add them. Finance sees the titles on claims instead.
     readers = (C.PEER_WORKER, *APPROVERS)
     return Activity.objects.filter(organisation_id__in=access.organisation_ids(user, *readers))
 
 
-@access.register_scope(BenefitsThreshold)
+@RULEBOOK.scope(BenefitsThreshold)
 def _thresholds(user) -> QuerySet[BenefitsThreshold]:
     readers = (C.PEER_WORKER, *APPROVERS)
     return BenefitsThreshold.objects.filter(
@@ -91,26 +95,26 @@ def _personal(model):
 
 
 # Preferences and discussions (benefits notes) are the person's own and their leads'.
-access.register_scope(PaymentPreference)(_personal(PaymentPreference))
-access.register_scope(PaymentDiscussion)(_personal(PaymentDiscussion))
+RULEBOOK.scope(PaymentPreference)(_personal(PaymentPreference))
+RULEBOOK.scope(PaymentDiscussion)(_personal(PaymentDiscussion))
 
 
 def _in_scope(model):
     return lambda user, obj: access.scoped(user, model).filter(pk=obj.pk).exists()
 
 
-access.register_rule(Claim, "view")(_in_scope(Claim))
-access.register_rule(Batch, "view")(_in_scope(Batch))
-access.register_rule(RateCard, "view")(_in_scope(RateCard))
+RULEBOOK.rule(Claim, "view")(_in_scope(Claim))
+RULEBOOK.rule(Batch, "view")(_in_scope(Batch))
+RULEBOOK.rule(RateCard, "view")(_in_scope(RateCard))
 
 
-@access.register_rule(Claim, "edit")
+@RULEBOOK.rule(Claim, "edit")
 def _edit_claim(user, claim: Claim) -> bool:
     """The claimant, while it is a draft."""
     return claim.person.user_id == user.pk and claim.state == S.DRAFT
 
 
-@access.register_rule(Claim, "decide")
+@RULEBOOK.rule(Claim, "decide")
 def _decide_claim(user, claim: Claim) -> bool:
     """A lead or administrator of its organisation who neither claimed it nor created it."""
     return (
@@ -119,12 +123,12 @@ def _decide_claim(user, claim: Claim) -> bool:
     )
 
 
-@access.register_rule(Claim, "mark_paid")
+@RULEBOOK.rule(Claim, "mark_paid")
 def _pay_claim(user, claim: Claim) -> bool:
     return access.has_capacity(user, *FINANCE, organisation_id=claim.organisation_id)
 
 
-@access.register_rule(Claim, "see_benefits")
+@RULEBOOK.rule(Claim, "see_benefits")
 def _see_benefits(user, claim: Claim) -> bool:
     """Benefits totals are for the person and their leads; finance never sees them."""
     return claim.person.user_id == user.pk or access.has_capacity(
@@ -132,30 +136,24 @@ def _see_benefits(user, claim: Claim) -> bool:
     )
 
 
-@access.register_rule(ExpenseLine, "view_receipt")
+@RULEBOOK.rule(ExpenseLine, "view_receipt")
 def _receipt(user, line: ExpenseLine) -> bool:
     return bool(line.receipt) and access.scoped(user, Claim).filter(pk=line.claim_id).exists()
 
 
-@access.register_rule(Batch, "mark_paid")
+@RULEBOOK.rule(Batch, "mark_paid")
 def _pay_batch(user, batch: Batch) -> bool:
     return access.has_capacity(user, *FINANCE, organisation_id=batch.organisation_id)
 
 
-@access.register_rule(Person, "view_payments")
+@RULEBOOK.rule(Person, "view_payments")
 def _person_payments(user, person: Person) -> bool:
     """A person's payment record (preference, discussions, totals): their leads."""
     return access.has_capacity(user, *APPROVERS, organisation_id=person.organisation_id)
 
 
-@access.register_rule(Organisation, "configure_payments")
+@RULEBOOK.rule(Organisation, "configure_payments")
 def _configure_payments(user, organisation: Organisation) -> bool:
     """The payments policy: finance and administrators, as for rate cards. Never the leads
     alone, whose corrections it bounds."""
     return access.has_capacity(user, *SETUP, organisation_id=organisation.pk)
-
-
-# A "Payments" link on a person's page, for those who may see their payment record.
-PERSON_LINK = ("Payments", "payments:person", "view_payments")
-if PERSON_LINK not in navigation.PERSON_LINKS:
-    navigation.PERSON_LINKS.append(PERSON_LINK)

@@ -36,8 +36,9 @@ from payments.models import (
 )
 from payments.money import ZERO
 from payments.services.common import APPROVERS, FINANCE
-from workforce import access, figures
-from workforce.models import Capacity as C
+from workforce.organisations import access
+from workforce.organisations.models import Capacity as C
+from workforce.platform import figures
 
 S = Claim.State
 # Claims on their way to being paid: income expected, not yet received.

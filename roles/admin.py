@@ -14,7 +14,7 @@ from roles.models import (
     SupervisionRequirement,
     TrainingRequirement,
 )
-from workforce.adminscope import ScopedAdmin
+from workforce.organisations.adminscope import ScopedAdmin
 
 
 @admin.register(Role)

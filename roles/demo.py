@@ -21,7 +21,7 @@ from roles.models import (
     SupervisionRequirement,
     TrainingRequirement,
 )
-from workforce.models import Organisation
+from workforce.organisations.models import Organisation
 
 F = Role.Family
 E = RoleVersion.EmploymentBasis

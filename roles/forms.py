@@ -27,7 +27,7 @@ from roles.models import (
     SupervisionRequirement,
     TrainingRequirement,
 )
-from workforce.models import Organisation
+from workforce.organisations.models import Organisation
 
 MAX_ROWS = 30
 

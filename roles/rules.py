@@ -14,9 +14,12 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from roles.models import Role, RoleVersion
-from workforce import access
-from workforce.models import Capacity as C
-from workforce.models import Organisation
+from workforce.organisations import access
+from workforce.organisations.models import Capacity as C
+from workforce.organisations.models import Organisation
+
+# This app's scopes and rules, read by the access layer (settings.ACCESS_RULES).
+RULEBOOK = access.RuleBook()
 
 WRITERS = (C.COPRODUCTION_LEAD, C.ADMIN)
 READABLE_STATUSES = (
@@ -30,7 +33,7 @@ def writer_organisation_ids(user) -> set[int]:
     return access.organisation_ids(user, *WRITERS)
 
 
-@access.register_scope(RoleVersion)
+@RULEBOOK.scope(RoleVersion)
 def _role_versions(user) -> QuerySet[RoleVersion]:
     members = access.organisation_ids(user)
     writers = writer_organisation_ids(user)
@@ -40,7 +43,7 @@ def _role_versions(user) -> QuerySet[RoleVersion]:
     )
 
 
-@access.register_scope(Role)
+@RULEBOOK.scope(Role)
 def _roles(user) -> QuerySet[Role]:
     members = access.organisation_ids(user)
     writers = writer_organisation_ids(user)
@@ -67,9 +70,9 @@ def _reads(user, role: Role) -> bool:
     return role.versions.filter(status__in=READABLE_STATUSES).exists()
 
 
-access.register_rule(Role, "view")(_reads)
-access.register_rule(Role, "edit")(_writes)
-access.register_rule(RoleVersion, "view")(
+RULEBOOK.rule(Role, "view")(_reads)
+RULEBOOK.rule(Role, "edit")(_writes)
+RULEBOOK.rule(RoleVersion, "view")(
     lambda user, version: (
         access.has_capacity(user, *WRITERS, organisation_id=version.role.organisation_id)
         or (
@@ -78,6 +81,7 @@ access.register_rule(RoleVersion, "view")(
         )
     )
 )
-access.register_rule(Organisation, "create_role")(
+
+RULEBOOK.rule(Organisation, "create_role")(
     lambda user, organisation: access.has_capacity(user, *WRITERS, organisation_id=organisation.pk)
 )

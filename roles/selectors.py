@@ -21,8 +21,9 @@ from django.db.models import (
 from django.db.models.functions import Lower
 
 from roles.models import ProgressionRoute, Role, RoleVersion
-from workforce import access
-from workforce.models import AuditEntry, Organisation
+from workforce.organisations import access
+from workforce.organisations.models import Organisation
+from workforce.platform.models import AuditEntry
 
 Status = RoleVersion.Status
 
@@ -192,23 +193,6 @@ def progression_choices(
     if role is not None and role.pk:
         roles = roles.exclude(pk=role.pk)
     return roles
-
-
-def role_versions_for(user) -> list[RoleVersion]:
-    """The role versions a person holds today, from their current assignments, with their
-    lists loaded: what the peer worker's home page shows as "your role".
-
-    It is the version they were given, even if a newer one has since been published:
-    that is what they were asked to do until someone moves them to the new version.
-    """
-    from workforce import access
-    from workforce.models import Assignment
-
-    own = access.own_person_ids(user)  # read with the user's capacities
-    if not own:  # a login with no person record holds no role
-        return []
-    held = Assignment.objects.current().filter(person_id__in=own).values("role_version_id")
-    return list(with_lists(RoleVersion.objects.filter(pk__in=held)).order_by("title", "pk"))
 
 
 # --- Differences between two versions

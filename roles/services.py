@@ -23,8 +23,8 @@ from roles.models import (
     SupervisionRequirement,
     TrainingRequirement,
 )
-from workforce import audit
-from workforce.models import Organisation
+from workforce.organisations.models import Organisation
+from workforce.platform import audit
 
 Status = RoleVersion.Status
 

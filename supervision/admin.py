@@ -9,7 +9,7 @@ administrator's organisations' (workforce/adminscope.py).
 from django.contrib import admin
 
 from supervision.models import SessionAction, SessionNote, SessionSupervisee, SupervisionSession
-from workforce.adminscope import ScopedAdmin
+from workforce.organisations.adminscope import ScopedAdmin
 
 PRIVATE = "Private to the people in the session: not shown here."
 

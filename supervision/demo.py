@@ -36,7 +36,8 @@ from supervision.models import (
     SupervisionSession,
 )
 from supervision.services import ActionInput
-from workforce.models import Assignment, Organisation, current_q
+from workforce.organisations.models import Organisation
+from workforce.register.models import Assignment, current_q
 
 TRUST = "Northshire Mental Health NHS Foundation Trust"
 LM, PEER, CLINICAL, REFLECTIVE = "line_management", "peer", "clinical", "reflective_practice"

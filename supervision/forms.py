@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from supervision.models import MAX_MINUTES, SessionFormat, SupervisionSession, Topic
 from supervision.services import ActionInput
-from workforce.query import BoundedDateField
-from workforce.widgets import LongSelect
+from workforce.platform.query import BoundedDateField
+from workforce.platform.widgets import LongSelect
 
 ME = "me"
 SUPERVISOR = "supervisor"

@@ -17,9 +17,14 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from supervision.models import SessionAction, SessionNote, SessionSupervisee, SupervisionSession
-from workforce import access, navigation
-from workforce.models import Capacity as C
-from workforce.models import Organisation, Person, Team
+from workforce.organisations import access
+from workforce.organisations.models import Capacity as C
+from workforce.organisations.models import Organisation, Team
+from workforce.register import rules as register_rules
+from workforce.register.models import Person
+
+# This app's scopes and rules, read by the access layer (settings.ACCESS_RULES).
+RULEBOOK = access.RuleBook()
 
 # Capacities that see, across their organisation, that sessions happened and compliance.
 METADATA_CAPACITIES = (C.COPRODUCTION_LEAD, C.ADMIN)
@@ -50,13 +55,13 @@ def party_sessions(user) -> QuerySet[SupervisionSession]:
     )
 
 
-@access.register_scope(SupervisionSession)
+@RULEBOOK.scope(SupervisionSession)
 def _sessions(user) -> QuerySet[SupervisionSession]:
     organisations = access.organisation_ids(user)
     everyone = access.organisation_ids(user, *METADATA_CAPACITIES)
     if organisations <= everyone:  # sees that every session there happened
         return SupervisionSession.objects.filter(organisation_id__in=organisations)
-    supervised = access.own_person_ids(user) | access.supervisee_ids(user)
+    supervised = access.own_person_ids(user) | register_rules.supervisee_ids(user)
     return SupervisionSession.objects.filter(
         Q(supervisor_id=user.pk)
         | Q(pk__in=_sessions_of(supervised))
@@ -65,17 +70,17 @@ def _sessions(user) -> QuerySet[SupervisionSession]:
     )
 
 
-@access.register_scope(SessionSupervisee)
+@RULEBOOK.scope(SessionSupervisee)
 def _supervisee_links(user) -> QuerySet[SessionSupervisee]:
     return SessionSupervisee.objects.filter(session__in=_sessions(user))
 
 
-@access.register_scope(SessionNote)
+@RULEBOOK.scope(SessionNote)
 def _notes(user) -> QuerySet[SessionNote]:
     return SessionNote.objects.filter(session__in=party_sessions(user))
 
 
-@access.register_scope(SessionAction)
+@RULEBOOK.scope(SessionAction)
 def _actions(user) -> QuerySet[SessionAction]:
     return SessionAction.objects.filter(session__in=party_sessions(user))
 
@@ -121,7 +126,7 @@ def may_view_person_supervision(user, person: Person) -> bool:
     """Whose supervision record and compliance `user` may see (notes still per session)."""
     return (
         (person.user_id is not None and person.user_id == user.pk)
-        or access.is_supervisor_of(user, person)
+        or register_rules.is_supervisor_of(user, person)
         or access.has_capacity(user, *METADATA_CAPACITIES, organisation_id=person.organisation_id)
     )
 
@@ -130,26 +135,20 @@ def may_view_compliance(user, organisation_id: int) -> bool:
     return access.has_capacity(user, *METADATA_CAPACITIES, organisation_id=organisation_id)
 
 
-access.register_rule(SupervisionSession, "view")(
+RULEBOOK.rule(SupervisionSession, "view")(
     lambda user, session: _sessions(user).filter(pk=session.pk).exists()
 )
-access.register_rule(SupervisionSession, "view_notes")(is_party)
-access.register_rule(SupervisionSession, "add_action")(is_party)
-access.register_rule(SupervisionSession, "confirm")(may_confirm)
-access.register_rule(SupervisionSession, "dispute")(may_dispute)
-access.register_rule(SessionAction, "complete")(
+RULEBOOK.rule(SupervisionSession, "view_notes")(is_party)
+RULEBOOK.rule(SupervisionSession, "add_action")(is_party)
+RULEBOOK.rule(SupervisionSession, "confirm")(may_confirm)
+RULEBOOK.rule(SupervisionSession, "dispute")(may_dispute)
+RULEBOOK.rule(SessionAction, "complete")(
     lambda user, action: not action.is_done and is_party(user, action.session)
 )
-access.register_rule(Person, "view_supervision")(may_view_person_supervision)
-access.register_rule(Organisation, "view_supervision_compliance")(
+RULEBOOK.rule(Person, "view_supervision")(may_view_person_supervision)
+RULEBOOK.rule(Organisation, "view_supervision_compliance")(
     lambda user, organisation: may_view_compliance(user, organisation.pk)
 )
-access.register_rule(Team, "view_supervision_compliance")(
+RULEBOOK.rule(Team, "view_supervision_compliance")(
     lambda user, team: may_view_compliance(user, team.organisation_id)
 )
-
-
-# A "Supervision record" link on a person's page, for those who may see their supervision.
-PERSON_LINK = ("Supervision record", "supervision:record", "view_supervision")
-if PERSON_LINK not in navigation.PERSON_LINKS:
-    navigation.PERSON_LINKS.append(PERSON_LINK)

@@ -25,9 +25,11 @@ from supervision.models import (
     SupervisionSession,
     Topic,
 )
-from workforce import access, audit
-from workforce.history.services import What, read_log_record_each
-from workforce.models import Assignment, Membership, Person, current_q
+from workforce.organisations import access
+from workforce.organisations.models import Membership
+from workforce.platform import audit
+from workforce.platform.read_log import What, read_log_record_each
+from workforce.register.models import Assignment, Person, current_q
 
 Kind = SupervisionSession.Kind
 MAX_DISPUTE_REASON = 2000

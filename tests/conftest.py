@@ -155,7 +155,7 @@ def verify_second_factor(client, user):
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from workforce import twofactor
+    from workforce.accounts import twofactor
 
     fresh = type(user).objects.get(pk=user.pk)  # capacities may have changed since
     device = twofactor.confirmed_device(fresh)

@@ -5,9 +5,9 @@ from django.http import Http404
 from django.test import RequestFactory
 
 from tests.factories import PersonFactory, make_login
-from workforce import access
 from workforce.models import Capacity as C
 from workforce.models import Membership, Organisation, Person, Team
+from workforce.organisations import access
 
 
 def test_anonymous_and_inactive_users_see_nothing(personas, org):

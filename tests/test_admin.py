@@ -23,9 +23,9 @@ from tests.factories import (
     make_supervision_session,
     report_incident,
 )
-from workforce.adminscope import ScopedAdmin
 from workforce.models import AuditEntry, Membership, Organisation, Person
 from workforce.models import Capacity as C
+from workforce.organisations.adminscope import ScopedAdmin
 
 PROJECT_APPS = ["workforce", "roles", "supervision", "incidents", "payments"]
 MARKER = "Zqxallotmentinstagram"
@@ -254,8 +254,8 @@ def test_an_administrator_gives_a_capacity_on_the_page_audited(client, personas,
 def test_nobody_gives_themselves_a_capacity(client, personas, org):
     """Finding 8: the administrator made themselves a safeguarding lead and read
     narratives."""
-    from workforce import services
     from workforce.models import AuditEntry
+    from workforce.register import services
 
     admin_user = personas["admin"]
     client.force_login(admin_user)
@@ -274,7 +274,7 @@ def test_nobody_gives_themselves_a_capacity(client, personas, org):
 
 
 def test_no_capacity_in_another_organisation(client, personas, org, other_org):
-    from workforce import services
+    from workforce.register import services
 
     admin_user = personas["admin"]
     client.force_login(admin_user)
@@ -303,7 +303,7 @@ def test_no_capacity_in_another_organisation(client, personas, org, other_org):
 
 
 def test_a_leaver_or_a_duplicate_is_refused_with_a_message(client, personas, org):
-    from workforce import services
+    from workforce.register import services
 
     peer2 = personas["peer2"]
     with pytest.raises(services.WorkforceError, match="already"):

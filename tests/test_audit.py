@@ -8,9 +8,9 @@ from payments import services as payments
 from payments.models import seed_rows
 from supervision.incidents import services as incidents
 from tests.factories import MembershipFactory, UserFactory
-from workforce import audit
 from workforce.models import AuditEntry
-from workforce.services import logins
+from workforce.platform import audit
+from workforce.register.services import logins
 
 
 @pytest.mark.django_db(transaction=True)

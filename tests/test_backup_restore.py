@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 def _client_bin(name: str) -> str:
-    from workforce import pgembed
+    from workforce.platform import pgembed
 
     candidates = []
     with contextlib.suppress(pgembed.EmbeddedPostgresError):

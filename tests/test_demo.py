@@ -77,7 +77,7 @@ def test_seed_demo_refuses_in_production(db, settings):
 def test_demo_logins_that_need_two_step_sign_in_can_use_the_demo_code(db, settings, client):
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from workforce import demo_twofactor
+    from workforce.demo import twofactor as demo_twofactor
 
     settings.DEBUG = True
     call_command("seed_demo")

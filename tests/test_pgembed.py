@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from workforce import pgembed
+from workforce.platform import pgembed
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
@@ -51,7 +51,9 @@ def var_dir(tmp_path):
     folder = tmp_path / "var"
     yield folder
     # Whatever a test did, leave nothing behind.
-    subprocess.run([sys.executable, "-m", "workforce.pgembed", "stop"], cwd=ROOT, env=_env(folder))
+    subprocess.run(
+        [sys.executable, "-m", "workforce.platform.pgembed", "stop"], cwd=ROOT, env=_env(folder)
+    )
 
 
 def test_run_holds_the_server_for_the_command_and_stops_it_after(var_dir):
@@ -61,7 +63,16 @@ def test_run_holds_the_server_for_the_command_and_stops_it_after(var_dir):
         "print(c.execute('select 42').fetchone()[0])"
     )
     result = subprocess.run(
-        [sys.executable, "-m", "workforce.pgembed", "run", "--", sys.executable, "-c", probe],
+        [
+            sys.executable,
+            "-m",
+            "workforce.platform.pgembed",
+            "run",
+            "--",
+            sys.executable,
+            "-c",
+            probe,
+        ],
         cwd=ROOT,
         env=_env(var_dir),
         capture_output=True,
@@ -76,7 +87,16 @@ def test_run_holds_the_server_for_the_command_and_stops_it_after(var_dir):
 
 def test_exit_code_of_the_command_is_kept(var_dir):
     result = subprocess.run(
-        [sys.executable, "-m", "workforce.pgembed", "run", "--", sys.executable, "-c", "exit(3)"],
+        [
+            sys.executable,
+            "-m",
+            "workforce.platform.pgembed",
+            "run",
+            "--",
+            sys.executable,
+            "-c",
+            "exit(3)",
+        ],
         cwd=ROOT,
         env=_env(var_dir),
         timeout=120,
@@ -135,7 +155,7 @@ def test_sigkilled_holder_is_adopted_and_db_stop_stops_it(var_dir, tmp_path):
         [
             sys.executable,
             "-m",
-            "workforce.pgembed",
+            "workforce.platform.pgembed",
             "run",
             "--",
             "sh",
@@ -157,7 +177,7 @@ def test_sigkilled_holder_is_adopted_and_db_stop_stops_it(var_dir, tmp_path):
             os.killpg(proc.pid, signal.SIGKILL)
     # ...but the next command adopts the orphan and stops it when it ends.
     subprocess.run(
-        [sys.executable, "-m", "workforce.pgembed", "run", "--", "true"],
+        [sys.executable, "-m", "workforce.platform.pgembed", "run", "--", "true"],
         cwd=ROOT,
         env=_env(var_dir),
         check=True,
@@ -176,7 +196,7 @@ def test_db_stop_command(var_dir):
     )
     assert _postgres_running_for(var_dir)  # held by pid 1, which never exits
     out = subprocess.run(
-        [sys.executable, "-m", "workforce.pgembed", "stop"],
+        [sys.executable, "-m", "workforce.platform.pgembed", "stop"],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -199,7 +219,7 @@ def test_falls_back_to_the_machines_own_postgresql(var_dir):
     ).stdout.strip()
     assert "pgserver" not in bindir and bindir
     result = subprocess.run(
-        [sys.executable, "-m", "workforce.pgembed", "run", "--", "true"],
+        [sys.executable, "-m", "workforce.platform.pgembed", "run", "--", "true"],
         cwd=ROOT,
         env=env,
         capture_output=True,

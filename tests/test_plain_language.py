@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from tests.factories import make_claim
 from tests.incidents.builders import supervise
-from workforce.glossary import GLOSSARY
+from workforce.platform.glossary import GLOSSARY
 
 
 def _text(response) -> str:

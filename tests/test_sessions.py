@@ -2,7 +2,7 @@ import time
 
 from django.urls import reverse
 
-from workforce import sessions
+from workforce.platform import sessions
 
 
 def _age_session(client, **seconds_ago):

@@ -89,7 +89,7 @@ def test_peer_workers_do_not_need_it_unless_everyone_does(peer, settings):
 
 
 def test_every_capacity_that_must_use_it(personas):
-    from workforce import twofactor
+    from workforce.accounts import twofactor
 
     required = {who for who, user in personas.items() if twofactor.required_for(user)}
     assert required == {"lead", "safeguarding", "finance", "admin", "outsider"}

@@ -3,7 +3,7 @@
 import pytest
 from django import forms
 
-from workforce.widgets import LongSelect
+from workforce.platform.widgets import LongSelect
 
 CHOICES = [
     ("", "Choose the worker"),

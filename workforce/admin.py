@@ -13,24 +13,24 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from workforce.adminscope import ScopedAdmin
-from workforce.audit import PRIVATE_AUDIT_TYPES
-from workforce.models import (
-    Assignment,
+from workforce.organisations.adminscope import ScopedAdmin
+from workforce.organisations.models import Membership, Organisation, Team
+from workforce.platform.audit import PRIVATE_AUDIT_TYPES
+from workforce.platform.models import (
     AuditEntry,
-    DiversityProfile,
     FiguresVersion,
-    Membership,
-    Organisation,
     PasswordResetRequest,
-    Person,
     RetentionPeriod,
-    Team,
+)
+from workforce.register.models import (
+    Assignment,
+    DiversityProfile,
+    Person,
     TrainingRecord,
     TrainingReminder,
     WellbeingPlan,
 )
-from workforce.services import organisation_set_up
+from workforce.register.services import organisation_set_up
 
 # Capacities come from memberships, never from Django's groups and permissions; an
 # authenticator's secret is shown to nobody but its owner, once, when it is set up.

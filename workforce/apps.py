@@ -11,9 +11,9 @@ class WorkforceConfig(AppConfig):
         from django.core import checks
         from django.db.models.signals import post_save
 
-        from workforce import twofactor
-        from workforce.adminscope import check_admins
-        from workforce.sessions import end_sessions_when_deactivated
+        from workforce.accounts import twofactor
+        from workforce.organisations.adminscope import check_admins
+        from workforce.platform.sessions import end_sessions_when_deactivated
 
         checks.register(check_admins, checks.Tags.admin)
 

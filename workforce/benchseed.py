@@ -134,7 +134,7 @@ def plan(scale: float, organisations: int | None = None) -> Plan:
 
 def existing_data() -> tuple[int, int]:
     """(bench organisations, other organisations) already in the database."""
-    from workforce.models import Organisation
+    from workforce.organisations.models import Organisation
 
     bench = Organisation.objects.filter(name__startswith=ORG_PREFIX).count()
     return bench, Organisation.objects.count() - bench
@@ -202,7 +202,7 @@ class _Generator:
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
         from payments.models import RateCard, RateCardTier, seed_rows
-        from workforce.models import Capacity, Membership, Organisation
+        from workforce.organisations.models import Capacity, Membership, Organisation
 
         user_model = get_user_model()
         password = make_password(BENCH_PASSWORD)

@@ -56,15 +56,20 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
+from django.utils import timezone
 
-from workforce import audit
-from workforce.models import DiversityProfile, Organisation, Person, RetentionPeriod, WellbeingPlan
-from workforce.services.base import add_months
+from payments.models import Claim, PaymentDiscussion
+from supervision.incidents.models import Incident
+from supervision.models import SessionNote, SessionSupervisee
+from workforce.organisations.models import Organisation
+from workforce.platform import audit
+from workforce.platform.models import RetentionPeriod
+from workforce.platform.retention import Outcome, Rule, run
+from workforce.register.models import DiversityProfile, Person, WellbeingPlan
 
 DEFAULT_PERIODS = {
     "leaver_personal_details": 72,
@@ -104,11 +109,6 @@ def periods(organisation: Organisation | None = None) -> dict[str, int]:
     return {**DEFAULT_PERIODS, **chosen, **own}
 
 
-def cutoff(today: datetime.date, months: int) -> datetime.date:
-    """Records dated before this day are past their period."""
-    return add_months(today, -months)
-
-
 # --- What is due, per record type and organisation: querysets of records strictly older
 # than the cut-off, each with `why(record)`, the plain reason a dry run prints.
 
@@ -120,7 +120,6 @@ def _leavers_due(cut: datetime.date, org: Organisation) -> models.QuerySet:
 
 
 def _supervision_notes_due(cut: datetime.date, org: Organisation) -> models.QuerySet:
-    from supervision.models import SessionNote, SessionSupervisee
 
     # Anyone in the session who has not left, or left on or after the cut-off, keeps it.
     staying = SessionSupervisee.objects.filter(session=models.OuterRef("session")).exclude(
@@ -147,7 +146,6 @@ def _diversity_due(cut: datetime.date, org: Organisation) -> models.QuerySet:
 
 
 def _discussions_due(cut: datetime.date, org: Organisation) -> models.QuerySet:
-    from payments.models import PaymentDiscussion
 
     return PaymentDiscussion.objects.filter(
         person__organisation=org, held_on__lt=cut
@@ -155,13 +153,11 @@ def _discussions_due(cut: datetime.date, org: Organisation) -> models.QuerySet:
 
 
 def _start_of(day: datetime.date) -> datetime.datetime:
-    from django.utils import timezone
 
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 def _drafts_due(cut: datetime.date, org: Organisation) -> models.QuerySet:
-    from payments.models import Claim
 
     return Claim.objects.filter(
         organisation=org, state=Claim.State.DRAFT, updated_at__lt=_start_of(cut)
@@ -171,7 +167,6 @@ def _drafts_due(cut: datetime.date, org: Organisation) -> models.QuerySet:
 def _incident_classes() -> dict[str, models.Q]:
     """Which retention class a closed incident is in, judged on what was reported as well as
     on any correction since: a downgrade never shortens how long it is kept."""
-    from supervision.incidents.models import Incident
 
     serious = ["high", "critical"]
     none = Incident.Safeguarding.NONE
@@ -205,7 +200,6 @@ def _tax_year_end_before(cut: datetime.date) -> datetime.date:
 
 
 def _paid_due(cut: datetime.date, org: Organisation) -> models.QuerySet:
-    from payments.models import Claim
 
     return Claim.objects.filter(
         organisation=org, state=Claim.State.PAID, paid_on__lte=_tax_year_end_before(cut)
@@ -314,15 +308,6 @@ def _delete_draft(claim) -> None:
     transaction.on_commit(lambda: [storage.delete(name) for name in files])
 
 
-@dataclass(frozen=True)
-class Rule:
-    key: str
-    title: str
-    due: Callable[[datetime.date], models.QuerySet]
-    apply: Callable | None  # None: retained, reported only
-    verb: str = "deleted"
-
-
 RULES = [
     Rule(
         "leaver_personal_details",
@@ -373,58 +358,15 @@ RULES = [
 ]
 
 
-# How many records a dry run names, per rule and organisation, with the reason for each.
-DRY_RUN_LISTED = 20
-
-
-@dataclass
-class Outcome:
-    rule: Rule
-    organisation: Organisation
-    months: int
-    cut: datetime.date
-    count: int
-    reasons: list[str] = field(default_factory=list)
-
-    def line(self, dry_run: bool) -> str:
-        if self.rule.apply is None:
-            what = "kept: the database keeps them unchangeable; ask your IG lead"
-        elif dry_run:
-            what = f"would be {self.rule.verb}"
-        else:
-            what = self.rule.verb
-        return (
-            f"{self.rule.title} (older than {self.months} months, before "
-            f"{self.cut:%d/%m/%Y}): {self.count} {what}"
-        )
-
-
 def apply_retention(
     *, today: datetime.date, dry_run: bool = False, organisation: Organisation | None = None
 ) -> list[Outcome]:
     """Apply every rule to every organisation (or one); all or nothing, in one transaction.
     Idempotent: what was done is no longer due, so a second run finds nothing. A dry run
     changes nothing and names what would go, and why."""
+    periods()  # an unknown record type in the setting stops the run before anything
     organisations = [organisation] if organisation else list(Organisation.objects.order_by("pk"))
-    outcomes = []
-    with transaction.atomic():
-        periods()  # an unknown record type in the setting stops the run before anything
-        for org in organisations:
-            chosen = periods(org)
-            for rule in RULES:
-                months = chosen[rule.key]
-                cut = cutoff(today, months)
-                due = rule.due(cut, org)
-                if rule.apply is None or dry_run:
-                    reasons = [WHY[rule.key](r) for r in due.order_by("pk")[:DRY_RUN_LISTED]]
-                    outcomes.append(Outcome(rule, org, months, cut, due.count(), reasons))
-                    continue
-                count = 0
-                for record in due.order_by("pk").iterator():
-                    rule.apply(record)
-                    count += 1
-                outcomes.append(Outcome(rule, org, months, cut, count))
-    return outcomes
+    return run(RULES, organisations, today=today, dry_run=dry_run, periods=periods, why=WHY)
 
 
 @transaction.atomic

@@ -70,6 +70,18 @@ INSTALLED_APPS = [
     "payments",
 ]
 
+# The modules holding each app's access rules (functions marked with access.register_scope
+# and access.register_rule), read by the access layer when first asked: one list, so no
+# module has to register itself with another as a side effect of being imported.
+ACCESS_RULES = [
+    "workforce.register.rules",
+    "roles.rules",
+    "supervision.rules",
+    "supervision.incidents.rules",
+    "payments.rules",
+    "workforce.history.rules",
+]
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -82,11 +94,11 @@ MIDDLEWARE = [
     # Row history: every write in a request carries the acting user's id and the URL.
     "pghistory.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "workforce.sessions.SessionTimeoutMiddleware",
-    "workforce.twofactor.TwoFactorMiddleware",
+    "workforce.platform.sessions.SessionTimeoutMiddleware",
+    "workforce.accounts.twofactor.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "workforce.middleware.NoStoreMiddleware",
+    "workforce.platform.middleware.NoStoreMiddleware",
     # Last, as django-axes requires: turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -120,7 +132,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "workforce.context_processors.navigation",
+                "workforce.reports.context_processors.navigation",
             ],
         },
     },
@@ -128,7 +140,7 @@ TEMPLATES = [
 
 # --- Database: a real server from DATABASE_URL, otherwise the embedded one. Never SQLite.
 if USING_EMBEDDED_DB:
-    from workforce import pgembed
+    from workforce.platform import pgembed
 
     try:
         _database_url = pgembed.ensure_for_settings()
@@ -186,7 +198,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
-AXES_USERNAME_CALLABLE = "workforce.login_limits.axes_username"
+AXES_USERNAME_CALLABLE = "workforce.platform.login_limits.axes_username"
 # How many reverse proxies sit in front of the app (their X-Forwarded-For is trusted).
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
 if AXES_IPWARE_PROXY_COUNT:
@@ -233,7 +245,7 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Sessions live in the database, so app servers are stateless. Idle and absolute limits
-# are enforced by workforce.sessions.SessionTimeoutMiddleware.
+# are enforced by workforce.platform.sessions.SessionTimeoutMiddleware.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
 SESSION_ABSOLUTE_TIMEOUT = env.int("SESSION_ABSOLUTE_TIMEOUT", default=12 * 60 * 60)

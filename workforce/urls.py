@@ -2,16 +2,19 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from workforce import twofactor, views
+from workforce.accounts import twofactor
+from workforce.organisations import views as organisations
+from workforce.register import views
+from workforce.reports.home import home
 
 app_patterns = (
     [
-        path("organisations/", views.organisation_list, name="organisations"),
-        path("organisations/<int:pk>/", views.organisation_detail, name="organisation"),
+        path("organisations/", organisations.organisation_list, name="organisations"),
+        path("organisations/<int:pk>/", organisations.organisation_detail, name="organisation"),
         path("organisations/<int:pk>/capacities/", views.capacities, name="capacities"),
         path(
             "organisations/<int:pk>/nation/",
-            views.organisation_nation,
+            organisations.organisation_nation,
             name="organisation_nation",
         ),
         path(
@@ -19,13 +22,13 @@ app_patterns = (
             views.capacity_end,
             name="capacity_end",
         ),
-        path("", include("workforce.register_urls")),
+        path("", include("workforce.register.urls")),
     ],
     "workforce",
 )
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home, name="home"),
     path("", include(app_patterns)),
     path("roles/", include("roles.urls")),
     path("supervision/", include("supervision.urls")),
@@ -41,7 +44,7 @@ urlpatterns = [
     path("accounts/two-factor/setup/", twofactor.setup, name="two_factor_setup"),
     path("accounts/two-factor/verify/", twofactor.verify, name="two_factor_verify"),
     path("accounts/two-factor/cancel/", twofactor.cancel, name="two_factor_cancel"),
-    path("accounts/", include("workforce.account_urls")),
+    path("accounts/", include("workforce.accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("audit/", include("workforce.history.urls")),
     path("admin/", admin.site.urls),

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
 
-from workforce.models import Organisation
+from workforce.organisations.models import Organisation
 
 
 class Batch(models.Model):

@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from payments.models.people import NO_FEE, PaymentMethod
 from payments.tiers import MAX_MINUTES, Preparation, Unit
-from workforce.models import Organisation, Person, Team
+from workforce.organisations.models import Organisation, Team
+from workforce.register.models import Person
 
 
 def normalised_text(field: str) -> models.Func:

@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.db import models
 
-from workforce.models import Organisation, Person
+from workforce.organisations.models import Organisation
+from workforce.register.models import Person
 
 
 class PaymentMethod(models.TextChoices):

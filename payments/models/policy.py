@@ -3,7 +3,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 
-from workforce.models import Organisation
+from workforce.organisations.models import Organisation
 
 # Used by an organisation that has not set its own payments policy.
 DEFAULT_CORRECTION_MAX_INCREASE = Decimal("50.00")

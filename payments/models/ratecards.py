@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 
 from payments.tiers import MAX_MINUTES, PREPARATION_ORDER, Preparation, Unit, band_words
-from workforce.models import Organisation
+from workforce.organisations.models import Organisation
 
 # The NIHR involvement rates as given in the seed documents (DOMAIN.md). They are data for
 # the first card only: later tables (NIHR raised its rates by 10% from 16 December 2025) are

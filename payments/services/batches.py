@@ -11,8 +11,8 @@ from django.utils import timezone
 from payments.errors import NothingToExport, PaymentsError, WrongState
 from payments.models import Batch, BatchLine, Claim, PaymentPolicy
 from payments.services.common import FINANCE, display_name, lock_claim, require
-from workforce import audit
-from workforce.models import Organisation
+from workforce.organisations.models import Organisation
+from workforce.platform import audit
 
 S = Claim.State
 

@@ -17,8 +17,8 @@ from payments.money import ZERO, format_gbp, to_money
 from payments.services.common import APPROVERS, is_own, lock_claim, require, why_not_decider
 from payments.services.pricing import Terms, card_in_force, card_row, price, suggest, terms_for
 from payments.tiers import MAX_MINUTES, suggested_quantity
-from workforce import audit
-from workforce.models import Person
+from workforce.platform import audit
+from workforce.register.models import Person
 
 S = Claim.State
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from payments.errors import NotAllowed
 from payments.models import Claim
-from workforce import access
-from workforce.models import Capacity as C
+from workforce.organisations import access
+from workforce.organisations.models import Capacity as C
 
 APPROVERS = (C.COPRODUCTION_LEAD, C.ADMIN)
 FINANCE = (C.FINANCE, C.ADMIN)

@@ -13,7 +13,7 @@ from payments.models import Claim, ExpenseLine, PaymentPolicy
 from payments.money import format_gbp, to_money
 from payments.services.claims import own_draft
 from payments.services.common import lock_claim
-from workforce import audit
+from workforce.platform import audit
 
 
 @transaction.atomic

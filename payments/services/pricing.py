@@ -12,7 +12,7 @@ from payments.errors import NoRateCard
 from payments.models import NO_FEE, Claim, PaymentMethod, PaymentPreference, RateCard, RateCardTier
 from payments.money import ZERO, to_money
 from payments.tiers import Preparation, Suggestion, suggest_row, suggested_quantity
-from workforce.models import Person
+from workforce.register.models import Person
 
 
 def card_in_force(*, organisation_id: int, day: date) -> RateCard:

@@ -24,8 +24,9 @@ from payments.models import (
 from payments.money import format_gbp, to_money
 from payments.services.common import APPROVERS, SETUP, require
 from payments.tiers import MAX_MINUTES, PREPARATION_ORDER, Unit
-from workforce import audit
-from workforce.models import Organisation, Person, Team
+from workforce.organisations.models import Organisation, Team
+from workforce.platform import audit
+from workforce.register.models import Person
 
 ROW_FIELDS = (
     "unit",

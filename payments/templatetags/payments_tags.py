@@ -2,8 +2,8 @@ from django import template
 
 from payments.models import Claim
 from payments.money import format_gbp
-from workforce import access
-from workforce.models import Capacity as C
+from workforce.organisations import access
+from workforce.organisations.models import Capacity as C
 
 register = template.Library()
 

@@ -6,7 +6,8 @@ from payments import selectors
 from payments.forms import ApproveForm, ExpenseForm, RejectForm
 from payments.models import Claim
 from payments.services.common import APPROVERS, why_not_decider
-from workforce import access, audit
+from workforce.organisations import access
+from workforce.platform import audit
 
 
 def claim_context(

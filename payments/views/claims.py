@@ -18,8 +18,8 @@ from payments.money import ZERO, format_gbp, to_money
 from payments.tiers import suggested_quantity
 from payments.views.claim_page import claim_context
 from payments.views.common import CLAIM_READERS, CLAIMANTS, own_person, page_of
-from workforce import access
-from workforce.query import Query
+from workforce.organisations import access
+from workforce.platform.query import Query
 
 
 def _card(person, day=None):

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from workforce import access, paging
-from workforce.models import Capacity as C
-from workforce.models import Organisation
+from workforce.organisations import access
+from workforce.organisations.models import Capacity as C
+from workforce.organisations.models import Organisation
+from workforce.platform import paging
 
 CLAIMANTS = (C.PEER_WORKER,)
 APPROVERS = (C.COPRODUCTION_LEAD, C.ADMIN)

@@ -12,9 +12,9 @@ from payments.forms import AdjustmentForm, ApproveForm, RejectForm, show_error
 from payments.models import Claim, PaymentPolicy
 from payments.views.claim_page import claim_context
 from payments.views.common import APPROVERS, organisations_for, page_of
-from workforce import access
-from workforce.models import Team
-from workforce.query import Query
+from workforce.organisations import access
+from workforce.organisations.models import Team
+from workforce.platform.query import Query
 
 
 @access.access_required(*APPROVERS)

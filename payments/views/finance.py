@@ -15,8 +15,9 @@ from payments.models import Batch, Claim, PaymentPolicy
 from payments.money import ZERO
 from payments.services.batches import claims_count
 from payments.views.common import FINANCE, TOTALS_READERS, organisations_for, page_of
-from workforce import access, audit, figures, paging
-from workforce.query import Query
+from workforce.organisations import access
+from workforce.platform import audit, figures, paging
+from workforce.platform.query import Query
 
 WAITING_SHOWN = 50
 PREVIEW_SHOWN = 200

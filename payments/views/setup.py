@@ -42,8 +42,9 @@ from payments.views.common import (
     own_person,
     page_of,
 )
-from workforce import access
-from workforce.models import Organisation, Person
+from workforce.organisations import access
+from workforce.organisations.models import Organisation
+from workforce.register.models import Person
 
 
 @access.access_required(*CARD_READERS)

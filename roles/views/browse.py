@@ -8,9 +8,9 @@ from django.shortcuts import render
 
 from roles import selectors, services
 from roles.models import Role, RoleVersion
-from workforce import access
-from workforce.models import Organisation
-from workforce.query import Query, parse_id
+from workforce.organisations import access
+from workforce.organisations.models import Organisation
+from workforce.platform.query import Query, parse_id
 
 PAGE_SIZE = 25
 

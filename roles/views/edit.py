@@ -16,9 +16,9 @@ from roles import selectors, services
 from roles.forms import LISTS, LISTS_BY_PREFIX, MAX_ROWS, RoleVersionForm, row_values
 from roles.models import Role, RoleVersion, SupervisionRequirement
 from roles.rules import WRITERS
-from workforce import access
-from workforce.models import Organisation
-from workforce.query import parse_id
+from workforce.organisations import access
+from workforce.organisations.models import Organisation
+from workforce.platform.query import parse_id
 
 
 class RetireForm(forms.Form):

@@ -27,9 +27,9 @@ from supervision.incidents.models import (
     IncidentRecurrence,
     IncidentReferral,
 )
-from workforce import access
-from workforce.adminscope import ScopedAdmin
-from workforce.models import Capacity
+from workforce.organisations import access
+from workforce.organisations.adminscope import ScopedAdmin
+from workforce.organisations.models import Capacity
 
 
 class MetadataOnlyAdmin(ScopedAdmin):

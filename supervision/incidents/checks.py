@@ -5,7 +5,7 @@ import holidays
 from django.core import checks
 
 from supervision.incidents import deadlines
-from workforce.models import Organisation
+from workforce.organisations.models import Organisation
 
 
 @checks.register()

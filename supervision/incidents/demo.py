@@ -19,7 +19,7 @@ from django.db import transaction
 
 from supervision.incidents import deadlines, rules, selectors, services
 from supervision.incidents.models import Incident, IncidentNotice, State
-from workforce.models import Organisation
+from workforce.organisations.models import Organisation
 
 TRUST = "Northshire Mental Health NHS Foundation Trust"
 DAY = datetime.timedelta(days=1)

@@ -21,7 +21,7 @@ from supervision.incidents.models import (
     TriageDecision,
 )
 from supervision.incidents.selectors import SORTS
-from workforce.widgets import LongSelect
+from workforce.platform.widgets import LongSelect
 
 
 class DateInput(forms.DateInput):

@@ -42,9 +42,14 @@ from supervision.incidents.models import (
     State,
     escalation_is_mandatory,
 )
-from workforce import access
-from workforce.models import Capacity as C
-from workforce.models import Organisation, Person
+from workforce.organisations import access
+from workforce.organisations.models import Capacity as C
+from workforce.organisations.models import Organisation
+from workforce.register import rules as register_rules
+from workforce.register.models import Person
+
+# This app's scopes and rules, read by the access layer (settings.ACCESS_RULES).
+RULEBOOK = access.RuleBook()
 
 # Capacities that use the incident pages at all (finance and administrators do not).
 INCIDENT_CAPACITIES = (C.PEER_WORKER, C.SUPERVISOR, C.COPRODUCTION_LEAD, C.SAFEGUARDING_LEAD)
@@ -87,29 +92,29 @@ def _would_see_q(user, p: str) -> Q:
     who = (
         Q(**{f"{p}reported_by_id": user.pk})
         | Q(**{f"{p}organisation_id__in": leads})
-        | Q(**{f"{p}person_id__in": access.supervisee_ids(user)})
+        | Q(**{f"{p}person_id__in": register_rules.supervisee_ids(user)})
         | worker_sees
     )
     # Membership (with an incident capacity) first, as everywhere.
     return Q(**{f"{p}organisation_id__in": members}) & who
 
 
-@access.register_scope(Incident)
+@RULEBOOK.scope(Incident)
 def _incidents(user) -> QuerySet[Incident]:
     return Incident.objects.filter(visible_q(user))
 
 
-@access.register_scope(IncidentEvent)
+@RULEBOOK.scope(IncidentEvent)
 def _events(user) -> QuerySet[IncidentEvent]:
     return IncidentEvent.objects.filter(visible_q(user, "incident__"))
 
 
-@access.register_scope(IncidentAction)
+@RULEBOOK.scope(IncidentAction)
 def _actions(user) -> QuerySet[IncidentAction]:
     return IncidentAction.objects.filter(visible_q(user, "incident__"))
 
 
-@access.register_scope(IncidentReferral)
+@RULEBOOK.scope(IncidentReferral)
 def _referrals(user) -> QuerySet[IncidentReferral]:
     return IncidentReferral.objects.filter(visible_q(user, "incident__"))
 
@@ -188,7 +193,7 @@ def may_report_about(user, person: Person) -> bool:
         return False
     return (
         (person.user_id is not None and person.user_id == user.pk)
-        or access.is_supervisor_of(user, person)
+        or register_rules.is_supervisor_of(user, person)
         or _in_org(user, org, *LEADS)
     )
 
@@ -199,7 +204,7 @@ def may_triage(user, incident: Incident) -> bool:
         return False
     if _shut_out(user, incident):
         return False
-    return access.is_supervisor_of(user, incident.person) or _in_org(
+    return register_rules.is_supervisor_of(user, incident.person) or _in_org(
         user, incident.organisation_id, *LEADS
     )
 
@@ -259,7 +264,7 @@ def may_view_person_incidents(user, person: Person) -> bool:
         return False
     return (
         (person.user_id is not None and person.user_id == user.pk)
-        or access.is_supervisor_of(user, person)
+        or register_rules.is_supervisor_of(user, person)
         or _in_org(user, org, *LEADS)
     )
 
@@ -287,9 +292,9 @@ def may_record_abuse_types(user, incident: Incident) -> bool:
     )
 
 
-access.register_rule(Incident, "view_safeguarding_record")(may_view_safeguarding_record)
-access.register_rule(Incident, "record_abuse_types")(may_record_abuse_types)
-access.register_rule(Incident, "safeguard")(may_safeguard)
+RULEBOOK.rule(Incident, "view_safeguarding_record")(may_view_safeguarding_record)
+RULEBOOK.rule(Incident, "record_abuse_types")(may_record_abuse_types)
+RULEBOOK.rule(Incident, "safeguard")(may_safeguard)
 
 
 for _action, _rule in {
@@ -304,8 +309,8 @@ for _action, _rule in {
     "correct": may_correct,
     "lift_escalation": may_lift_escalation,
 }.items():
-    access.register_rule(Incident, _action)(_rule)
-access.register_rule(IncidentAction, "complete")(may_complete_action)
-access.register_rule(Person, "report_incident")(may_report_about)
-access.register_rule(Person, "view_incidents")(may_view_person_incidents)
-access.register_rule(Organisation, "configure_incidents")(may_configure)
+    RULEBOOK.rule(Incident, _action)(_rule)
+RULEBOOK.rule(IncidentAction, "complete")(may_complete_action)
+RULEBOOK.rule(Person, "report_incident")(may_report_about)
+RULEBOOK.rule(Person, "view_incidents")(may_view_person_incidents)
+RULEBOOK.rule(Organisation, "configure_incidents")(may_configure)

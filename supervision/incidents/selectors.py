@@ -37,10 +37,11 @@ from supervision.incidents.models import (
     Severity,
     State,
 )
-from workforce import access
-from workforce.models import Assignment, Person
-from workforce.models import Capacity as C
-from workforce.selectors.people import name_matches
+from workforce.organisations import access
+from workforce.organisations.models import Capacity as C
+from workforce.register import rules as register_rules
+from workforce.register.models import Assignment, Person
+from workforce.register.selectors.people import name_matches
 
 _SEVERITY_RANK = Case(
     When(severity=Severity.CRITICAL, then=Value(0)),
@@ -150,7 +151,7 @@ def _waiting_for_triage(user, incidents: QuerySet[Incident]) -> QuerySet[Inciden
     triagers = access.organisation_ids(user, *rules.TRIAGERS)
     mine = Q(organisation_id__in=leads)
     if not triagers <= leads:  # a lead triages everyone there: no need to ask whom they supervise
-        mine |= Q(person_id__in=access.supervisee_ids(user))
+        mine |= Q(person_id__in=register_rules.supervisee_ids(user))
     return incidents.filter(mine, organisation_id__in=triagers, state=State.REPORTED).exclude(
         person_id__in=access.own_person_ids(user)
     )
@@ -384,7 +385,7 @@ def reportable_people(user) -> QuerySet[Person]:
         Person.objects.filter(organisation_id__in=members)
         .filter(
             Q(user_id=user.pk)
-            | Q(pk__in=access.supervisee_ids(user))
+            | Q(pk__in=register_rules.supervisee_ids(user))
             | Q(organisation_id__in=leads)
         )
         .exclude(status=Person.Status.LEFT)

@@ -42,8 +42,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from supervision.models import SessionStatus, SessionSupervisee, SupervisionSession
-from workforce import access, figures
-from workforce.models import Assignment, Person, current_q
+from workforce.organisations import access
+from workforce.platform import figures
+from workforce.register.models import Assignment, Person, current_q
 
 DUE_SOON_DAYS = 14
 

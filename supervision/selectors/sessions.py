@@ -23,8 +23,8 @@ from supervision.models import (
     SessionSupervisee,
     SupervisionSession,
 )
-from workforce import access
-from workforce.models import Assignment, Person, current_q
+from workforce.organisations import access
+from workforce.register.models import Assignment, Person, current_q
 
 
 def _with_people(sessions: QuerySet[SupervisionSession]) -> QuerySet[SupervisionSession]:
@@ -176,7 +176,7 @@ def current_supervisor(user):
 def supervisor_choices(user) -> QuerySet:
     """Who a supervisee may name as the supervisor: supervisors and co-production leads of
     their organisation, not themselves."""
-    from workforce.selectors import supervisors_for
+    from workforce.register.selectors import supervisors_for
 
     person = getattr(user, "person", None)
     if person is None:

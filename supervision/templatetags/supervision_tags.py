@@ -6,8 +6,8 @@ from django.utils import timezone
 from supervision import rules, selectors, services
 from supervision.models import SupervisionSession
 from supervision.selectors.compliance import Status
-from workforce import access
-from workforce.models import Capacity
+from workforce.organisations import access
+from workforce.organisations.models import Capacity
 
 register = template.Library()
 

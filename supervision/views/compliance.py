@@ -13,9 +13,10 @@ from django.utils import timezone
 from supervision import rules, selectors
 from supervision.models import SupervisionSession
 from supervision.selectors.compliance import Status, team_compliance_page
-from workforce import access, figures
-from workforce.models import Organisation, Team
-from workforce.query import Query
+from workforce.organisations import access
+from workforce.organisations.models import Organisation, Team
+from workforce.platform import figures
+from workforce.platform.query import Query
 
 ROWS_PER_PAGE = 50
 # Characters that make a spreadsheet treat a cell as a formula.

@@ -14,11 +14,11 @@ from supervision import selectors, services
 from supervision.forms import ActionForm, DisputeForm, RecordRangeForm, SessionFilterForm
 from supervision.models import SupervisionSession
 from supervision.selectors.compliance import annotate_compliance
-from workforce import access
-from workforce.history.services import What, read_log_record, read_log_record_each
-from workforce.models import Assignment, Person
-from workforce.models import Capacity as C
-from workforce.query import Query, page_number
+from workforce.organisations import access
+from workforce.organisations.models import Capacity as C
+from workforce.platform.query import Query, page_number
+from workforce.platform.read_log import What, read_log_record, read_log_record_each
+from workforce.register.models import Assignment, Person
 
 PAGE_SIZE = 25
 SUPERVISED = (C.PEER_WORKER, C.SUPERVISOR, C.COPRODUCTION_LEAD)

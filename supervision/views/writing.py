@@ -14,8 +14,8 @@ from supervision.forms import DEFAULT_MINUTES, DisputeForm, SessionForm
 from supervision.models import SessionAction
 from supervision.services import SupervisionError
 from supervision.views.reading import render_detail
-from workforce import access
-from workforce.models import Capacity as C
+from workforce.organisations import access
+from workforce.organisations.models import Capacity as C
 
 # Who logs their own supervision (supervisors and leads are supervised too).
 SUPERVISED = (C.PEER_WORKER, C.SUPERVISOR, C.COPRODUCTION_LEAD)

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import UserFactory
+from workforce.accounts import credentials
 from workforce.models import PasswordResetRequest
-from workforce.services import credentials
 
 URL = reverse("password_reset")
 

@@ -95,7 +95,7 @@ def test_lead_imports_people_fixes_a_bad_row_and_assigns_a_role(
     assert assignment.role_version == version
     assert assignment.supervisor == personas["supervisor"]
     # And the supervisor now sees Alex as their supervisee.
-    from workforce import access
+    from workforce.organisations import access
 
     supervisor = type(personas["supervisor"]).objects.get(pk=personas["supervisor"].pk)
     assert access.scoped(supervisor, Person).filter(email="alex@example.org").exists()

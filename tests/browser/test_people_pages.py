@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from tests.browser.conftest import PHONE, assert_accessible
 from tests.factories import PersonFactory
 from tests.workforce import builders
-from workforce import services
+from workforce.register import services
 
 
 def _data(org, personas):

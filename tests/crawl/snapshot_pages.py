@@ -2,7 +2,7 @@
 visible text. Run before and after a change that must not alter what the app does, then
 compare the two files (issue 18's proof that a refactor moved code without changing pages):
 
-    CRAWL_OUT=/tmp/before.json python -m workforce.pgembed run -- \
+    CRAWL_OUT=/tmp/before.json python -m workforce.platform.pgembed run -- \
         python -m pytest -p no:cacheprovider tests/crawl/snapshot_pages.py
 
 Not collected by the suite (the file name does not start with test_): it is a tool.

@@ -22,9 +22,10 @@ from roles.views.edit import RetireForm
 from supervision import forms as supervision_forms
 from supervision.incidents import forms as incident_forms
 from tests.factories import PASSWORD
-from workforce import forms as workforce_forms
-from workforce import twofactor
-from workforce.forms import account as account_forms
+from workforce.accounts import forms as account_forms
+from workforce.accounts import twofactor
+from workforce.organisations import forms as organisation_forms
+from workforce.register import forms as workforce_forms
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,7 @@ FUZZ: dict[str, Entry] = {
     "workforce:assignment_move": Entry("lead", forms=(workforce_forms.AssignmentMoveForm,)),
     "workforce:training_create": Entry("supervisor", forms=(workforce_forms.TrainingRecordForm,)),
     "workforce:capacities": Entry("admin", forms=(workforce_forms.CapacityGrantForm,)),
-    "workforce:organisation_nation": Entry("admin", forms=(workforce_forms.NationForm,)),
+    "workforce:organisation_nation": Entry("admin", forms=(organisation_forms.NationForm,)),
     # --- Roles: the editor is one form and a formset per list
     "roles:create": Entry("lead", forms=(role_forms.RoleVersionForm, *_role_lists())),
     "roles:edit_draft": Entry("lead", forms=(role_forms.RoleVersionForm, *_role_lists())),

@@ -15,8 +15,8 @@ from __future__ import annotations
 from payments.forms import BatchForm, ClaimForm
 from supervision.forms import RecordRangeForm, SessionFilterForm
 from supervision.incidents.forms import FilterForm, FindPersonForm
-from workforce.forms import PeopleFilterForm
 from workforce.history.forms import AuditFilterForm
+from workforce.register.forms import PeopleFilterForm
 
 _REPORT = ("start", "end", "organisation", "team", "family")
 

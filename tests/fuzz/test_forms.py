@@ -31,7 +31,7 @@ from tests.fuzz.entries import FUZZ
 from tests.fuzz.fields import Field, browser_payload, fields_of_form_class, fields_on_page
 from tests.fuzz.harness import RENDER_EVERY, Fuzzer, fast_rendering
 from tests.test_access_matrix import MATRIX
-from workforce.people_csv import COLUMNS
+from workforce.register.people_csv import COLUMNS
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "500"))
 

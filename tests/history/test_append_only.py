@@ -6,8 +6,8 @@ from django.db import IntegrityError, connection, transaction
 
 from tests.factories import PersonFactory
 from workforce.history import models as history
-from workforce.history.services import What, read_log_record
 from workforce.models import Person
+from workforce.platform.read_log import What, read_log_record
 
 HISTORY_TABLES = [m._meta.db_table for m in [*history.event_models(), history.ReadLogEntry]]
 

@@ -18,10 +18,10 @@ from payments import services as payments
 from payments.models import seed_rows
 from supervision.incidents import services as incidents
 from tests.factories import PersonFactory
-from workforce import audit
 from workforce.history import selectors
 from workforce.models import AuditEntry, WellbeingPlan
-from workforce.services import private
+from workforce.platform import audit
+from workforce.register.services import private
 
 SECRET = "NEVER-ON-THE-AUDIT-PAGE-5d2e"
 AUDIT = reverse("history:audit")

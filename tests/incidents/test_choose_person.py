@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from tests.factories import PersonFactory
 from workforce.models import Person
-from workforce.models.core import LeavingReason
+from workforce.register.models.people import LeavingReason
 
 # The module, not the view of the same name the views package exports.
 detail = importlib.import_module("supervision.incidents.views.detail")

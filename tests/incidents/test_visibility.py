@@ -287,7 +287,7 @@ def test_person_chronology_for_the_worker_shows_only_what_they_may_see(
 def test_incident_rows_are_not_reachable_by_bulk_reads_outside_scope(secret_incidents, personas):
     # The scope is the only door: even the chronology, actions and referrals.
     from supervision.incidents.models import IncidentAction, IncidentEvent, IncidentReferral
-    from workforce import access
+    from workforce.organisations import access
 
     for who in ("finance", "admin", "outsider", "peer2"):
         user = personas[who]

@@ -12,8 +12,8 @@ from payments.models import (
     PaymentPreference,
 )
 from tests.factories import BenefitsThresholdFactory, make_login
-from workforce import access
 from workforce.models import Capacity as C
+from workforce.organisations import access
 
 S = Claim.State
 
@@ -64,9 +64,9 @@ def test_payments_gives_finance_nothing_outside_payments(personas):
     nothing but the policy)."""
     from workforce.models import Organisation, Person
 
-    from_payments = [m for m, rule in access.SCOPES.items() if rule.__module__ == rules.__name__]
+    from_payments = [m for m, rule in access.scopes().items() if rule.__module__ == rules.__name__]
     assert from_payments and {m._meta.app_label for m in from_payments} == {"payments"}
-    for (model, action), rule in access.RULES.items():
+    for (model, action), rule in access.rules().items():
         if rule.__module__ == rules.__name__:
             assert model._meta.app_label == "payments" or (model, action) in {
                 (Person, "view_payments"),

@@ -11,9 +11,9 @@ from payments import services
 from payments.errors import DuplicateClaim, NotAllowed, PaymentsError, WrongState
 from payments.models import Claim
 from tests.factories import ActivityFactory, make_login
-from workforce.audit import history
 from workforce.models import Capacity as C
 from workforce.models import Membership
+from workforce.platform.audit import history
 
 TODAY = timezone.localdate()
 

@@ -75,8 +75,8 @@ def _every_page_renders(client):
     from django.contrib.auth import get_user_model
     from django.urls import reverse
 
-    from workforce import access
     from workforce.models import Person
+    from workforce.organisations import access
 
     lists = [
         "payments:my_claims",

@@ -13,9 +13,9 @@ from payments import services
 from payments.errors import NotAllowed
 from payments.models import DEFAULT_CORRECTION_MAX_INCREASE, Claim
 from tests.factories import UserFactory
-from workforce.audit import history
 from workforce.models import AuditEntry, Membership
 from workforce.models import Capacity as C
+from workforce.platform.audit import history
 
 TODAY = timezone.localdate()
 

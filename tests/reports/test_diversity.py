@@ -17,8 +17,8 @@ from tests.factories import (
     make_login,
 )
 from tests.reports.helpers import csv_rows, csv_tables, page_tables, table
-from workforce.disclosure import SMALL, WITHHELD
 from workforce.models import Capacity as C
+from workforce.platform.disclosure import SMALL, WITHHELD
 
 
 @pytest.fixture

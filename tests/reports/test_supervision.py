@@ -101,8 +101,8 @@ def test_figures_follow_the_per_day_rules(org, personas, register):
         make_supervision_session,
     )
     from tests.reports.conftest import add_months
-    from workforce import access
     from workforce.models import Assignment
+    from workforce.organisations import access
     from workforce.reports import common, supervision
 
     day = datetime.timedelta

@@ -13,6 +13,7 @@ from payments.models import Claim, PaymentDiscussion
 from supervision.models import SessionNote, SupervisionSession
 from tests.factories import PersonFactory, UserFactory, make_supervision_session
 from workforce import retention
+from workforce.platform.retention import cutoff
 from workforce.models import AuditEntry, DiversityProfile, Person, WellbeingPlan
 
 TODAY = timezone.localdate()
@@ -20,7 +21,7 @@ DAY = datetime.timedelta(days=1)
 
 
 def _cut(key: str) -> datetime.date:
-    return retention.cutoff(TODAY, retention.DEFAULT_PERIODS[key])
+    return cutoff(TODAY, retention.DEFAULT_PERIODS[key])
 
 
 def _run(*args) -> str:

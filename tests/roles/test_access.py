@@ -8,7 +8,7 @@ from django.urls import reverse
 from roles import services
 from roles.models import Role, RoleVersion
 from tests.factories import make_role_version
-from workforce import access
+from workforce.organisations import access
 
 READERS = ["supervisor", "peer", "peer2", "safeguarding", "finance"]
 WRITERS = ["lead", "admin"]

@@ -17,8 +17,8 @@ from roles.models import (
 from roles.services import RoleContent, RoleRuleError
 from tests.factories import make_role_version
 from tests.roles.conftest import content_of
-from workforce import audit
 from workforce.models import AuditEntry
+from workforce.platform import audit
 
 S = RoleVersion.Status
 

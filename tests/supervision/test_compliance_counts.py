@@ -16,9 +16,9 @@ from supervision import selectors
 from supervision.selectors.compliance import Status, annotate_compliance
 from tests.factories import make_login, make_role_version, make_supervision_session
 from tests.supervision.builders import assign, days_ago, version_with
-from workforce import access
 from workforce.models import Assignment
 from workforce.models import Capacity as C
+from workforce.organisations import access
 
 STATUSES = (Status.NEVER, Status.OVERDUE, Status.DUE_SOON, Status.IN_DATE)
 

@@ -15,7 +15,7 @@ from payments.models import BatchLine
 from supervision.selectors import organisation_overview, organisation_summaries
 from tests.factories import OrganisationFactory, TeamFactory
 from tests.supervision import builders
-from workforce import figures
+from workforce.platform import figures
 from workforce.reports.dashboard import attention
 
 

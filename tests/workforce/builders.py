@@ -11,8 +11,8 @@ from django.utils import timezone
 from roles import services as role_services
 from roles.models import EscalationStep, RoleDuty, RoleExclusion, SupervisionRequirement
 from roles.models import TrainingRequirement as Training
-from workforce import services
 from workforce.models import Person, Team
+from workforce.register import services
 
 DEFAULT_TRAINING = [("Safeguarding adults level 2", 12), ("Peer support induction", None)]
 

@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from tests.factories import PersonFactory, make_login
 from tests.workforce import builders
-from workforce import access, services
 from workforce.models import Assignment, Capacity, Person, TrainingRecord
+from workforce.organisations import access
+from workforce.register import services
 
 
 def _seen(user):

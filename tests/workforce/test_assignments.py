@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from tests.factories import make_login, make_role_version
 from tests.workforce import builders
-from workforce import selectors, services
 from workforce.models import Assignment, AuditEntry, Capacity
+from workforce.register import selectors, services
 
 TODAY = timezone.localdate()
 DAY = datetime.timedelta(days=1)

@@ -5,7 +5,6 @@ loading it twice changes nothing."""
 from django.core.management import call_command
 from django.db.models import F
 
-from workforce import access, selectors
 from workforce.models import (
     Assignment,
     AuditEntry,
@@ -15,6 +14,8 @@ from workforce.models import (
     TrainingRecord,
     WellbeingPlan,
 )
+from workforce.organisations import access
+from workforce.register import selectors
 
 
 def _counts():

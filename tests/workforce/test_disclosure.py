@@ -11,7 +11,7 @@ import random
 
 import pytest
 
-from workforce import disclosure
+from workforce.platform import disclosure
 
 YES_NO = 2  # e.g. a question answered or not
 ANSWERS = 4  # e.g. sex: female, male, prefer not to say, not answered

@@ -8,8 +8,8 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from tests.factories import PersonFactory
-from workforce import people_csv, services
 from workforce.models import AuditEntry, Person
+from workforce.register import people_csv, services
 
 GOOD = (
     "full_name,email,preferred_name,pronouns,phone,engagement_type,start_date,payee_reference\n"

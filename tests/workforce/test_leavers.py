@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import MembershipFactory
-from workforce import audit, services
 from workforce.models import AuditEntry, Capacity, Membership, Person
+from workforce.platform import audit
+from workforce.register import services
 
 TODAY = timezone.localdate()
 

@@ -6,9 +6,9 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from tests.factories import OrganisationFactory, make_login
-from workforce import services
 from workforce.models import AuditEntry, Organisation
 from workforce.models import Capacity as C
+from workforce.register import services
 
 N = Organisation.Nation
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from tests.factories import PersonFactory, TeamFactory
 from tests.workforce import builders
-from workforce.views.people import PAGE_SIZE
+from workforce.register.views.people import PAGE_SIZE
 
 
 def _names(response):
@@ -153,7 +153,7 @@ def test_person_page_query_count_does_not_grow_with_history(client, personas, or
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from workforce import services
+    from workforce.register import services
 
     person = PersonFactory(organisation=org)
     today = timezone.localdate()

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import PersonFactory
-from workforce import services
 from workforce.models import AuditEntry, Capacity, Membership, Person
+from workforce.register import services
 
 TODAY = timezone.localdate()
 

@@ -9,9 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import PersonFactory
-from workforce import disclosure, selectors, services
 from workforce.models import AuditEntry, DiversityProfile, Person, WellbeingPlan
-from workforce.models.diversity import CHARACTERISTICS
+from workforce.platform import disclosure
+from workforce.register import selectors, services
+from workforce.register.models.diversity import CHARACTERISTICS
 
 # --- Wellbeing
 
@@ -177,7 +178,7 @@ def test_zero_is_hidden_too_so_none_cannot_be_told_from_one(personas, org):
 def test_report_is_one_query_with_small_numbers_never_leaving_the_database(personas, org):
     _answer(org, 3, sex="female")
     lead = type(personas["lead"]).objects.get(pk=personas["lead"].pk)
-    from workforce import access
+    from workforce.organisations import access
 
     access.capacities(lead)  # read once per request anyway
     with CaptureQueriesContext(connection) as queries:

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils import timezone
 
-from workforce.query import EARLIEST_DATE, MAX_ID, BoundedDateField, Query, latest_date
+from workforce.platform.query import EARLIEST_DATE, MAX_ID, BoundedDateField, Query, latest_date
 
 
 def _query(text: str) -> Query:

@@ -16,9 +16,9 @@ from roles import services as role_services
 from roles.models import TrainingRequirement
 from tests.factories import make_login
 from tests.workforce import builders
-from workforce import selectors, services
 from workforce.models import Person, TrainingReminder
-from workforce.services import training_reminders
+from workforce.register import selectors, services
+from workforce.register.services import training_reminders
 
 TODAY = timezone.localdate()
 DAY = datetime.timedelta(days=1)

@@ -37,7 +37,4 @@ class HistoryConfig(AppConfig):
     verbose_name = "History and audit"
 
     def ready(self):
-        # Registers the audit page's rule with workforce.access and its menu entry.
-        from workforce.history import rules  # noqa: F401
-
         _label_management_commands()

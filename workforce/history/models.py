@@ -17,9 +17,7 @@ record's organisation, which scopes the audit page.
 from __future__ import annotations
 
 import pghistory
-from django.conf import settings
 from django.db import models
-from django.utils import timezone
 
 from payments.models import Batch, BatchLine, Claim, ExpenseLine
 from roles.models import (
@@ -40,11 +38,11 @@ from supervision.incidents.models import (
     IncidentReferral,
 )
 from supervision.models import SessionAction, SessionNote, SessionSupervisee, SupervisionSession
-from workforce.models import (
+from workforce.organisations.models import Membership
+from workforce.platform.models import ReadLogEntry  # noqa: F401 - registered here too
+from workforce.register.models import (
     Assignment,
     DiversityProfile,
-    Membership,
-    Organisation,
     Person,
     TrainingRecord,
     WellbeingPlan,
@@ -184,45 +182,6 @@ class BatchEvent(tracked(Batch)):
 
 class BatchLineEvent(tracked(BatchLine)):
     organisation_path = "batch__organisation_id"
-
-
-class ReadLogEntry(models.Model):
-    """Who opened which private record, and when: a safeguarding narrative, a wellbeing plan,
-    supervision notes or an action agreed in supervision. Never what it says. Append-only
-    (migration 0002)."""
-
-    class What(models.TextChoices):
-        NARRATIVE = "narrative", "Incident narrative"
-        WELLBEING_PLAN = "wellbeing_plan", "Wellbeing plan"
-        SUPERVISION_NOTES = "supervision_notes", "Supervision notes"
-        SESSION_ACTIONS = "session_actions", "Agreed supervision actions"
-
-    at = models.DateTimeField(default=timezone.now, db_index=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    organisation = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    what = models.CharField(max_length=30, choices=What.choices)
-    object_type = models.CharField(max_length=100)
-    object_id = models.CharField(max_length=64)
-    url = models.CharField(max_length=300, blank=True)
-
-    class Meta:
-        ordering = ["-at", "-pk"]
-        verbose_name = "read log entry"
-        verbose_name_plural = "read log entries"
-        indexes = [models.Index(fields=["organisation", "at"], name="readlog_org_at_idx")]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(
-                    what__in=["narrative", "wellbeing_plan", "supervision_notes", "session_actions"]
-                ),
-                name="readlog_what_valid",
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.what} {self.object_type}#{self.object_id}"
 
 
 def event_models() -> list[type[models.Model]]:

@@ -9,14 +9,17 @@ Imported from HistoryConfig.ready(), so the rule is registered before any reques
 
 from __future__ import annotations
 
-from workforce import access, navigation
-from workforce.models import Capacity as C
-from workforce.models import Organisation
+from workforce.organisations import access
+from workforce.organisations.models import Capacity as C
+from workforce.organisations.models import Organisation
+
+# This app's scopes and rules, read by the access layer (settings.ACCESS_RULES).
+RULEBOOK = access.RuleBook()
 
 AUDIT_CAPACITIES = (C.ADMIN,)
 
 
-@access.register_rule(Organisation, "view_audit")
+@RULEBOOK.rule(Organisation, "view_audit")
 def _view_audit(user, organisation: Organisation) -> bool:
     return access.has_capacity(user, *AUDIT_CAPACITIES, organisation_id=organisation.pk)
 
@@ -24,8 +27,3 @@ def _view_audit(user, organisation: Organisation) -> bool:
 def audit_organisation_ids(user) -> set[int]:
     """The organisations whose audit trail `user` may read (empty: no audit page at all)."""
     return access.organisation_ids(user, *AUDIT_CAPACITIES)
-
-
-ENTRY = ("Audit", "history:audit", AUDIT_CAPACITIES)
-if ENTRY not in navigation.ENTRIES:
-    navigation.ENTRIES.append(ENTRY)

@@ -25,12 +25,13 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from supervision.incidents.models import EventKind, Incident
-from workforce import access
-from workforce.audit import PRIVATE_AUDIT_TYPES
 from workforce.history.models import ReadLogEntry, event_models
 from workforce.history.rules import audit_organisation_ids
-from workforce.models import AuditEntry, Organisation
-from workforce.models import Capacity as C
+from workforce.organisations import access
+from workforce.organisations.models import Capacity as C
+from workforce.organisations.models import Organisation
+from workforce.platform.audit import PRIVATE_AUDIT_TYPES
+from workforce.platform.models import AuditEntry
 
 ACTIONS = {
     "insert": "Created",

@@ -9,9 +9,9 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from payments.exports import render_csv
-from workforce import access
 from workforce.history import rules, selectors
 from workforce.history.forms import AuditFilterForm
+from workforce.organisations import access
 
 PAGE_SIZE = 50
 CSV_HEADERS = [

@@ -1,36 +1,41 @@
-"""The workforce app's models, one module per area; import them from here."""
+"""Every model of the workforce app, for Django to load; each lives in its layer's package
+(workforce/platform, workforce/organisations, workforce/register) and is imported from there
+by code in the layers. Tests and the top layer may import them from here."""
 
-from workforce.models.accounts import PasswordResetRequest
-from workforce.models.assignments import EXPIRING_WITHIN_DAYS, Assignment, TrainingRecord, current_q
-from workforce.models.core import (
+from workforce.organisations.models import Capacity, Membership, Nation, Organisation, Team
+from workforce.platform.models import (
     AuditEntry,
-    Capacity,
-    Membership,
-    Organisation,
-    Person,
-    Team,
+    FiguresVersion,
+    PasswordResetRequest,
+    RetentionPeriod,
 )
-from workforce.models.diversity import DiversityProfile
-from workforce.models.figures import FiguresVersion
-from workforce.models.reminders import TrainingReminder
-from workforce.models.retention import RetentionPeriod
-from workforce.models.wellbeing import WellbeingPlan
+from workforce.register.models import (
+    EXPIRING_WITHIN_DAYS,
+    Assignment,
+    DiversityProfile,
+    Person,
+    TrainingRecord,
+    TrainingReminder,
+    WellbeingPlan,
+    current_q,
+)
 
 __all__ = [
     "EXPIRING_WITHIN_DAYS",
     "Assignment",
-    "TrainingRecord",
-    "TrainingReminder",
-    "current_q",
     "AuditEntry",
     "Capacity",
     "DiversityProfile",
     "FiguresVersion",
     "Membership",
+    "Nation",
     "Organisation",
     "PasswordResetRequest",
     "Person",
     "RetentionPeriod",
     "Team",
+    "TrainingRecord",
+    "TrainingReminder",
     "WellbeingPlan",
+    "current_q",
 ]

@@ -20,9 +20,10 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from workforce.models import Capacity, Membership, Person
+from workforce.accounts.twofactor import REQUIRED_FOR
+from workforce.organisations.models import Capacity, Membership
+from workforce.register.models import Person
 from workforce.reports.common import Filters, Table
-from workforce.twofactor import REQUIRED_FOR
 
 CAPACITIES = (Capacity.COPRODUCTION_LEAD, Capacity.ADMIN)
 # A login nobody has used for this long should be asked about.

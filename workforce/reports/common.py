@@ -18,9 +18,10 @@ from django.utils import timezone
 
 from payments.exports import neutralise
 from roles.models import Role
-from workforce import access
-from workforce.models import Assignment, Organisation, Team
-from workforce.query import Query
+from workforce.organisations import access
+from workforce.organisations.models import Organisation, Team
+from workforce.platform.query import Query
+from workforce.register.models import Assignment
 
 # A report never spans more than this many months: the per-month tables cost one row (and
 # for supervision one query) per month, so the cost stays bounded whatever is asked for.

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 from django.urls import reverse
 
-from workforce import access
-from workforce.models import Capacity as C
+from workforce.organisations import access
+from workforce.organisations.models import Capacity as C
 
 C_LABELS = dict(C.choices)
 
@@ -45,7 +45,7 @@ def _lead(user) -> list[Item]:
     from payments.selectors import approval_queue_count
     from supervision.incidents.selectors import triage_count
     from supervision.selectors import organisation_summaries
-    from workforce.models import Organisation
+    from workforce.organisations.models import Organisation
 
     # The compliance page's own totals (kept until supervision data changes), so the
     # two pages always agree and the home page does not recount a whole organisation.

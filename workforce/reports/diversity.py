@@ -1,4 +1,4 @@
-"""Diversity: the workforce app's suppressed counts (workforce.selectors.diversity), one
+"""Diversity: the workforce app's suppressed counts (workforce.register.selectors.diversity), one
 organisation at a time, never combined.
 
 What stops someone subtracting back a hidden cell, beyond what that selector already does:
@@ -13,10 +13,11 @@ What stops someone subtracting back a hidden cell, beyond what that selector alr
 
 from __future__ import annotations
 
-from workforce import access, disclosure
-from workforce.models import Capacity
+from workforce.organisations import access
+from workforce.organisations.models import Capacity
+from workforce.platform import disclosure
+from workforce.register.selectors.diversity import diversity_report
 from workforce.reports.common import Chart, Filters, Table
-from workforce.selectors.diversity import diversity_report
 
 CAPACITIES = (Capacity.COPRODUCTION_LEAD, Capacity.ADMIN)
 

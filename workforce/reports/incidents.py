@@ -13,7 +13,7 @@ from supervision.incidents import deadlines
 from supervision.incidents import rules as incident_rules
 from supervision.incidents import selectors as incident_selectors
 from supervision.incidents.models import Category, Incident, IncidentAction, State
-from workforce import access
+from workforce.organisations import access
 from workforce.reports.common import Chart, Filters, Table
 
 CAPACITIES = incident_rules.LEADS

@@ -14,7 +14,7 @@ from payments.models import Claim, ExpenseLine
 from payments.money import ZERO
 from payments.selectors import MONEY, DaysBetween, tax_year_claims
 from payments.services.common import APPROVERS, FINANCE
-from workforce import access
+from workforce.organisations import access
 from workforce.reports.common import Chart, Filters, Table, month_label
 
 CAPACITIES = tuple(dict.fromkeys((*APPROVERS, *FINANCE)))

@@ -16,9 +16,10 @@ from django.db.models import Count, DecimalField, Q, Sum, Value
 from django.db.models.functions import Cast, Coalesce, TruncMonth
 
 from roles.models import AfcBand, Role, RoleFamily, RoleVersion
-from workforce import access
-from workforce.models import Assignment, Capacity, Person, current_q
-from workforce.models.core import EngagementType
+from workforce.organisations import access
+from workforce.organisations.models import Capacity
+from workforce.register.models import Assignment, Person, current_q
+from workforce.register.models.people import EngagementType
 from workforce.reports.common import Chart, Filters, Table, month_label
 
 CAPACITIES = (Capacity.COPRODUCTION_LEAD, Capacity.ADMIN)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from workforce import access
+from workforce.organisations import access
 from workforce.reports import (
     access_review,
     diversity,

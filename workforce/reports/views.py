@@ -8,7 +8,8 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from roles.models import RoleFamily
-from workforce import access, disclosure
+from workforce.organisations import access
+from workforce.platform import disclosure
 from workforce.reports import common, registry
 
 

@@ -2,7 +2,7 @@
 
 from django import template
 
-from workforce.glossary import explanation
+from workforce.platform.glossary import explanation
 
 register = template.Library()
 

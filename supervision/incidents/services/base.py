@@ -9,7 +9,7 @@ from django.db import transaction
 
 from supervision.incidents import deadlines
 from supervision.incidents.models import OPEN_STATES, Incident, IncidentEvent, State
-from workforce import audit
+from workforce.platform import audit
 
 
 class IncidentError(Exception):

@@ -24,8 +24,8 @@ from supervision.incidents.models import (
     State,
 )
 from supervision.incidents.services import notify
-from workforce.models import Assignment
-from workforce.models import Capacity as C
+from workforce.organisations.models import Capacity as C
+from workforce.register.models import Assignment
 
 
 def _active_users(**filters) -> QuerySet:

@@ -30,8 +30,9 @@ from supervision.incidents.models.choices import (
 from supervision.incidents.services import notify
 from supervision.incidents.services.base import IncidentError, lock, refuse_unless, step
 from supervision.incidents.services.safeguarding import clean_abuse_types
-from workforce import audit
-from workforce.models import Organisation, Person
+from workforce.organisations.models import Organisation
+from workforce.platform import audit
+from workforce.register.models import Person
 
 RECURRENCE_MONTHS = 12
 # What a correction may change: the classification, never the narrative, reporter or worker

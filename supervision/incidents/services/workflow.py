@@ -38,7 +38,7 @@ from supervision.incidents.services.base import (
     when,
     wrong_state,
 )
-from workforce.models import Capacity
+from workforce.organisations.models import Capacity
 
 
 def _check_lead(incident: Incident, lead) -> None:

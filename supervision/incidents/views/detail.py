@@ -13,9 +13,9 @@ from supervision.incidents.models import AbuseType, Incident, State
 from supervision.incidents.services.base import STEP_STATES, when
 from supervision.incidents.views.helpers import show_error
 from supervision.incidents.views.lists import _context, uses_incidents
-from workforce import access
-from workforce.history.services import What, read_log_record
-from workforce.query import parse_id
+from workforce.organisations import access
+from workforce.platform.query import parse_id
+from workforce.platform.read_log import What, read_log_record
 
 # Each step: (url name, label, access rule, button style). Shown when the rule allows it and
 # the incident is in a state where the step can be taken.

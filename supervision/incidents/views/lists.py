@@ -8,9 +8,11 @@ from django.shortcuts import render
 from supervision.incidents import rules, selectors
 from supervision.incidents.forms import FilterForm
 from supervision.incidents.models import Category, Severity
-from workforce import access, paging
-from workforce.models import Capacity as C
-from workforce.models import Organisation, Person
+from workforce.organisations import access
+from workforce.organisations.models import Capacity as C
+from workforce.organisations.models import Organisation
+from workforce.platform import paging
+from workforce.register.models import Person
 
 PAGE_SIZE = 25
 uses_incidents = access.access_required(*rules.INCIDENT_CAPACITIES)

@@ -9,8 +9,8 @@ from supervision.incidents import deadlines, services
 from supervision.incidents.forms import PolicyForm
 from supervision.incidents.views.helpers import show_error
 from supervision.incidents.views.lists import _context, uses_incidents
-from workforce import access
-from workforce.models import Organisation
+from workforce.organisations import access
+from workforce.organisations.models import Organisation
 
 
 @uses_incidents

@@ -20,8 +20,8 @@ from supervision.incidents.services.base import STEP_STATES
 from supervision.incidents.services.safeguarding import closing_needs
 from supervision.incidents.views.helpers import show_error
 from supervision.incidents.views.lists import _context, uses_incidents
-from workforce import access
-from workforce.history.services import What, read_log_record
+from workforce.organisations import access
+from workforce.platform.read_log import What, read_log_record
 
 
 def _run_step(

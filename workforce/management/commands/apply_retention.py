@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from workforce import retention
-from workforce.models import Organisation
+from workforce.organisations.models import Organisation
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from workforce import demo_twofactor
+from workforce.demo import twofactor as demo_twofactor
 
 
 class Command(BaseCommand):

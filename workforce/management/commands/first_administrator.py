@@ -1,9 +1,9 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from workforce.models import Organisation
-from workforce.services import WorkforceError
-from workforce.services.logins import organisation_first_administrator
+from workforce.organisations.models import Organisation
+from workforce.register.services import WorkforceError
+from workforce.register.services.logins import organisation_first_administrator
 
 
 class Command(BaseCommand):

@@ -3,9 +3,9 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from workforce import people_csv, services
-from workforce.models import Organisation
-from workforce.services.imports import ImportRejected
+from workforce.organisations.models import Organisation
+from workforce.register import people_csv, services
+from workforce.register.services.imports import ImportRejected
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from workforce import retention
-from workforce.models import Organisation
+from workforce.organisations.models import Organisation
 
 
 class Command(BaseCommand):

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand
 
 from supervision.incidents.models import NoticeKind
 from supervision.incidents.services import notify, reminders
-from workforce.services import training_reminders
+from workforce.register.services import training_reminders
 
 
 class Command(BaseCommand):

@@ -1,0 +1,67 @@
+"""The navigation each user sees, from the capacities they hold.
+
+Each entry: (label, url name, capacities that see it; empty = every signed-in user).
+One list decides what the menu shows; it sits above every app, so it may name them all.
+"""
+
+from workforce.history.rules import AUDIT_CAPACITIES
+from workforce.organisations.models import Capacity as C
+
+ENTRIES: list[tuple[str, str, tuple[str, ...]]] = [
+    ("Home", "home", ()),
+    ("Organisations", "workforce:organisations", ()),
+    (
+        "People",
+        "workforce:people",
+        (C.SUPERVISOR, C.COPRODUCTION_LEAD, C.SAFEGUARDING_LEAD, C.FINANCE, C.ADMIN),
+    ),
+    ("Training", "workforce:training", (C.SUPERVISOR, C.COPRODUCTION_LEAD, C.ADMIN)),
+    ("Diversity", "workforce:diversity_report", (C.COPRODUCTION_LEAD, C.ADMIN)),
+    # The lived experience workforce's own page (role, training, plan, diversity answers);
+    # others reach theirs from the people list.
+    ("My profile", "workforce:my_profile", (C.PEER_WORKER, C.SUPERVISOR)),
+    ("Roles", "roles:list", ()),
+    # Supervision: peers' own page, supervisors' supervisees, leads' compliance.
+    ("My supervision", "supervision:mine", (C.PEER_WORKER, C.SUPERVISOR)),
+    ("My supervisees", "supervision:supervisees", (C.SUPERVISOR,)),
+    ("Supervision", "supervision:compliance", (C.COPRODUCTION_LEAD, C.ADMIN)),
+    # Payments: each capacity's starting page; the rest link from there.
+    ("My claims", "payments:my_claims", (C.PEER_WORKER,)),
+    ("Approve claims", "payments:approvals", (C.COPRODUCTION_LEAD, C.ADMIN)),
+    ("Payment batches", "payments:batches", (C.FINANCE, C.ADMIN)),
+    # Boundary incidents: never finance or administrators (they see the audit trail only).
+    (
+        "Incidents",
+        "incidents:list",
+        (C.PEER_WORKER, C.SUPERVISOR, C.COPRODUCTION_LEAD, C.SAFEGUARDING_LEAD),
+    ),
+    ("Escalations", "incidents:escalations", (C.SAFEGUARDING_LEAD,)),
+    # Reports: leads and administrators; safeguarding leads (incidents) and finance
+    # (payments) each have the one report their capacity allows.
+    (
+        "Reports",
+        "reports:index",
+        (C.COPRODUCTION_LEAD, C.ADMIN, C.SAFEGUARDING_LEAD, C.FINANCE),
+    ),
+    ("Audit", "history:audit", AUDIT_CAPACITIES),
+]
+
+# Plain-English summaries of what each capacity is for, shown on the home page.
+CAPACITY_SUMMARIES = {
+    C.PEER_WORKER: "See your own role, log your supervision and claim involvement payments.",
+    C.SUPERVISOR: "Confirm supervision with the people you supervise and raise boundary incidents.",
+    C.COPRODUCTION_LEAD: "Define roles, manage people, approve payments and watch compliance "
+    "for your organisation.",
+    C.SAFEGUARDING_LEAD: "Own escalated boundary incidents and their deadlines.",
+    C.FINANCE: "Export approved payments and mark them paid.",
+    C.ADMIN: "Set up organisations, teams and logins.",
+}
+
+
+def entries_for(user, held: frozenset[str]) -> list[dict]:
+    # The admin site link lives in the account menu (templates/base.html), for staff only.
+    return [
+        {"label": label, "url_name": url_name}
+        for label, url_name, wanted in ENTRIES
+        if not wanted or held.intersection(wanted)
+    ]
