@@ -13,8 +13,8 @@ from payments.models import Claim, PaymentDiscussion
 from supervision.models import SessionNote, SupervisionSession
 from tests.factories import PersonFactory, UserFactory, make_supervision_session
 from workforce import retention
-from workforce.platform.retention import cutoff
 from workforce.models import AuditEntry, DiversityProfile, Person, WellbeingPlan
+from workforce.platform.retention import cutoff
 
 TODAY = timezone.localdate()
 DAY = datetime.timedelta(days=1)
