@@ -129,6 +129,30 @@ def test_runserver_stopped_by_signal_leaves_no_postgres(var_dir, sig, whole_grou
     assert _wait_for(lambda: not serving(), timeout=30), "runserver outlived its command"
 
 
+def test_bare_pytest_holds_the_server_for_its_session(var_dir):
+    """No `pgembed run` around it: the test runner's plugin starts and stops the server."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "tests/test_settings.py::test_this_run_uses_the_database_it_was_given",
+        ],
+        cwd=ROOT,
+        env=_env(var_dir),
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 passed" in result.stdout
+    assert "ready to accept connections" in (var_dir / "pgdata" / "server.log").read_text()
+    assert _wait_for(lambda: not _postgres_running_for(var_dir), timeout=30)
+
+
 def test_sigkilled_holder_is_adopted_and_db_stop_stops_it(var_dir, tmp_path):
     started = tmp_path / "started"
     proc = subprocess.Popen(
