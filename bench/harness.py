@@ -4,7 +4,7 @@ Nothing here imports Django: every Django step runs in a subprocess with the env
 built by :func:`django_env`, so a benchmark process can drive several servers and never
 mixes its own settings with the server's.
 
-- :class:`Database`: the embedded PostgreSQL (``workforce/pgembed.py``) in a var dir of its
+- :class:`Database`: the embedded PostgreSQL (``workforce/platform/pgembed.py``) in a var dir of its
   own, e.g. ``/tmp/wf-bench-var``; ``start()`` returns its URL, ``stop()`` releases it.
 - :func:`manage`: run ``manage.py`` against that database (migrate, seed_bench, ...).
 - :class:`Server`: gunicorn with the production settings (debug off, a random

@@ -17,6 +17,7 @@ from tests.payments.fixtures import (  # noqa: F401 - payments fixtures, shared 
     submitted_claim,
     threshold,
 )
+from tests.pgembed_plugin import pytest_configure, pytest_unconfigure  # noqa: F401 - hooks
 from workforce.models import Capacity as C
 from workforce.models import Organisation
 

@@ -58,7 +58,7 @@ def var_dir(tmp_path):
 
 def test_run_holds_the_server_for_the_command_and_stops_it_after(var_dir):
     probe = (
-        "import psycopg, os; from workforce import pgembed; "
+        "import psycopg, os; from workforce.platform import pgembed; "
         "c = psycopg.connect(host=str(pgembed._socket_dir()), user='postgres', dbname='app'); "
         "print(c.execute('select 42').fetchone()[0])"
     )
@@ -149,6 +149,30 @@ def test_runserver_stopped_by_signal_leaves_no_postgres(var_dir, sig, whole_grou
     assert _wait_for(lambda: not serving(), timeout=30), "runserver outlived its command"
 
 
+def test_bare_pytest_holds_the_server_for_its_session(var_dir):
+    """No `pgembed run` around it: the test runner's plugin starts and stops the server."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "tests/test_settings.py::test_this_run_uses_the_database_it_was_given",
+        ],
+        cwd=ROOT,
+        env=_env(var_dir),
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 passed" in result.stdout
+    assert "ready to accept connections" in (var_dir / "pgdata" / "server.log").read_text()
+    assert _wait_for(lambda: not _postgres_running_for(var_dir), timeout=30)
+
+
 def test_sigkilled_holder_is_adopted_and_db_stop_stops_it(var_dir, tmp_path):
     started = tmp_path / "started"
     proc = subprocess.Popen(
@@ -189,7 +213,7 @@ def test_sigkilled_holder_is_adopted_and_db_stop_stops_it(var_dir, tmp_path):
 def test_db_stop_command(var_dir):
     env = _env(var_dir)
     subprocess.run(
-        [sys.executable, "-c", "from workforce import pgembed; pgembed.acquire(pid=1)"],
+        [sys.executable, "-c", "from workforce.platform import pgembed; pgembed.acquire(pid=1)"],
         cwd=ROOT,
         env=env,
         check=True,
@@ -213,7 +237,7 @@ def test_db_stop_command(var_dir):
 )
 def test_falls_back_to_the_machines_own_postgresql(var_dir):
     env = _env(var_dir, WORKFORCE_PG_NO_PGSERVER="1")
-    probe = "from workforce import pgembed; print(pgembed.find_bindir())"
+    probe = "from workforce.platform import pgembed; print(pgembed.find_bindir())"
     bindir = subprocess.run(
         [sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True
     ).stdout.strip()

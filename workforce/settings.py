@@ -142,11 +142,9 @@ TEMPLATES = [
 if USING_EMBEDDED_DB:
     from workforce.platform import pgembed
 
-    try:
-        _database_url = pgembed.ensure_for_settings()
-    except pgembed.EmbeddedPostgresError as exc:
-        raise ImproperlyConfigured(str(exc)) from exc
-    DATABASES = {"default": env.db_url_config(_database_url)}
+    # Only where the server listens: manage.py, the WSGI/ASGI entries and the test runner
+    # start it, so importing settings starts nothing (and works with no PostgreSQL at all).
+    DATABASES = {"default": env.db_url_config(pgembed.database_url())}
     # django-environ puts ?host=<socket dir> into OPTIONS; HOST says it plainly.
     DATABASES["default"]["HOST"] = DATABASES["default"]["OPTIONS"].pop("host")
 else:

@@ -12,6 +12,11 @@ server for CMD's whole life, forwards Ctrl-C/SIGTERM to CMD and stops the server
 so no postgres outlives the command that started it. A holder killed with SIGKILL cannot
 clean up: the next command adopts the orphaned server, and `make db-stop` stops it.
 
+Only entry points start the server: `manage.py` (through `run`), `workforce/wsgi.py` and
+`workforce/asgi.py` (`start_unless_configured()`), and the test runner
+(`tests/pgembed_plugin.py`). Settings only ask `database_url()`, which starts nothing, so
+importing them has no side effects.
+
 Run as root, PostgreSQL refuses to start, so (like pgserver itself) the cluster runs as an
 unprivileged system user `pgserver`, created with `useradd` if missing, and the folders above
 `var/` are made traversable (o+x) for that user.
@@ -215,6 +220,7 @@ def _live_holders() -> list[int]:
 
 
 def database_url() -> str:
+    """Where the embedded server listens once started; computed from the var dir alone."""
     return f"postgresql://postgres:@/{DB_NAME}?host={_socket_dir()}"
 
 
@@ -318,11 +324,12 @@ def stop() -> bool:
         return _stop_locked()
 
 
-def ensure_for_settings() -> str:
-    """Called from settings: the URL of a running embedded server.
+def ensure_for_process() -> str:
+    """The URL of a running embedded server, for a process that is about to load Django.
 
-    Under a supervisor the server is already held; otherwise this process becomes a holder
-    and releases it at exit (e.g. a plain `pytest` run).
+    Under a supervisor the server is already held, so this only makes sure it is up;
+    otherwise this process becomes a holder and releases it at exit (e.g. a gunicorn worker
+    started without `run`).
     """
     if os.environ.get(SUPERVISED_ENV) == "1":
         with _lock():
@@ -331,6 +338,17 @@ def ensure_for_settings() -> str:
     url = acquire()
     atexit.register(release)
     return url
+
+
+def start_unless_configured() -> None:
+    """What the WSGI and ASGI entries call before Django loads.
+
+    With DATABASE_URL set the app uses that server and nothing starts; the same test as the
+    settings' (an empty value counts as unset). Raises EmbeddedPostgresError, which says how
+    to install PostgreSQL or set DATABASE_URL, when no server can be found.
+    """
+    if not os.environ.get("DATABASE_URL"):
+        ensure_for_process()
 
 
 def run(command: list[str]) -> int:
