@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from roles.models import RoleFamily
-from workforce import access, disclosure
+from workforce import access, disclosure, exports
 from workforce.reports import common, registry
 
 
@@ -45,7 +45,7 @@ def report_page(request, slug: str):
 def report_csv(request, slug: str):
     report, filters, tables = _prepare(request, slug)
     response = StreamingHttpResponse(
-        common.render_csv(tables), content_type="text/csv; charset=utf-8"
+        exports.render_csv(common.report_lines(tables)), content_type="text/csv; charset=utf-8"
     )
     name = f"{slug}-{filters.start:%Y%m%d}-{filters.end:%Y%m%d}.csv"
     if not report.uses_filters:
