@@ -84,7 +84,7 @@ INSERT INTO payments_claim (
     fee_payable, state, submitted_at, decided_by_id, decided_at, rejection_reason,
     possible_duplicate_of_id, duplicate_reason, adjusts_id, adjustment_reason, paid_on,
     payment_reference, paid_recorded_by_id, created_at, updated_at)
-SELECT %(org)s, p.id, p.user_id, COALESCE(p.user_id, %(lead)s), NULL,
+SELECT %(org)s, p.id, p.user_id, COALESCE(p.user_id, %(recorder)s), NULL,
        CASE WHEN g %% 97 = 0 THEN '=HYPERLINK("http://evil.example","x") '
             ELSE 'Service user panel meeting ' END || %(batch)s || '.' || g,
        DATE '2025-04-01' + (g %% 365), %(cost_code)s, 60 + (g %% 4) * 30,
@@ -156,6 +156,9 @@ def build(lines: int) -> dict:
 
         lead = login("bench-lead", "coproduction_lead", "Bench Lead")
         login("bench-finance", "finance", "Bench Finance")
+        # Records the claims of people without a login: the lead who approves them may not
+        # (the claim_decider_is_not_creator constraint).
+        recorder = login("bench-recorder", "coproduction_lead", "Bench Recorder")
         card, created = RateCard.objects.get_or_create(
             organisation=org, effective_from="2025-04-01", defaults={"name": "Bench card"}
         )
@@ -197,6 +200,7 @@ def build(lines: int) -> dict:
                 {
                     "org": org.pk,
                     "lead": lead.pk,
+                    "recorder": recorder.pk,
                     "lead_name": "Bench Lead",
                     "card": card.pk,
                     "n": lines,
