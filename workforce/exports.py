@@ -316,7 +316,8 @@ def render_xlsx(
         archive.writestr("xl/workbook.xml", workbook)
         archive.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
         archive.writestr("xl/styles.xml", STYLES)
-        # The sheet is most of the work: deflate level 1 is 3x faster than 6, the file ~1.3x.
+        # The sheet is most of the work: deflate level 1 takes far less time than the default
+        # for a somewhat larger file (figures in bench/EXPORT.md).
         sheet_info = archive._info("xl/worksheets/sheet1.xml")
         sheet_info._compresslevel = 1
         with archive.open(sheet_info, "w", force_zip64=True) as sheet:
