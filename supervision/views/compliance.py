@@ -4,29 +4,19 @@ reads notes, topics or actions."""
 
 from __future__ import annotations
 
-import csv
-
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from supervision import rules, selectors
-from supervision.models import SupervisionSession
 from supervision.selectors.compliance import Status, team_compliance_page
+from supervision.selectors.export import compliance_lines
 from workforce.organisations import access
 from workforce.organisations.models import Organisation, Team
-from workforce.platform import figures
+from workforce.platform import exports, figures
 from workforce.platform.query import Query
 
 ROWS_PER_PAGE = 50
-# Characters that make a spreadsheet treat a cell as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value) -> str:
-    """A CSV cell a spreadsheet shows as text, never runs as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 @access.access_required(*rules.METADATA_CAPACITIES)
@@ -103,53 +93,15 @@ def team_compliance(request, pk: int):
     )
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-EXPORT_HEADER = [
-    "Person",
-    "Team",
-    "Role",
-    "Supervisor",
-    "Type of supervision",
-    "At least every (days)",
-    "At least (minutes)",
-    "Last confirmed session",
-    "Next due",
-    "Status",
-]
-
-
 @access.access_required(*rules.METADATA_CAPACITIES)
 def compliance_export(request, pk: int):
     """Every compliance row of the organisation, worst first, streamed as CSV."""
     user = request.user
     organisation = access.get_object_for(user, Organisation, "view_supervision_compliance", pk=pk)
-    rows = selectors.organisation_compliance(user, organisation)
-    kinds = dict(SupervisionSession.Kind.choices)
-
-    def lines():
-        yield EXPORT_HEADER
-        for row in rows.iterator(chunk_size=500):
-            supervisor = getattr(row.supervisor, "person", None)
-            yield [
-                safe_cell(row.person.full_name),
-                safe_cell(row.team.name),
-                safe_cell(row.role_version.title),
-                safe_cell(supervisor.full_name if supervisor else row.supervisor.username),
-                kinds.get(row.requirement_kind, row.requirement_kind),
-                row.requirement_days,
-                row.requirement_minutes,
-                row.last_confirmed.isoformat() if row.last_confirmed else "",
-                row.next_due.isoformat() if row.next_due else "",
-                Status.LABELS[row.status],
-            ]
-
-    writer = csv.writer(_Echo())
+    # No byte-order mark: this export has never had one, and its bytes stay the same.
     response = StreamingHttpResponse(
-        (writer.writerow(line) for line in lines()), content_type="text/csv; charset=utf-8"
+        exports.render_csv(compliance_lines(user, organisation), bom=False),
+        content_type="text/csv; charset=utf-8",
     )
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = (

@@ -8,10 +8,10 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from payments.exports import render_csv
 from workforce.history import rules, selectors
 from workforce.history.forms import AuditFilterForm
 from workforce.organisations import access
+from workforce.platform.exports import render_csv
 
 PAGE_SIZE = 50
 CSV_HEADERS = [
@@ -59,6 +59,7 @@ def audit_export(request):
     _form, _filters, rows = _rows(request)
 
     def lines():
+        yield CSV_HEADERS
         batch = []
         for row in rows.iterator(chunk_size=500):
             batch.append(row)
@@ -67,9 +68,7 @@ def audit_export(request):
                 batch = []
         yield from _csv_rows(batch)
 
-    response = StreamingHttpResponse(
-        render_csv(CSV_HEADERS, lines()), content_type="text/csv; charset=utf-8"
-    )
+    response = StreamingHttpResponse(render_csv(lines()), content_type="text/csv; charset=utf-8")
     name = f"audit-{timezone.localdate():%Y%m%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

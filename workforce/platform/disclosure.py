@@ -93,6 +93,7 @@ def _offsets(key: str, counts: Sequence[int]) -> list[int]:
     digest = b""
     for block in range(len(counts) // 32 + 1):
         value = f"{key}|{block}|{column}"
+        # The salt is a name, not a module path: changing it would redraw every rounding.
         digest += salted_hmac("workforce.disclosure", value, algorithm="sha256").digest()
     return [digest[i] % BASE for i in range(len(counts))]
 

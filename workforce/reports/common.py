@@ -1,22 +1,20 @@
 """What every report shares: the filters, the table a report is made of, and its CSV.
 
 A report is a list of `Table`s. The page renders each table (and its chart) from the same
-rows the CSV writes, so the download is exactly what the page shows under the same filters.
+rows the CSV writes, so the download is exactly what the page shows under the same filters;
+both write a value through workforce.platform.exports.cell_text.
 """
 
 from __future__ import annotations
 
 import calendar
-import csv
 import datetime
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from payments.exports import neutralise
 from roles.models import Role
 from workforce.organisations import access
 from workforce.organisations.models import Organisation, Team
@@ -181,34 +179,13 @@ def team_choices(filters: Filters) -> list[Team]:
     )
 
 
-# --- Cells: one way to write a value, on the page and in the CSV.
-
-
-def cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return f"{value:f}"
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value)
-
-
 def month_label(day: datetime.date) -> str:
     return day.strftime("%b %Y")
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def render_csv(tables: Iterable[Table]) -> Iterator[bytes]:
-    """One CSV for the whole report: each row starts with the title of the table it is in.
-    UTF-8 with a byte-order mark (Excel), every text cell neutralised against formulas."""
-    writer = csv.writer(_Echo())
-    yield "\ufeff".encode()
+def report_lines(tables: Iterable[Table]) -> Iterator[list]:
+    """The rows of the report's one CSV: each table's header, then its rows, every line
+    starting with the title of the table it is in (workforce.platform.exports renders them)."""
     for table in tables:
-        yield writer.writerow([neutralise(h) for h in ["Table", *table.headers]]).encode()
-        for row in table.csv_rows():
-            yield writer.writerow([neutralise(cell_text(value)) for value in row]).encode()
+        yield ["Table", *table.headers]
+        yield from table.csv_rows()

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from roles.models import RoleFamily
 from workforce.organisations import access
-from workforce.platform import disclosure
+from workforce.platform import disclosure, exports
 from workforce.reports import common, registry
 
 
@@ -46,7 +46,7 @@ def report_page(request, slug: str):
 def report_csv(request, slug: str):
     report, filters, tables = _prepare(request, slug)
     response = StreamingHttpResponse(
-        common.render_csv(tables), content_type="text/csv; charset=utf-8"
+        exports.render_csv(common.report_lines(tables)), content_type="text/csv; charset=utf-8"
     )
     name = f"{slug}-{filters.start:%Y%m%d}-{filters.end:%Y%m%d}.csv"
     if not report.uses_filters:

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
+from workforce.platform.exports import cell_text
 from workforce.reports import common, dashboard
 
 register = template.Library()
@@ -24,7 +25,7 @@ COLOURS = ("#005eb8", "#330072")
 @register.filter
 def cell(value) -> str:
     """A table cell exactly as the CSV writes it (money and medians as plain decimals)."""
-    return common.cell_text(value)
+    return cell_text(value)
 
 
 @register.filter
@@ -56,7 +57,7 @@ def table_rows(table: common.Table) -> SafeString:
     for row in table.rows:
         cells = []
         for position, value in enumerate(row):
-            text = common.cell_text(value)
+            text = cell_text(value)
             text = _escape(text)
             if position == 0:
                 cells.append(f'<th scope="row" class="fw-normal">{text}</th>')
@@ -99,7 +100,7 @@ def bar_chart(table: common.Table, prefix: str = "chart"):
                     "text_y": y + position * BAR_HEIGHT + BAR_HEIGHT - 5,
                     "width": length,
                     "value_x": LABEL_WIDTH + length + 6,
-                    "text": common.cell_text(row[index]) or "none",
+                    "text": cell_text(row[index]) or "none",
                     "colour": COLOURS[position % len(COLOURS)],
                 }
             )
@@ -135,7 +136,7 @@ def bar_chart(table: common.Table, prefix: str = "chart"):
         f"Bar chart of {', '.join(series).lower()} by {table.headers[spec.label].lower()}, "
         f"{len(table.rows)} bars. "
         + (
-            f"Largest: {', '.join(highest[:3])} ({common.cell_text(Decimal(str(top)).normalize())}"
+            f"Largest: {', '.join(highest[:3])} ({cell_text(Decimal(str(top)).normalize())}"
             f"{' ' + spec.unit if spec.unit else ''}). "
             if highest
             else "Every value is zero. "

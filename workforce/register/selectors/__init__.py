@@ -11,6 +11,7 @@ from workforce.register.selectors.diversity import diversity_report
 from workforce.register.selectors.people import (
     PeopleFilters,
     payee_only,
+    people_export_lines,
     people_list,
     person_assignments,
     person_training,
@@ -27,6 +28,7 @@ __all__ = [
     "organisation_teams",
     "organisations_for",
     "payee_only",
+    "people_export_lines",
     "people_list",
     "person_assignments",
     "person_training",

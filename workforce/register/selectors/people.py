@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -223,3 +224,58 @@ def role_versions_for(user) -> list[RoleVersion]:
         return []
     held = Assignment.objects.current().filter(person_id__in=own).values("role_version_id")
     return list(with_lists(RoleVersion.objects.filter(pk__in=held)).order_by("title", "pk"))
+
+
+EXPORT_HEADER = [
+    "Full name",
+    "Preferred name",
+    "Pronouns",
+    "Email",
+    "Phone",
+    "Organisation",
+    "Engagement type",
+    "Status",
+    "Start date",
+    "End date",
+    "Current roles",
+    "Current teams",
+    "Payee reference",
+]
+PAYEE_EXPORT_HEADER = ["Full name", "Preferred name", "Organisation", "Status", "Payee reference"]
+
+
+def people_export_lines(user: AbstractBaseUser, filters: PeopleFilters) -> Iterator[list]:
+    """The people CSV's rows: the header, then exactly the filtered list in the same order.
+    Someone who sees people as payees only gets the payee columns."""
+    people = people_list(user, filters)
+    payee = payee_only(user)
+    yield PAYEE_EXPORT_HEADER if payee else EXPORT_HEADER
+    # chunk_size keeps memory flat on a big register while prefetching per chunk.
+    for person in people.iterator(chunk_size=500):
+        if payee:
+            yield [
+                person.full_name,
+                person.preferred_name,
+                person.organisation.name,
+                person.get_status_display(),
+                person.payee_reference,
+            ]
+            continue
+        # Only the payee columns for someone this user sees as a payee only.
+        full = person.show_profile
+        current = person.current_assignments if full else []
+        yield [
+            person.full_name,
+            person.preferred_name,
+            person.pronouns if full else "",
+            person.email if full else "",
+            person.phone if full else "",
+            person.organisation.name,
+            person.get_engagement_type_display() if full else "",
+            person.get_status_display(),
+            person.start_date if full else None,
+            person.end_date if full else None,
+            "; ".join(a.role_version.title for a in current),
+            "; ".join(a.team.name for a in current),
+            person.payee_reference,
+        ]

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from workforce.organisations import access
 from workforce.organisations.models import Team
+from workforce.platform.forms import form_error
 from workforce.platform.query import Query
 from workforce.register import selectors, services
 from workforce.register.forms import (
@@ -19,7 +20,6 @@ from workforce.register.forms import (
     TrainingRecordForm,
 )
 from workforce.register.models import EXPIRING_WITHIN_DAYS, Assignment, Person
-from workforce.register.views.helpers import form_error
 
 WRITERS = access.REGISTER_WRITERS
 

@@ -7,9 +7,9 @@ from django.views.decorators.http import require_POST
 
 from workforce.organisations import access, selectors
 from workforce.organisations.models import Capacity, Membership, Organisation
+from workforce.platform.forms import form_error
 from workforce.register import services
 from workforce.register.forms import CapacityGrantForm
-from workforce.register.views.helpers import form_error
 
 
 @access.access_required(Capacity.ADMIN)
