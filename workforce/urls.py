@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from workforce import twofactor, views
+from workforce.reports import views as report_views
 
 app_patterns = (
     [
@@ -25,7 +26,7 @@ app_patterns = (
 )
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", report_views.home, name="home"),
     path("", include(app_patterns)),
     path("roles/", include("roles.urls")),
     path("supervision/", include("supervision.urls")),

@@ -1,4 +1,4 @@
-"""Server-side charts and the home page's "needs your attention" counts."""
+"""Server-side charts and report tables, drawn from tables the views already built."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from decimal import Decimal
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
-from workforce.reports import common, dashboard
+from workforce.reports.tables import Table, cell_text
 
 register = template.Library()
 
@@ -24,7 +24,7 @@ COLOURS = ("#005eb8", "#330072")
 @register.filter
 def cell(value) -> str:
     """A table cell exactly as the CSV writes it (money and medians as plain decimals)."""
-    return common.cell_text(value)
+    return cell_text(value)
 
 
 @register.filter
@@ -40,7 +40,7 @@ def _escape(text: str) -> str:
 
 
 @register.simple_tag
-def table_rows(table: common.Table) -> SafeString:
+def table_rows(table: Table) -> SafeString:
     """The table's body rows, the bytes the template loop
 
         {% for row in table.rows %}
@@ -56,7 +56,7 @@ def table_rows(table: common.Table) -> SafeString:
     for row in table.rows:
         cells = []
         for position, value in enumerate(row):
-            text = common.cell_text(value)
+            text = cell_text(value)
             text = _escape(text)
             if position == 0:
                 cells.append(f'<th scope="row" class="fw-normal">{text}</th>')
@@ -80,7 +80,7 @@ def _short(text: str, limit: int = 28) -> str:
 
 
 @register.inclusion_tag("reports/partials/chart.html")
-def bar_chart(table: common.Table, prefix: str = "chart"):
+def bar_chart(table: Table, prefix: str = "chart"):
     """A horizontal bar chart of `table`'s chart columns, drawn as SVG with a title and a
     description; the table itself is rendered beside it by the caller."""
     spec = table.chart
@@ -99,7 +99,7 @@ def bar_chart(table: common.Table, prefix: str = "chart"):
                     "text_y": y + position * BAR_HEIGHT + BAR_HEIGHT - 5,
                     "width": length,
                     "value_x": LABEL_WIDTH + length + 6,
-                    "text": common.cell_text(row[index]) or "none",
+                    "text": cell_text(row[index]) or "none",
                     "colour": COLOURS[position % len(COLOURS)],
                 }
             )
@@ -135,7 +135,7 @@ def bar_chart(table: common.Table, prefix: str = "chart"):
         f"Bar chart of {', '.join(series).lower()} by {table.headers[spec.label].lower()}, "
         f"{len(table.rows)} bars. "
         + (
-            f"Largest: {', '.join(highest[:3])} ({common.cell_text(Decimal(str(top)).normalize())}"
+            f"Largest: {', '.join(highest[:3])} ({cell_text(Decimal(str(top)).normalize())}"
             f"{' ' + spec.unit if spec.unit else ''}). "
             if highest
             else "Every value is zero. "
@@ -187,10 +187,3 @@ def _groups_svg(groups: list[dict], label_x: int, axis_x: int) -> SafeString:
             )
         parts.append("\n  </g>\n  ")
     return mark_safe("".join(parts))  # noqa: S308 - the labels and texts are escaped above
-
-
-@register.inclusion_tag("reports/partials/home_dashboard.html", takes_context=True)
-def reports_home(context):
-    """What needs the signed-in user's attention first, per capacity: counts with links."""
-    request = context["request"]
-    return {"panels": dashboard.attention(request.user), "request": request}

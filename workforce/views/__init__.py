@@ -10,7 +10,7 @@ from workforce.views.assignments import (
     training_list,
 )
 from workforce.views.capacities import capacities, capacity_end, organisation_nation
-from workforce.views.core import home, organisation_detail, organisation_list
+from workforce.views.core import organisation_detail, organisation_list
 from workforce.views.people import (
     my_profile,
     people_export,
@@ -34,7 +34,6 @@ __all__ = [
     "assignment_end",
     "assignment_move",
     "diversity_report",
-    "home",
     "my_diversity",
     "my_profile",
     "organisation_detail",

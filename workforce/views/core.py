@@ -1,27 +1,7 @@
 from django.shortcuts import render
 
-from workforce import access, navigation, selectors
-from workforce.models import Capacity, Organisation
-
-
-@access.access_required()
-def home(request):
-    memberships = list(selectors.memberships_of(request.user))
-    held = access.all_capacities(request.user)
-    summaries = [
-        (label, navigation.CAPACITY_SUMMARIES[value])
-        for value, label in Capacity.choices
-        if value in held
-    ]
-    return render(
-        request,
-        "workforce/home.html",
-        {
-            "memberships": memberships,
-            "summaries": summaries,
-            "training": selectors.training_home(request.user) if memberships else None,
-        },
-    )
+from workforce import access, selectors
+from workforce.models import Organisation
 
 
 @access.access_required()
