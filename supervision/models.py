@@ -23,30 +23,10 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from roles.models import SupervisionKind
-
-
-class SessionFormat(models.TextChoices):
-    IN_PERSON = "in_person", "In person"
-    VIDEO = "video", "Video call"
-    PHONE = "phone", "Phone call"
-
-
-class Topic(models.TextChoices):
-    BOUNDARIES = "boundaries", "Boundaries"
-    WELLBEING = "wellbeing", "Wellbeing and emotional labour"
-    ROLE_CLARITY = "role_clarity", "Role clarity"
-    CASELOAD = "caseload", "Caseload"
-    DEVELOPMENT = "development", "Development"
-    SAFEGUARDING = "safeguarding", "Safeguarding"
-    SELF_CARE = "self_care", "Self-care"
-
-
-class SessionStatus(models.TextChoices):
-    AWAITING = "awaiting", "Waiting for confirmation"
-    CONFIRMED = "confirmed", "Confirmed"
-    DISPUTED = "disputed", "Disputed"
-
+# Choices live in their own module, as in roles, so template tags can label stored values
+# without importing the models.
+from roles.choices import SupervisionKind
+from supervision.choices import SessionFormat, SessionStatus, Topic
 
 # A session longer than a working day is a typing mistake, not supervision.
 MAX_MINUTES = 600

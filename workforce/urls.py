@@ -5,7 +5,7 @@ from django.urls import include, path
 from workforce.accounts import twofactor
 from workforce.organisations import views as organisations
 from workforce.register import views
-from workforce.reports.home import home
+from workforce.reports import views as report_views
 
 app_patterns = (
     [
@@ -28,7 +28,7 @@ app_patterns = (
 )
 
 urlpatterns = [
-    path("", home, name="home"),
+    path("", report_views.home, name="home"),
     path("", include(app_patterns)),
     path("roles/", include("roles.urls")),
     path("supervision/", include("supervision.urls")),

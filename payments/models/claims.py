@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models.functions import Least, Lower
 from django.utils import timezone
 
+from payments.choices import ClaimState
 from payments.models.people import NO_FEE, PaymentMethod
 from payments.tiers import MAX_MINUTES, Preparation, Unit
 from workforce.organisations.models import Organisation, Team
@@ -68,13 +69,7 @@ class Claim(models.Model):
     migration 0002) make the database refuse what the services forbid.
     """
 
-    class State(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Waiting for approval"
-        APPROVED = "approved", "Approved"
-        REJECTED = "rejected", "Not approved"
-        EXPORTED = "exported", "Sent to finance"
-        PAID = "paid", "Paid"
+    State = ClaimState
 
     Preparation = Preparation
 

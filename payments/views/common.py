@@ -1,4 +1,5 @@
-"""What the payments views share: capacities per page, pagination, organisation choice."""
+"""What the payments views share: capacities per page, pagination, organisation choice, and
+the links between the payments pages."""
 
 from __future__ import annotations
 
@@ -15,6 +16,23 @@ FINANCE = (C.FINANCE, C.ADMIN)
 CLAIM_READERS = (C.PEER_WORKER, C.COPRODUCTION_LEAD, C.FINANCE, C.ADMIN)
 TOTALS_READERS = (C.COPRODUCTION_LEAD, C.FINANCE, C.ADMIN)
 PER_PAGE = 25
+
+# The payments pages a lead or finance officer moves between, with who may use each.
+NAV_LINKS = [
+    ("payments:approvals", "Approve claims", (C.COPRODUCTION_LEAD, C.ADMIN)),
+    ("payments:batches", "Payment batches", (C.FINANCE, C.ADMIN)),
+    ("payments:totals", "Tax-year totals", (C.COPRODUCTION_LEAD, C.FINANCE, C.ADMIN)),
+    ("payments:activities", "Activities", (C.COPRODUCTION_LEAD, C.ADMIN)),
+    ("payments:thresholds", "Benefits limits", (C.COPRODUCTION_LEAD, C.ADMIN)),
+    ("payments:rate_cards", "Rate cards", (C.COPRODUCTION_LEAD, C.FINANCE, C.ADMIN)),
+]
+
+
+def nav_links(user) -> list[tuple[str, str]]:
+    """(url name, label) of the payments pages this user may use, for
+    payments/partials/payments_nav.html."""
+    held = access.all_capacities(user)
+    return [(name, label) for name, label, wanted in NAV_LINKS if held.intersection(wanted)]
 
 
 def page_of(

@@ -11,7 +11,7 @@ from payments.errors import PaymentsError
 from payments.forms import AdjustmentForm, ApproveForm, RejectForm, show_error
 from payments.models import Claim, PaymentPolicy
 from payments.views.claim_page import claim_context
-from payments.views.common import APPROVERS, organisations_for, page_of
+from payments.views.common import APPROVERS, nav_links, organisations_for, page_of
 from workforce.organisations import access
 from workforce.organisations.models import Team
 from workforce.platform.query import Query
@@ -27,7 +27,12 @@ def approvals(request):
     return render(
         request,
         "payments/approvals.html",
-        {"page": page, "teams": teams, "team_id": team_id},
+        {
+            "payments_links": nav_links(request.user),
+            "page": page,
+            "teams": teams,
+            "team_id": team_id,
+        },
     )
 
 

@@ -14,7 +14,7 @@ from payments.forms import BatchForm, MarkPaidForm, UnreferencedChoiceForm, show
 from payments.models import Batch, Claim, PaymentPolicy
 from payments.money import ZERO
 from payments.services.batches import claims_count
-from payments.views.common import FINANCE, TOTALS_READERS, organisations_for, page_of
+from payments.views.common import FINANCE, TOTALS_READERS, nav_links, organisations_for, page_of
 from workforce.organisations import access
 from workforce.platform import audit, figures, paging
 from workforce.platform.query import Query
@@ -33,6 +33,7 @@ def batches(request):
         request,
         "payments/batches.html",
         {
+            "payments_links": nav_links(request.user),
             "page": page,
             "waiting": paging.rows_between(waiting, 0, WAITING_SHOWN),
             "waiting_count": waiting.count(),
@@ -220,6 +221,7 @@ def totals(request):
         request,
         "payments/totals.html",
         {
+            "payments_links": nav_links(request.user),
             "table": table,
             "start": start,
             "end": periods.tax_year_bounds(start)[1],

@@ -38,6 +38,7 @@ from payments.views.common import (
     APPROVERS,
     CLAIMANTS,
     FINANCE,
+    nav_links,
     organisations_for,
     own_person,
     page_of,
@@ -53,6 +54,7 @@ def rate_cards(request):
         request,
         "payments/rate_cards.html",
         {
+            "payments_links": nav_links(request.user),
             "cards": selectors.with_claim_counts(
                 selectors.rate_cards_for(request.user), via="rate_card"
             ),
@@ -208,6 +210,7 @@ def payment_policy(request, pk: int):
         request,
         "payments/policy.html",
         {
+            "payments_links": nav_links(request.user),
             "organisation": organisation,
             "policy": policy,
             "form": form,
@@ -241,7 +244,11 @@ def activities(request):
     page = page_of(request, items)
     # Counted for the page's activities only, not for every activity before paging.
     page.object_list = selectors.with_claim_counts(page.object_list, via="activity")
-    return render(request, "payments/activities.html", {"form": form, "page": page})
+    return render(
+        request,
+        "payments/activities.html",
+        {"payments_links": nav_links(request.user), "form": form, "page": page},
+    )
 
 
 def _end_form(threshold, data=None) -> ThresholdEndForm:
@@ -263,6 +270,7 @@ def _thresholds_page(request, form, *, ending=None, end_form=None, status=200):
         request,
         "payments/thresholds.html",
         {
+            "payments_links": nav_links(request.user),
             "form": form,
             "items": items,
             "references": benefits_reference.in_force(timezone.localdate()),
@@ -387,6 +395,7 @@ def _person_page(request, person, *, preference_form=None, discussion_form=None,
         request,
         "payments/person.html",
         {
+            "payments_links": nav_links(request.user),
             "person": person,
             "preference": PaymentPreference.objects.filter(person=person).first(),
             "preference_form": preference_form or _preference_form(request, person),

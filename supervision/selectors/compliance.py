@@ -41,27 +41,12 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from supervision.choices import DUE_SOON_DAYS
+from supervision.choices import ComplianceStatus as Status
 from supervision.models import SessionStatus, SessionSupervisee, SupervisionSession
 from workforce.organisations import access
 from workforce.platform import figures
 from workforce.register.models import Assignment, Person, current_q
-
-DUE_SOON_DAYS = 14
-
-
-class Status:
-    NEVER = "never"
-    OVERDUE = "overdue"
-    DUE_SOON = "due_soon"
-    IN_DATE = "in_date"
-
-    LABELS = {
-        NEVER: "Never supervised",
-        OVERDUE: "Overdue",
-        DUE_SOON: f"Due within {DUE_SOON_DAYS} days",
-        IN_DATE: "In date",
-    }
-    COMPLIANT = (DUE_SOON, IN_DATE)
 
 
 class _NextDue(Func):

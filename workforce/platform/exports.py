@@ -34,6 +34,8 @@ from xml.sax.saxutils import escape, quoteattr
 from django.db import connection
 from openpyxl.utils import get_column_letter
 
+from workforce.platform.cells import cell_text
+
 # Characters that make a spreadsheet read a cell as a formula.
 DANGEROUS_FIRST = ("=", "+", "-", "@", "\t", "\r")
 _DANGEROUS = frozenset(DANGEROUS_FIRST)  # single characters, so a set lookup will do
@@ -59,17 +61,6 @@ def neutralise_sql(sql: str) -> tuple[str, list]:
         f"CASE WHEN left({sql}, 1) = ANY(%s) THEN '''' || {sql} ELSE NULLIF({sql}, '') END",
         [list(DANGEROUS_FIRST)],
     )
-
-
-def cell_text(value) -> str:
-    """A value as text: the one way a cell is written, on a report page and in every CSV."""
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return f"{value:f}"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
 
 
 # --- CSV

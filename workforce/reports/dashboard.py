@@ -1,17 +1,27 @@
-"""The home page's "needs your attention first": one panel per capacity held, each item a
-count (computed by the database, from the owning app's own selector) and a link to the page
-where it is dealt with. What other apps already list on the home page (open supervision
-actions, logs to confirm, the role someone holds) is not repeated here."""
+"""The home page's panels, read before the page is drawn so the view shows what it costs.
+
+"Needs your attention first": one panel per capacity held, each item a count (computed by
+the database, from the owning app's own selector) and a link to the page where it is dealt
+with. What other apps already list on the home page (open supervision actions, logs to
+confirm, the role someone holds) is not repeated there: `home_panels` reads those from
+their own apps' selectors, beside it."""
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils import timezone
 
+from roles.models import RoleVersion
+from supervision import rules as supervision_rules
+from supervision import selectors as supervision_selectors
+from supervision.models import SessionAction, SupervisionSession
 from workforce.organisations import access
 from workforce.organisations.models import Capacity as C
+from workforce.register.selectors.people import role_versions_for
 
 C_LABELS = dict(C.choices)
 
@@ -266,3 +276,43 @@ def attention(user) -> list[Panel]:
         for capacity, heading, build in PANELS
         if capacity in held
     ]
+
+
+# How many open actions and logs to confirm the home page lists (the supervision pages
+# list them all).
+ACTIONS_LISTED = 20
+AWAITING_LISTED = 10
+
+
+@dataclass
+class HomePanels:
+    """Everything the home page shows under "What you can do here", already read."""
+
+    attention: list[Panel]
+    role_versions: list[RoleVersion]
+    # Open actions and logs waiting for an answer, for everyone who can be in a session.
+    actions: list[SessionAction]
+    awaiting: list[SupervisionSession]
+    today: datetime.date
+
+
+def home_panels(user) -> HomePanels:
+    panels = HomePanels(
+        attention=attention(user),
+        role_versions=role_versions_for(user),
+        actions=[],
+        awaiting=[],
+        today=timezone.localdate(),
+    )
+    # Only people who can be in a session have supervision to show: spare the queries.
+    if access.has_capacity(user, *supervision_rules.SUPERVISING_CAPACITIES, C.PEER_WORKER):
+        panels.actions = list(supervision_selectors.open_actions(user)[:ACTIONS_LISTED])
+        # The panel names only who logged each session: the other parties' joins and the
+        # supervisees' prefetch were most of this query's planning (bench/README.md).
+        panels.awaiting = list(
+            supervision_selectors.awaiting_answer(user)
+            .select_related(None)
+            .select_related("logged_by__person")
+            .prefetch_related(None)[:AWAITING_LISTED]
+        )
+    return panels

@@ -1,4 +1,6 @@
-"""Report pages and their CSV downloads: parse the filters, build the tables, render."""
+"""The home page and the report pages with their CSV downloads: parse the filters, read
+the panels or build the tables, render. The home page lives here, with the reports, because
+its panels come from every app."""
 
 from __future__ import annotations
 
@@ -8,9 +10,41 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from roles.models import RoleFamily
+from supervision import services as supervision_services
 from workforce.organisations import access
+from workforce.organisations import selectors as organisation_selectors
+from workforce.organisations.models import Capacity
 from workforce.platform import disclosure, exports
-from workforce.reports import common, registry
+from workforce.register import selectors
+from workforce.reports import common, dashboard, navigation, registry
+
+
+@access.access_required()
+def home(request):
+    memberships = list(organisation_selectors.memberships_of(request.user))
+    held = access.all_capacities(request.user)
+    summaries = [
+        (label, navigation.CAPACITY_SUMMARIES[value])
+        for value, label in Capacity.choices
+        if value in held
+    ]
+    training = selectors.training_home(request.user) if memberships else None
+    panels = None
+    if memberships:  # someone in no organisation is shown none of the panels
+        panels = dashboard.home_panels(request.user)
+        # The panel shows the actions' words: the read log notes who saw them, as on every
+        # page.
+        supervision_services.log_actions_shown(request.user, panels.actions, request.path)
+    return render(
+        request,
+        "workforce/home.html",
+        {
+            "memberships": memberships,
+            "summaries": summaries,
+            "training": training,
+            "panels": panels,
+        },
+    )
 
 
 @access.access_required(*registry.ANY_REPORT)

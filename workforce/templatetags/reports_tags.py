@@ -1,4 +1,4 @@
-"""Server-side charts and the home page's "needs your attention" counts."""
+"""Server-side charts and report tables, drawn from tables the views already built."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from decimal import Decimal
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
-from workforce.platform.exports import cell_text
-from workforce.reports import common, dashboard
+from workforce.platform.cells import cell_text
+from workforce.reports.tables import Table
 
 register = template.Library()
 
@@ -41,7 +41,7 @@ def _escape(text: str) -> str:
 
 
 @register.simple_tag
-def table_rows(table: common.Table) -> SafeString:
+def table_rows(table: Table) -> SafeString:
     """The table's body rows, the bytes the template loop
 
         {% for row in table.rows %}
@@ -81,7 +81,7 @@ def _short(text: str, limit: int = 28) -> str:
 
 
 @register.inclusion_tag("reports/partials/chart.html")
-def bar_chart(table: common.Table, prefix: str = "chart"):
+def bar_chart(table: Table, prefix: str = "chart"):
     """A horizontal bar chart of `table`'s chart columns, drawn as SVG with a title and a
     description; the table itself is rendered beside it by the caller."""
     spec = table.chart
@@ -188,10 +188,3 @@ def _groups_svg(groups: list[dict], label_x: int, axis_x: int) -> SafeString:
             )
         parts.append("\n  </g>\n  ")
     return mark_safe("".join(parts))  # noqa: S308 - the labels and texts are escaped above
-
-
-@register.inclusion_tag("reports/partials/home_dashboard.html", takes_context=True)
-def reports_home(context):
-    """What needs the signed-in user's attention first, per capacity: counts with links."""
-    request = context["request"]
-    return {"panels": dashboard.attention(request.user), "request": request}

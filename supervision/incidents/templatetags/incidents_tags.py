@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime, parse_time
 
 from supervision.incidents import deadlines
-from supervision.incidents.models import Category, Outcome, Safeguarding, Severity, State
+from supervision.incidents.models.choices import Category, Outcome, Safeguarding, Severity, State
 
 register = template.Library()
 
