@@ -370,14 +370,15 @@ def expected_claims(user) -> QuerySet[Claim]:
     )
 
 
-def tax_year_totals(user, start: date) -> list[PersonTotals]:
-    """Per person, the claims paid in the tax year (see tax_year_claims), summed by the
-    database; for the current tax year each also carries the fees still expected."""
-    claims = tax_year_claims(user, start)
+def person_totals(claims: QuerySet[Claim]) -> list[PersonTotals]:
+    """Per person, the number, fees and expenses of `claims`, summed by the database, in the
+    database's order of names. The one sum behind the tax-year totals page and the payments
+    report, so the two always show the same figures for the same claims."""
+    claims = claims.order_by()
     fees = (
-        claims.order_by()
-        .values("person_id", "person__full_name", "person__payee_reference")
+        claims.values("person_id", "person__full_name", "person__payee_reference")
         .annotate(claims=Count("pk"), fees=_money_sum("fee_payable"))
+        .order_by("person__full_name", "person_id")
     )
     expenses = dict(
         ExpenseLine.objects.filter(claim__in=claims.values("pk"))
@@ -386,10 +387,25 @@ def tax_year_totals(user, start: date) -> list[PersonTotals]:
         .annotate(total=Sum("amount"))
         .values_list("claim__person_id", "total")
     )
-    people = {
-        row["person_id"]: (row["person__full_name"], row["person__payee_reference"]) for row in fees
-    }
-    expected = {}
+    return [
+        PersonTotals(
+            person_id=row["person_id"],
+            name=row["person__full_name"],
+            payee_reference=row["person__payee_reference"],
+            claims=row["claims"],
+            fees=row["fees"],
+            expenses=expenses.get(row["person_id"]) or ZERO,
+        )
+        for row in fees
+    ]
+
+
+def tax_year_totals(user, start: date) -> list[PersonTotals]:
+    """Per person, the claims paid in the tax year (see tax_year_claims and person_totals);
+    for the current tax year each also carries the fees still expected."""
+    paid = {row.person_id: row for row in person_totals(tax_year_claims(user, start))}
+    expected: dict[int, Decimal] = {}
+    people = {row.person_id: (row.name, row.payee_reference) for row in paid.values()}
     # A claim not yet paid can be paid this tax year at the earliest, never in a past one.
     if start >= periods.tax_year_start(timezone.localdate()):
         unpaid = (
@@ -403,15 +419,14 @@ def tax_year_totals(user, start: date) -> list[PersonTotals]:
             people.setdefault(
                 row["person_id"], (row["person__full_name"], row["person__payee_reference"])
             )
-    paid = {row["person_id"]: row for row in fees}
     rows = [
         PersonTotals(
             person_id=pk,
             name=name,
             payee_reference=reference,
-            claims=paid[pk]["claims"] if pk in paid else 0,
-            fees=paid[pk]["fees"] if pk in paid else ZERO,
-            expenses=expenses.get(pk) or ZERO,
+            claims=paid[pk].claims if pk in paid else 0,
+            fees=paid[pk].fees if pk in paid else ZERO,
+            expenses=paid[pk].expenses if pk in paid else ZERO,
             expected=expected.get(pk, ZERO),
         )
         for pk, (name, reference) in people.items()

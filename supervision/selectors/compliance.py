@@ -63,6 +63,17 @@ class _Status(Func):
     output_field = CharField()
 
 
+def _next_due_sql(last_confirmed: str, required_since: str, days: str) -> str:
+    """The same database function as `_NextDue`, for the hand-written SQL below, so "next
+    due" has one definition (migration 0002) whichever way a page asks for it."""
+    return f"{_NextDue.function}({last_confirmed}, {required_since}, {days})"
+
+
+def _status_sql(last_confirmed: str, next_due: str, today: str, due_soon_days: str) -> str:
+    """The same database function as `_Status`, for the hand-written SQL below."""
+    return f"{_Status.function}({last_confirmed}, {next_due}, {today}, {due_soon_days})"
+
+
 class _StatusRank(Func):
     """supervision_status_rank(status): 0 never ... 3 in date, worst first."""
 
@@ -280,24 +291,22 @@ def late_on(assignments: QuerySet[Assignment], today: datetime.date) -> list[dic
     sql, params = inner.query.sql_with_params()
     last_dates, last_values = _last_confirmed_dates([today])
     person = Person._meta.db_table
+    next_due = _next_due_sql("l.lasts[1]", "r.required_since", "r.requirement_days")
+    status = _status_sql("l.lasts[1]", "due.next_due", "%s::date", "%s::integer")
     query = f"""
         WITH base AS MATERIALIZED ({sql}),
         {last_dates}
         SELECT r.c_id AS id, r.requirement_id, r.requirement_kind,
                l.lasts[1] AS last_confirmed, due.next_due,
-               CASE WHEN l.lasts[1] IS NULL THEN %s ELSE %s END AS status
+               {status} AS status
           FROM base r
           JOIN last_dates l ON l.c_id = r.c_id AND l.requirement_id = r.requirement_id
-         CROSS JOIN LATERAL (
-            SELECT coalesce(l.lasts[1] + r.requirement_days,
-                            r.required_since + r.requirement_days) AS next_due
-         ) due
+         CROSS JOIN LATERAL (SELECT {next_due} AS next_due) due
           JOIN {person} p ON p.id = r.c_person
          WHERE due.next_due < %s::date
          ORDER BY due.next_due, p.full_name, r.c_id, r.requirement_id
     """  # noqa: S608 - only our own compiled SQL and table names are interpolated
-    # The status as supervision_status gives it for a due date already passed.
-    values = [*params, *last_values, Status.NEVER, Status.OVERDUE, today]
+    values = [*params, *last_values, today, DUE_SOON_DAYS, today]
     with connection.cursor() as cursor:
         cursor.execute(query, values)
         names = [column.name for column in cursor.description]
@@ -359,6 +368,8 @@ def _counts_by_day(
         "(" + ", ".join(["day", *[f'"key_{alias}"' for alias in keyset]]) + ")" for keyset in sets
     )
     last_dates, last_values = _last_confirmed_dates(days)
+    next_due = _next_due_sql("last.confirmed", "r.required_since", "r.requirement_days")
+    status = _status_sql("last.confirmed", "due.next_due", "days.day", "%s::integer")
     query = f"""
         WITH base AS MATERIALIZED ({sql}),
         {last_dates}
@@ -369,25 +380,19 @@ def _counts_by_day(
                count(*) FILTER (WHERE status = %s) AS {Status.IN_DATE}
           FROM (
             SELECT days.ord AS day{row_keys},
-                   CASE WHEN last.confirmed IS NULL AND due.next_due < days.day THEN %s
-                        WHEN due.next_due < days.day THEN %s
-                        WHEN due.next_due <= days.day + %s::integer THEN %s
-                        ELSE %s END AS status
+                   {status} AS status
               FROM base r
               JOIN last_dates l ON l.c_id = r.c_id AND l.requirement_id = r.requirement_id
               JOIN unnest(%s::date[]) WITH ORDINALITY AS days(day, ord)
                 ON r.c_start <= days.day AND (r.c_end IS NULL OR r.c_end >= days.day)
              CROSS JOIN LATERAL (SELECT l.lasts[days.ord::integer] AS confirmed) last
-             CROSS JOIN LATERAL (
-                SELECT coalesce(last.confirmed + r.requirement_days,
-                                r.required_since + r.requirement_days) AS next_due
-             ) due
+             CROSS JOIN LATERAL (SELECT {next_due} AS next_due) due
           ) counted
          GROUP BY GROUPING SETS ({grouping})
          ORDER BY day{"".join(f", {column}" for column in key_columns)}
     """  # noqa: S608 - only our own compiled SQL, table names and fixed aliases are interpolated
     # Placeholders in text order: the rows' own query, the last confirmed dates', the
-    # FILTERs, the CASE, then the days.
+    # FILTERs, the status, then the days.
     values = [
         *params,
         *last_values,
@@ -395,11 +400,7 @@ def _counts_by_day(
         Status.OVERDUE,
         Status.DUE_SOON,
         Status.IN_DATE,
-        Status.NEVER,
-        Status.OVERDUE,
         DUE_SOON_DAYS,
-        Status.DUE_SOON,
-        Status.IN_DATE,
         days,
     ]
     with connection.cursor() as cursor:

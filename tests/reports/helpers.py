@@ -52,12 +52,17 @@ class _Tables(HTMLParser):
             self._cell += data
 
 
+def html_tables(html: str) -> dict[str, list[list[str]]]:
+    """{caption: body rows} of every captioned table in `html`."""
+    parser = _Tables()
+    parser.feed(html)
+    return parser.tables
+
+
 def page_tables(client, slug: str, params: dict | None = None) -> dict[str, list[list[str]]]:
     response = client.get(reverse(f"reports:{slug}"), params or {})
     assert response.status_code == 200
-    parser = _Tables()
-    parser.feed(response.content.decode())
-    return parser.tables
+    return html_tables(response.content.decode())
 
 
 def csv_rows(client, slug: str, params: dict | None = None) -> list[list[str]]:

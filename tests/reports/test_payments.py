@@ -6,14 +6,15 @@ exported and paid claims: c1 + c2. The other organisation's approved claim never
 """
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from payments import periods
+from payments import periods, services
 from tests.factories import RateCardFactory, make_claim, make_login
-from tests.reports.helpers import csv_rows, csv_tables, page_tables, table
+from tests.reports.helpers import csv_rows, csv_tables, html_tables, page_tables, table
 from workforce.models import Capacity as C
 
 
@@ -184,3 +185,58 @@ def test_expenses_count_once_per_claim(client, personas, claims, org):
     # Paid today, so in this tax year whatever the work's date; approved ones are not paid.
     label = periods.tax_year_label(timezone.localdate())
     assert table(tables, f"Totals per person in tax year {label}") == [["Peer", "", *spend(paid)]]
+
+
+def test_tax_year_totals_are_the_payments_pages_figures(client, personas, claims, org):
+    """The report's tax-year table and the payments app's tax-year totals page sum the
+    same claims the same way (payments.selectors.person_totals): several claims per person,
+    expense lines, a claim still expected (on the payments page only), for a lead and for
+    finance."""
+
+    def submitted(who, hours, expenses=()):
+        claim = claims(who, "draft", hours=hours, description=f"{who} for {hours} hours")
+        for amount in expenses:
+            services.expense_add(
+                claim=claim,
+                by=personas[who],
+                kind="travel",
+                description="Bus",
+                amount=Decimal(amount),
+            )
+        return services.claim_submit(claim=claim, by=personas[who])
+
+    for claim in (
+        submitted("peer", 2, ["3.50", "10.00"]),
+        submitted("peer", 3),
+        submitted("peer2", 1, ["4.25"]),
+    ):
+        services.claim_approve(claim=claim, approver=personas["lead"])
+    finance = personas["finance"]
+    batch = services.batch_create(organisation=org, by=finance, cut_off=timezone.localdate())
+    services.batch_mark_paid(
+        batch=batch, by=finance, paid_on=timezone.localdate(), reference="BACS-7"
+    )
+    claims("peer2", "approved", hours=5, description="Not paid yet")
+
+    label = periods.tax_year_label(timezone.localdate())
+    for who in ("lead", "finance"):
+        client.force_login(personas[who])
+        report = table(
+            page_tables(client, "payments", _params()), f"Totals per person in tax year {label}"
+        )
+        response = client.get(reverse("payments:totals"))
+        assert response.status_code == 200
+        shown = html_tables(response.content.decode())[
+            f"Totals per person for the tax year {label}"
+        ]
+        # The payments page adds the fees still expected; the report leaves them out.
+        paid = [
+            [cell.replace("£", "").replace(",", "") for cell in row[:6]]
+            for row in shown
+            if row[2] != "0"
+        ]
+        assert report == paid
+        assert [(row[0], row[2], row[4]) for row in report] == [
+            ("Peer", "2", "13.50"),
+            ("Peer2", "1", "4.25"),
+        ]

@@ -3,17 +3,22 @@ in the database. Edge cases from the issue: new starters, several requirements, 
 version change, ended assignments; and only confirmed, long enough sessions count."""
 
 import datetime
+from collections import Counter
 
 import pytest
+from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
 from roles.models import RoleVersion
 from supervision import selectors
 from supervision.selectors.compliance import Status, annotate_compliance
 from tests.factories import make_login, make_role_version, make_supervision_session
+from tests.reports.helpers import page_tables, table
 from tests.supervision.builders import assign, days_ago, version_with
 from workforce.models import Assignment
 from workforce.models import Capacity as C
+from workforce.organisations import access
 
 
 def _rows(person=None):
@@ -243,3 +248,101 @@ def test_compliance_by_month_follows_assignments_and_sessions(org, lead, version
     assert (months[-1].total, months[-1].percent_compliant) == (1, 100)
     total, _, _ = selectors.organisation_summaries(lead, org)
     assert months[-1].compliant == total.compliant
+
+
+def test_next_due_has_one_definition_for_the_pages_the_reports_and_the_database(
+    org, lead, version, supervisor, client
+):
+    """ "Next due" and the status are the database functions of migration 0002 wherever they
+    are asked for: the ORM rows the compliance pages list, the compliance export, and the
+    hand-written SQL the reports count and list late people with. Edge cases: a new starter,
+    someone never supervised, a last session long ago, one recent, one leaving tomorrow
+    and a leaver (no row anywhere)."""
+
+    def person(name):
+        return make_login(name, org, C.PEER_WORKER, full_name=name.title()).person
+
+    starter, never, long_ago, recent, leaving, leaver = (
+        person(name) for name in ("starter", "never", "longago", "recent", "leaving", "leaver")
+    )
+    assign(starter, version, supervisor=supervisor, start=days_ago(3))
+    assign(never, version, supervisor=supervisor, start=days_ago(100))
+    assign(long_ago, version, supervisor=supervisor, start=days_ago(400))
+    make_supervision_session(supervisor=supervisor, supervisees=[long_ago], date=days_ago(300))
+    assign(recent, version, supervisor=supervisor, start=days_ago(400))
+    make_supervision_session(supervisor=supervisor, supervisees=[recent], date=days_ago(20))
+    assign(leaving, version, supervisor=supervisor, start=days_ago(60), end=days_ago(-1))
+    assign(leaver, version, supervisor=supervisor, start=days_ago(200), end=days_ago(5))
+
+    day = datetime.timedelta
+    expected = {
+        "Starter": (None, days_ago(3) + day(28), Status.IN_DATE),
+        "Never": (None, days_ago(100) + day(28), Status.NEVER),
+        "Longago": (days_ago(300), days_ago(300) + day(28), Status.OVERDUE),
+        "Recent": (days_ago(20), days_ago(20) + day(28), Status.DUE_SOON),
+        "Leaving": (None, days_ago(60) + day(28), Status.NEVER),
+    }
+    rows = list(annotate_compliance(Assignment.objects.filter(person__organisation=org)))
+    assert {r.person.full_name: (r.last_confirmed, r.next_due, r.status) for r in rows} == (
+        expected
+    )
+
+    # The database functions themselves, called with each row's inputs.
+    with connection.cursor() as cursor:
+        for row in rows:
+            cursor.execute(
+                "SELECT supervision_next_due(%s, %s, %s),"
+                " supervision_status(%s, supervision_next_due(%s, %s, %s), %s, %s)",
+                [
+                    row.last_confirmed,
+                    row.required_since,
+                    row.requirement_days,
+                    row.last_confirmed,
+                    row.last_confirmed,
+                    row.required_since,
+                    row.requirement_days,
+                    timezone.localdate(),
+                    selectors.compliance.DUE_SOON_DAYS,
+                ],
+            )
+            assert cursor.fetchone() == (row.next_due, row.status)
+
+    # The compliance export (the organisation's rows as the compliance pages list them).
+    client.force_login(lead)
+    response = client.get(reverse("supervision:compliance_export", args=[org.pk]))
+    assert response.status_code == 200
+    exported = b"".join(response.streaming_content).decode().splitlines()[1:]
+    by_name = {line.split(",")[0]: line.split(",")[7:10] for line in exported}
+    assert by_name == {
+        name: [last.isoformat() if last else "", due.isoformat(), Status.LABELS[status]]
+        for name, (last, due, status) in expected.items()
+    }
+
+    # The reports' set-based SQL: the counts and the late list.
+    scoped = access.scoped(lead, Assignment)
+    (counted,) = selectors.counts_on_days(scoped, [timezone.localdate()])
+    statuses = Counter(status for _, _, status in expected.values())
+    assert counted["total"] == len(expected)
+    assert {status: counted[status] for status in Status.LABELS} == {
+        status: statuses[status] for status in Status.LABELS
+    }
+    late = selectors.late_on(scoped, timezone.localdate())
+    late_expected = sorted(
+        (due, name, last, status)
+        for name, (last, due, status) in expected.items()
+        if status not in Status.COMPLIANT
+    )
+    assert [(row["next_due"], row["last_confirmed"], row["status"]) for row in late] == [
+        (due, last, status) for due, _, last, status in late_expected
+    ]
+
+    # And the supervision report's page, which reads them.
+    today = timezone.localdate()
+    shown = table(
+        page_tables(client, "supervision", {"start": today.isoformat(), "end": today.isoformat()}),
+        "Overdue supervision",
+    )
+    assert [(name, last, due, status) for name, _, _, _, last, due, status, _ in shown] == [
+        (name, last.isoformat() if last else "", due.isoformat(), Status.LABELS[status])
+        for due, name, last, status in late_expected
+    ]

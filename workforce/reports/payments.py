@@ -5,14 +5,14 @@ later claims, finance approved and later ones). Money stays Decimal throughout."
 from __future__ import annotations
 
 from django.db import connection
-from django.db.models import Count, F, Sum
+from django.db.models import F, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from payments import periods
 from payments.models import Claim, ExpenseLine
 from payments.money import ZERO
-from payments.selectors import MONEY, DaysBetween, tax_year_claims
+from payments.selectors import MONEY, DaysBetween, person_totals, tax_year_claims
 from payments.services.common import APPROVERS, FINANCE
 from workforce.organisations import access
 from workforce.reports.common import Chart, Filters, Table, month_label
@@ -42,33 +42,14 @@ def _spend_row(label, row: dict | None) -> list:
 
 
 def _tax_year_rows(user, filters: Filters) -> tuple[str, list[list]]:
+    """The payments app's own per-person tax-year sums (payments.selectors.person_totals),
+    narrowed to the report's filters."""
     start = periods.tax_year_start(filters.end)
     claims = _filtered(user, filters, tax_year_claims(user, start))
-    fees = (
-        claims.values("person_id", "person__full_name", "person__payee_reference")
-        .annotate(claims=Count("pk"), fees=_money("fee_payable"))
-        .order_by("person__full_name", "person_id")
-    )
-    expenses = dict(
-        ExpenseLine.objects.filter(claim__in=claims.values("pk"))
-        .order_by()
-        .values("claim__person_id")
-        .annotate(total=Sum("amount"))
-        .values_list("claim__person_id", "total")
-    )
-    rows = []
-    for row in fees:
-        spent = expenses.get(row["person_id"]) or ZERO
-        rows.append(
-            [
-                row["person__full_name"],
-                row["person__payee_reference"],
-                row["claims"],
-                row["fees"],
-                spent,
-                row["fees"] + spent,
-            ]
-        )
+    rows = [
+        [row.name, row.payee_reference, row.claims, row.fees, row.expenses, row.total]
+        for row in person_totals(claims)
+    ]
     return periods.tax_year_label(start), rows
 
 
