@@ -6,48 +6,38 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from tests.accounts.matrix import ACCOUNTS_MATRIX
 from tests.history.matrix import HISTORY_MATRIX
 from tests.incidents.matrix import INCIDENTS_MATRIX
+from tests.matrix import ANON, PERSONAS, row
 from tests.payments.matrix import PAYMENTS_MATRIX
 from tests.reports.matrix import REPORTS_MATRIX
 from tests.supervision.matrix import SUPERVISION_MATRIX
 from tests.workforce.matrix import WORKFORCE_MATRIX
 
-ANON = "anonymous"
-PERSONAS = ["lead", "supervisor", "peer", "peer2", "safeguarding", "finance", "admin", "outsider"]
-
-
-def _everyone(status, anon=302, **overrides):
-    row = dict.fromkeys(PERSONAS, status)
-    row[ANON] = anon
-    row.update(overrides)
-    return row
-
-
 # url name -> ({persona: status}, kwargs factory). The factory gets a dict with "org" (the
 # personas' organisation) and "fixture" (pytest's getfixturevalue, to ask for any fixture).
 # Each app may keep its rows in its own module and merge them in with MATRIX.update(...).
 MATRIX = {
-    "home": (_everyone(200), None),
-    "workforce:organisations": (_everyone(200), None),
+    "home": (row(200), None),
+    "workforce:organisations": (row(200), None),
     # Another organisation's page is "not found", never "forbidden".
-    "workforce:organisation": (_everyone(200, outsider=404), lambda f: {"pk": f["org"].pk}),
-    "login": (_everyone(302, anon=200), None),
+    "workforce:organisation": (row(200, outsider=404), lambda f: {"pk": f["org"].pk}),
+    "login": (row(302, anon=200), None),
     # Signing out is POST only: a link or image cannot sign anyone out.
-    "logout": (_everyone(405, anon=405), None),
-    "password_change": (_everyone(200), None),
-    "password_change_done": (_everyone(200), None),
-    "password_reset": (_everyone(200, anon=200), None),
-    "password_reset_done": (_everyone(200, anon=200), None),
+    "logout": (row(405, anon=405), None),
+    "password_change": (row(200), None),
+    "password_change_done": (row(200), None),
+    "password_reset": (row(200, anon=200), None),
+    "password_reset_done": (row(200, anon=200), None),
     "password_reset_confirm": (
-        _everyone(200, anon=200),
+        row(200, anon=200),
         lambda f: {"uidb64": "MQ", "token": "set-password"},
     ),
-    "password_reset_complete": (_everyone(200, anon=200), None),
-    "two_factor_manage": (_everyone(200), None),
+    "password_reset_complete": (row(200, anon=200), None),
+    "two_factor_manage": (row(200), None),
     # Those who must use it already have an authenticator (set-up sends them to verify);
     # the others may set one up, and have nothing to verify yet.
-    "two_factor_setup": (_everyone(302, peer=200, peer2=200, supervisor=200), None),
-    "two_factor_verify": (_everyone(200, peer=302, peer2=302, supervisor=302), None),
-    "two_factor_cancel": (_everyone(405, anon=405), None),
+    "two_factor_setup": (row(302, peer=200, peer2=200, supervisor=200), None),
+    "two_factor_verify": (row(200, peer=302, peer2=302, supervisor=302), None),
+    "two_factor_cancel": (row(405, anon=405), None),
 }
 # The workforce register: people, assignments, training, wellbeing, diversity.
 MATRIX.update(WORKFORCE_MATRIX)
@@ -75,20 +65,20 @@ def _draft_role(f):
     return {"pk": make_role_version(f["org"], published=False).role_id}
 
 
-_ROLE_READ = _everyone(200, outsider=404)
-_ROLE_WRITE = _everyone(403, lead=200, admin=200, outsider=404)
+_ROLE_READ = row(200, outsider=404)
+_ROLE_WRITE = row(403, lead=200, admin=200, outsider=404)
 MATRIX.update(
     {
-        "roles:list": (_everyone(200), None),
+        "roles:list": (row(200), None),
         # The outsider leads in their own organisation, so may create roles there.
-        "roles:create": (_everyone(403, lead=200, admin=200, outsider=200), None),
+        "roles:create": (row(403, lead=200, admin=200, outsider=200), None),
         "roles:detail": (_ROLE_READ, _published_role),
         "roles:history": (_ROLE_READ, _published_role),
         "roles:diff": (_ROLE_READ, _published_role),
         "roles:version": (_ROLE_READ, _published_version),
         "roles:print": (_ROLE_READ, _published_version),
         # POST only: a link or prefetch cannot start a draft.
-        "roles:new_draft": (_everyone(405, anon=405), _published_role),
+        "roles:new_draft": (row(405, anon=405), _published_role),
         "roles:edit_draft": (_ROLE_WRITE, _draft_role),
         "roles:publish": (_ROLE_WRITE, _draft_role),
         "roles:discard_draft": (_ROLE_WRITE, _draft_role),

@@ -39,8 +39,10 @@ from django.urls import reverse
 from tests.fuzz.discovery import named_views, post_views
 from tests.fuzz.entries import FUZZ
 from tests.fuzz.fields import browser_payload, fields_on_page
+from tests.matrix import ANON, PERSONAS
+from tests.matrix import row as _row
 from tests.payments.fixtures import PDF
-from tests.test_access_matrix import ANON, MATRIX, PERSONAS
+from tests.test_access_matrix import MATRIX
 
 DONE = "done"  # the allowed outcome: a redirect, and the database changed
 
@@ -49,13 +51,6 @@ DONE = "done"  # the allowed outcome: a redirect, and the database changed
 ALWAYS_IGNORED = frozenset(
     {"django_session", "axes_accessattempt", "axes_accessfailurelog", "axes_accesslog"}
 )
-
-
-def _row(default, anon=302, **overrides):
-    row = dict.fromkeys(PERSONAS, default)
-    row[ANON] = anon
-    row.update(overrides)
-    return row
 
 
 @dataclass(frozen=True)

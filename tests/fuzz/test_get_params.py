@@ -31,7 +31,8 @@ from tests.fuzz import strategies
 from tests.fuzz.discovery import named_views, reads_query_string
 from tests.fuzz.fields import Field, fields_of_form_class, fields_on_page
 from tests.fuzz.get_params import GET_PARAMS, SKIPPED
-from tests.test_access_matrix import ANON, MATRIX
+from tests.matrix import ANON
+from tests.test_access_matrix import MATRIX
 
 EXAMPLES = int(os.environ.get("GET_FUZZ_EXAMPLES", "12"))
 # The first of these the matrix lets open a page opens it (leads see the most).

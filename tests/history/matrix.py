@@ -3,17 +3,9 @@
 Administrators only: everyone else, the outsider (a lead elsewhere) included, holds no
 capacity that reads an audit trail anywhere, so is refused outright (403)."""
 
-PERSONAS = ["lead", "supervisor", "peer", "peer2", "safeguarding", "finance", "admin", "outsider"]
+from tests.matrix import row
 
-
-def _row(default, anon=302, **overrides):
-    row = dict.fromkeys(PERSONAS, default)
-    row["anonymous"] = anon
-    row.update(overrides)
-    return row
-
-
-_ADMINS_ONLY = _row(403, admin=200)
+_ADMINS_ONLY = row(403, admin=200)
 
 HISTORY_MATRIX = {
     "history:audit": (_ADMINS_ONLY, None),

@@ -8,16 +8,12 @@ another organisation) always gets 404 for this organisation's incidents.
 """
 
 from tests.incidents.builders import incident_in, supervise
+from tests.matrix import row
 
-PERSONAS = ["lead", "supervisor", "peer", "peer2", "safeguarding", "finance", "admin", "outsider"]
 
-
-def _row(default, anon=302, **overrides):
-    row = dict.fromkeys(PERSONAS, default)
-    row["anonymous"] = anon
-    row["finance"] = row["admin"] = 403
-    row.update(overrides)
-    return row
+def _incident_row(default, **overrides):
+    """Finance and administrators hold no incident capacity: 403 unless a row says so."""
+    return row(default, **{"finance": 403, "admin": 403, **overrides})
 
 
 def _incident(state: str, **fields):
@@ -60,23 +56,29 @@ def _peer(f):
 
 
 # Lists: everyone with an incident capacity (each sees only what they may).
-_LIST = _row(200)
+_LIST = _incident_row(200)
 # Steps the worker's supervisor and the organisation's leads may take.
-_MANAGERS = _row(404, lead=200, supervisor=200, safeguarding=200)
-_SAFEGUARDING_ONLY = _row(404, safeguarding=200)
+_MANAGERS = _incident_row(404, lead=200, supervisor=200, safeguarding=200)
+_SAFEGUARDING_ONLY = _incident_row(404, safeguarding=200)
 
 INCIDENTS_MATRIX = {
     "incidents:list": (_LIST, None),
     "incidents:report": (_LIST, None),
     "incidents:mine": (_LIST, None),
     "incidents:triage_queue": (
-        _row(403, lead=200, supervisor=200, safeguarding=200, outsider=200),
+        _incident_row(403, lead=200, supervisor=200, safeguarding=200, outsider=200),
         None,
     ),
-    "incidents:escalations": (_row(403, safeguarding=200), None),
+    "incidents:escalations": (_incident_row(403, safeguarding=200), None),
     # The worker sees their own chronology; peer2 and the outsider find nobody there.
-    "incidents:person": (_row(404, lead=200, supervisor=200, safeguarding=200, peer=200), _peer),
-    "incidents:policy": (_row(404, lead=200, safeguarding=200), lambda f: {"pk": f["org"].pk}),
+    "incidents:person": (
+        _incident_row(404, lead=200, supervisor=200, safeguarding=200, peer=200),
+        _peer,
+    ),
+    "incidents:policy": (
+        _incident_row(404, lead=200, safeguarding=200),
+        lambda f: {"pk": f["org"].pk},
+    ),
     # Not yet triaged: the worker does not see it yet.
     "incidents:detail": (_MANAGERS, _incident("reported")),
     "incidents:triage": (_MANAGERS, _incident("reported")),
@@ -96,7 +98,7 @@ INCIDENTS_MATRIX = {
     # The safeguarding record: the reporter (supervisor) or a safeguarding lead records the
     # types of abuse; the rest is a safeguarding lead's alone. Never the worker.
     "incidents:abuse_types": (
-        _row(404, supervisor=200, safeguarding=200),
+        _incident_row(404, supervisor=200, safeguarding=200),
         _incident("reported", safeguarding="adult"),
     ),
     "incidents:personal": (_SAFEGUARDING_ONLY, _incident("acknowledged")),

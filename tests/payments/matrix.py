@@ -5,15 +5,7 @@ organisation owns are not found (404). POST-only actions answer a GET with 405 o
 capacity check has passed. The claims are peer's, in this organisation.
 """
 
-ANON = "anonymous"
-PERSONAS = ["lead", "supervisor", "peer", "peer2", "safeguarding", "finance", "admin", "outsider"]
-
-
-def _row(default=403, anon=302, **overrides):
-    row = dict.fromkeys(PERSONAS, default)
-    row[ANON] = anon
-    row.update(overrides)
-    return row
+from tests.matrix import row
 
 
 def _pk(fixture_name):
@@ -28,14 +20,14 @@ def _download(f):
     return {"pk": f["fixture"]("batch").pk, "fmt": "csv"}
 
 
-CLAIMANT = _row(peer=200, peer2=200)
-CLAIMANT_POST = _row(peer=405, peer2=405)
-OWN_DRAFT = _row(peer=200, peer2=404)
+CLAIMANT = row(peer=200, peer2=200)
+CLAIMANT_POST = row(peer=405, peer2=405)
+OWN_DRAFT = row(peer=200, peer2=404)
 # Leads and admins; the outsider leads elsewhere, so passes the capacity check.
-LEAD_PAGE = _row(lead=200, admin=200, outsider=200)
-LEAD_POST = _row(lead=405, admin=405, outsider=405)
-LEAD_OBJECT = _row(lead=200, admin=200, outsider=404)
-FINANCE_PAGE = _row(finance=200, admin=200)
+LEAD_PAGE = row(lead=200, admin=200, outsider=200)
+LEAD_POST = row(lead=405, admin=405, outsider=405)
+LEAD_OBJECT = row(lead=200, admin=200, outsider=404)
+FINANCE_PAGE = row(finance=200, admin=200)
 
 PAYMENTS_MATRIX = {
     "payments:my_claims": (CLAIMANT, None),
@@ -48,12 +40,12 @@ PAYMENTS_MATRIX = {
     "payments:expense_remove": (OWN_DRAFT, _pk("receipt_line")),
     # An approved claim: its claimant, the leads and finance of its organisation.
     "payments:claim": (
-        _row(peer=200, peer2=404, lead=200, finance=200, admin=200, outsider=404),
+        row(peer=200, peer2=404, lead=200, finance=200, admin=200, outsider=404),
         _pk("approved_claim"),
     ),
     # A receipt on a draft: only the claimant (drafts are theirs alone).
     "payments:receipt": (
-        _row(peer=200, peer2=404, lead=404, finance=404, admin=404, outsider=404),
+        row(peer=200, peer2=404, lead=404, finance=404, admin=404, outsider=404),
         _pk("receipt_line"),
     ),
     "payments:approvals": (LEAD_PAGE, None),
@@ -72,9 +64,9 @@ PAYMENTS_MATRIX = {
     "payments:batch_download": (FINANCE_PAGE, _download),
     "payments:batch_paid": (FINANCE_PAGE, _pk("batch")),
     "payments:claim_paid": (FINANCE_PAGE, _pk("exported_claim")),
-    "payments:totals": (_row(lead=200, finance=200, admin=200, outsider=200), None),
+    "payments:totals": (row(lead=200, finance=200, admin=200, outsider=200), None),
     "payments:rate_cards": (
-        _row(peer=200, peer2=200, lead=200, finance=200, admin=200, outsider=200),
+        row(peer=200, peer2=200, lead=200, finance=200, admin=200, outsider=200),
         None,
     ),
     "payments:rate_card_create": (FINANCE_PAGE, None),

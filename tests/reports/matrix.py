@@ -8,28 +8,20 @@ organisation, so opens the reports, which then show only that organisation (the 
 tests in this folder prove it).
 """
 
-ANON = "anonymous"
-PERSONAS = ["lead", "supervisor", "peer", "peer2", "safeguarding", "finance", "admin", "outsider"]
-
-
-def _row(*allowed: str) -> dict:
-    row = {who: 200 if who in allowed else 403 for who in PERSONAS}
-    row[ANON] = 302
-    return row
-
+from tests.matrix import allowed
 
 _LEADS = ("lead", "admin", "outsider")
 _BY_REPORT = {
-    "presence": _row(*_LEADS),
-    "supervision": _row(*_LEADS),
-    "incidents": _row("lead", "safeguarding", "outsider"),
-    "payments": _row(*_LEADS, "finance"),
-    "diversity": _row(*_LEADS),
+    "presence": allowed(*_LEADS),
+    "supervision": allowed(*_LEADS),
+    "incidents": allowed("lead", "safeguarding", "outsider"),
+    "payments": allowed(*_LEADS, "finance"),
+    "diversity": allowed(*_LEADS),
     # Who can see what: for those who manage logins (leads and administrators).
-    "access-review": _row(*_LEADS),
+    "access-review": allowed(*_LEADS),
 }
 
-REPORTS_MATRIX = {"reports:index": (_row(*_LEADS, "safeguarding", "finance"), None)}
+REPORTS_MATRIX = {"reports:index": (allowed(*_LEADS, "safeguarding", "finance"), None)}
 for _slug, _expected in _BY_REPORT.items():
     REPORTS_MATRIX[f"reports:{_slug}"] = (_expected, None)
     REPORTS_MATRIX[f"reports:{_slug}_csv"] = (_expected, None)

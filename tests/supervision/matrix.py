@@ -8,17 +8,8 @@ see are not found (404), never forbidden. The session is one `peer` logged with
 `supervisor` (peer2 is supervised by `supervisor` too, but was not in it).
 """
 
+from tests.matrix import row
 from tests.supervision import builders
-
-ANON = "anonymous"
-PERSONAS = ["lead", "supervisor", "peer", "peer2", "safeguarding", "finance", "admin", "outsider"]
-
-
-def _row(default=403, anon=302, **overrides):
-    row = dict.fromkeys(PERSONAS, default)
-    row[ANON] = anon
-    row.update(overrides)
-    return row
 
 
 def _with(builder):
@@ -26,22 +17,22 @@ def _with(builder):
 
 
 # Supervised people: peer workers, supervisors and leads (the outsider leads elsewhere).
-_SUPERVISED = _row(200, safeguarding=403, finance=403, admin=403)
-_SUPERVISING = _row(403, lead=200, supervisor=200, outsider=200)
-_METADATA = _row(403, lead=200, admin=200, outsider=200)
-_METADATA_OBJECT = _row(403, lead=200, admin=200, outsider=404)
+_SUPERVISED = row(200, safeguarding=403, finance=403, admin=403)
+_SUPERVISING = row(403, lead=200, supervisor=200, outsider=200)
+_METADATA = row(403, lead=200, admin=200, outsider=200)
+_METADATA_OBJECT = row(403, lead=200, admin=200, outsider=404)
 # POST only: a GET changes nothing, for anyone.
-_POST_ONLY = _row(405, anon=405)
+_POST_ONLY = row(405, anon=405)
 
 SUPERVISION_MATRIX = {
     "supervision:mine": (_SUPERVISED, None),
     "supervision:log": (_SUPERVISED, None),
     "supervision:supervisees": (_SUPERVISING, None),
     "supervision:log_given": (_SUPERVISING, None),
-    "supervision:sessions": (_row(200, safeguarding=403, finance=403), None),
+    "supervision:sessions": (row(200, safeguarding=403, finance=403), None),
     # The parties, and leads and admins (metadata only); nobody else knows it exists.
     "supervision:session": (
-        _row(404, lead=200, supervisor=200, peer=200, admin=200),
+        row(404, lead=200, supervisor=200, peer=200, admin=200),
         _with(builders.matrix_session),
     ),
     "supervision:confirm": (_POST_ONLY, _with(builders.matrix_session)),
@@ -50,7 +41,7 @@ SUPERVISION_MATRIX = {
     "supervision:action_complete": (_POST_ONLY, _with(builders.matrix_action)),
     # Peer's own record: peer, their supervisor, leads and admins.
     "supervision:record": (
-        _row(404, lead=200, supervisor=200, peer=200, admin=200),
+        row(404, lead=200, supervisor=200, peer=200, admin=200),
         _with(builders.matrix_person),
     ),
     "supervision:compliance": (_METADATA, None),

@@ -5,16 +5,8 @@ assignment: so peer sees themselves, supervisor sees their supervisee, peer2 doe
 the outsider (a lead in another organisation) gets 404, never 403.
 """
 
+from tests.matrix import row
 from tests.workforce.builders import peer_assignment
-
-PERSONAS = ["lead", "supervisor", "peer", "peer2", "safeguarding", "finance", "admin", "outsider"]
-
-
-def _row(default, anon=302, **overrides):
-    row = dict.fromkeys(PERSONAS, default)
-    row["anonymous"] = anon
-    row.update(overrides)
-    return row
 
 
 def _peer(f):
@@ -34,18 +26,18 @@ def _assignment(f):
 
 # Leads and admins write the register; an outsider leads elsewhere, so capacity-wise they
 # pass and then find no such person (404). Everyone else lacks the capacity (403).
-_WRITER_PAGE = _row(403, lead=200, admin=200, outsider=200)
-_WRITER_OBJECT = _row(403, lead=200, admin=200, outsider=404)
+_WRITER_PAGE = row(403, lead=200, admin=200, outsider=200)
+_WRITER_OBJECT = row(403, lead=200, admin=200, outsider=404)
 
 WORKFORCE_MATRIX = {
     # Everyone has the list; it shows each only whom they may see (peer: themselves).
-    "workforce:people": (_row(200), None),
-    "workforce:people_export": (_row(200), None),
+    "workforce:people": (row(200), None),
+    "workforce:people_export": (row(200), None),
     "workforce:person_create": (_WRITER_PAGE, None),
     "workforce:people_import": (_WRITER_PAGE, None),
     "workforce:people_template": (_WRITER_PAGE, None),
     # Finance sees the payee part of the page; peer2 and the outsider see nothing.
-    "workforce:person": (_row(200, peer2=404, outsider=404), _peer),
+    "workforce:person": (row(200, peer2=404, outsider=404), _peer),
     "workforce:person_edit": (_WRITER_OBJECT, _peer),
     "workforce:person_leave": (_WRITER_OBJECT, _peer),
     "workforce:person_invite": (_WRITER_OBJECT, _peer),
@@ -55,18 +47,18 @@ WORKFORCE_MATRIX = {
     "workforce:assignment_move": (_WRITER_OBJECT, _assignment),
     # The person, their supervisor and co-production leads: not safeguarding, finance or
     # even administrators.
-    "workforce:wellbeing": (_row(404, lead=200, supervisor=200, peer=200), _peer),
-    "workforce:wellbeing_edit": (_row(404, lead=200, supervisor=200, peer=200), _peer),
+    "workforce:wellbeing": (row(404, lead=200, supervisor=200, peer=200), _peer),
+    "workforce:wellbeing_edit": (row(404, lead=200, supervisor=200, peer=200), _peer),
     # Supervisors and register writers record training.
-    "workforce:training_create": (_row(404, lead=200, supervisor=200, admin=200), _peer),
-    "workforce:training": (_row(200), None),
-    "workforce:my_profile": (_row(302), None),
+    "workforce:training_create": (row(404, lead=200, supervisor=200, admin=200), _peer),
+    "workforce:training": (row(200), None),
+    "workforce:my_profile": (row(302), None),
     # Only ever one's own answers.
-    "workforce:my_diversity": (_row(200), None),
+    "workforce:my_diversity": (row(200), None),
     "workforce:diversity_report": (_WRITER_PAGE, None),
     # Capacities change only on this page, by the organisation's administrators.
-    "workforce:capacities": (_row(403, admin=200), lambda f: {"pk": f["org"].pk}),
-    "workforce:capacity_end": (_row(405, anon=405), _peer_membership),
+    "workforce:capacities": (row(403, admin=200), lambda f: {"pk": f["org"].pk}),
+    "workforce:capacity_end": (row(405, anon=405), _peer_membership),
     # The nation it works in: its administrators, like capacities.
-    "workforce:organisation_nation": (_row(403, admin=200), lambda f: {"pk": f["org"].pk}),
+    "workforce:organisation_nation": (row(403, admin=200), lambda f: {"pk": f["org"].pk}),
 }
