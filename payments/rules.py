@@ -26,8 +26,9 @@ from payments.models import (
     PaymentPreference,
     RateCard,
 )
-from payments.services.common import APPROVERS, FINANCE, SETUP, why_not_decider
+from payments.services.common import why_not_decider
 from workforce.organisations import access
+from workforce.organisations import capacities as groups
 from workforce.organisations.models import Capacity as C
 from workforce.organisations.models import Organisation
 from workforce.register.models import Person
@@ -37,12 +38,13 @@ RULEBOOK = access.RuleBook()
 
 S = Claim.State
 # Who sees an organisation's rate cards: the people they are about, and who runs payments.
-CARD_READERS = (C.PEER_WORKER, C.COPRODUCTION_LEAD, C.FINANCE, C.ADMIN)
 
 
 def _claim_filter(user) -> Q:
     own = Q(person_id__in=access.own_person_ids(user))
-    leads = Q(organisation_id__in=access.organisation_ids(user, *APPROVERS)) & ~Q(state=S.DRAFT)
+    leads = Q(organisation_id__in=access.organisation_ids(user, *groups.LEADS_AND_ADMINS)) & ~Q(
+        state=S.DRAFT
+    )
     finance = Q(
         organisation_id__in=access.organisation_ids(user, C.FINANCE),
         state__in=Claim.FINANCE_STATES,
@@ -62,24 +64,28 @@ def _expenses(user) -> QuerySet[ExpenseLine]:
 
 @RULEBOOK.scope(Batch)
 def _batches(user) -> QuerySet[Batch]:
-    return Batch.objects.filter(organisation_id__in=access.organisation_ids(user, *FINANCE))
+    return Batch.objects.filter(
+        organisation_id__in=access.organisation_ids(user, *groups.FINANCE_AND_ADMINS)
+    )
 
 
 @RULEBOOK.scope(RateCard)
 def _rate_cards(user) -> QuerySet[RateCard]:
-    return RateCard.objects.filter(organisation_id__in=access.organisation_ids(user, *CARD_READERS))
+    return RateCard.objects.filter(
+        organisation_id__in=access.organisation_ids(user, *groups.CLAIM_READERS)
+    )
 
 
 @RULEBOOK.scope(Activity)
 def _activities(user) -> QuerySet[Activity]:
     # Claimants choose from them; leads add them. Finance sees the titles on claims instead.
-    readers = (C.PEER_WORKER, *APPROVERS)
+    readers = (C.PEER_WORKER, *groups.LEADS_AND_ADMINS)
     return Activity.objects.filter(organisation_id__in=access.organisation_ids(user, *readers))
 
 
 @RULEBOOK.scope(BenefitsThreshold)
 def _thresholds(user) -> QuerySet[BenefitsThreshold]:
-    readers = (C.PEER_WORKER, *APPROVERS)
+    readers = (C.PEER_WORKER, *groups.LEADS_AND_ADMINS)
     return BenefitsThreshold.objects.filter(
         organisation_id__in=access.organisation_ids(user, *readers)
     )
@@ -88,7 +94,9 @@ def _thresholds(user) -> QuerySet[BenefitsThreshold]:
 def _personal(model):
     def scope(user):
         own = Q(person_id__in=access.own_person_ids(user))
-        managed = Q(person__organisation_id__in=access.organisation_ids(user, *APPROVERS))
+        managed = Q(
+            person__organisation_id__in=access.organisation_ids(user, *groups.LEADS_AND_ADMINS)
+        )
         return model.objects.filter(own | managed)
 
     return scope
@@ -118,21 +126,23 @@ def _edit_claim(user, claim: Claim) -> bool:
 def _decide_claim(user, claim: Claim) -> bool:
     """A lead or administrator of its organisation who neither claimed it nor created it."""
     return (
-        access.has_capacity(user, *APPROVERS, organisation_id=claim.organisation_id)
+        access.has_capacity(user, *groups.LEADS_AND_ADMINS, organisation_id=claim.organisation_id)
         and why_not_decider(claim, user) is None
     )
 
 
 @RULEBOOK.rule(Claim, "mark_paid")
 def _pay_claim(user, claim: Claim) -> bool:
-    return access.has_capacity(user, *FINANCE, organisation_id=claim.organisation_id)
+    return access.has_capacity(
+        user, *groups.FINANCE_AND_ADMINS, organisation_id=claim.organisation_id
+    )
 
 
 @RULEBOOK.rule(Claim, "see_benefits")
 def _see_benefits(user, claim: Claim) -> bool:
     """Benefits totals are for the person and their leads; finance never sees them."""
     return claim.person.user_id == user.pk or access.has_capacity(
-        user, *APPROVERS, organisation_id=claim.organisation_id
+        user, *groups.LEADS_AND_ADMINS, organisation_id=claim.organisation_id
     )
 
 
@@ -143,17 +153,21 @@ def _receipt(user, line: ExpenseLine) -> bool:
 
 @RULEBOOK.rule(Batch, "mark_paid")
 def _pay_batch(user, batch: Batch) -> bool:
-    return access.has_capacity(user, *FINANCE, organisation_id=batch.organisation_id)
+    return access.has_capacity(
+        user, *groups.FINANCE_AND_ADMINS, organisation_id=batch.organisation_id
+    )
 
 
 @RULEBOOK.rule(Person, "view_payments")
 def _person_payments(user, person: Person) -> bool:
     """A person's payment record (preference, discussions, totals): their leads."""
-    return access.has_capacity(user, *APPROVERS, organisation_id=person.organisation_id)
+    return access.has_capacity(
+        user, *groups.LEADS_AND_ADMINS, organisation_id=person.organisation_id
+    )
 
 
 @RULEBOOK.rule(Organisation, "configure_payments")
 def _configure_payments(user, organisation: Organisation) -> bool:
     """The payments policy: finance and administrators, as for rate cards. Never the leads
     alone, whose corrections it bounds."""
-    return access.has_capacity(user, *SETUP, organisation_id=organisation.pk)
+    return access.has_capacity(user, *groups.FINANCE_AND_ADMINS, organisation_id=organisation.pk)

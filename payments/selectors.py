@@ -35,8 +35,8 @@ from payments.models import (
     RateCard,
 )
 from payments.money import ZERO
-from payments.services.common import APPROVERS, FINANCE
 from workforce.organisations import access
+from workforce.organisations import capacities as groups
 from workforce.organisations.models import Capacity as C
 from workforce.platform import figures
 
@@ -86,7 +86,7 @@ def approval_queue(user, team_id: int | None = None) -> QuerySet[Claim]:
         claims_for(user)
         .filter(
             state=S.SUBMITTED,
-            organisation_id__in=access.organisation_ids(user, *APPROVERS),
+            organisation_id__in=access.organisation_ids(user, *groups.LEADS_AND_ADMINS),
         )
         .exclude(person_id__in=access.own_person_ids(user))
         .exclude(Q(claimant_user=user) | Q(created_by=user))
@@ -111,7 +111,7 @@ def finance_waiting(user) -> QuerySet[Claim]:
         claims_for(user)
         .filter(
             state__in=[S.APPROVED, S.EXPORTED],
-            organisation_id__in=access.organisation_ids(user, *FINANCE),
+            organisation_id__in=access.organisation_ids(user, *groups.FINANCE_AND_ADMINS),
         )
         .order_by("submitted_at", "pk")
     )
@@ -141,7 +141,8 @@ def median_days_to_pay(user, since: date | None = None) -> Decimal | None:
 
     def count() -> Decimal | None:
         claims = access.scoped(user, Claim).filter(
-            state=S.PAID, organisation_id__in=access.organisation_ids(user, *FINANCE)
+            state=S.PAID,
+            organisation_id__in=access.organisation_ids(user, *groups.FINANCE_AND_ADMINS),
         )
         if since is not None:
             claims = claims.filter(paid_on__gte=since)

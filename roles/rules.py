@@ -15,13 +15,12 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from roles.models import Role, RoleVersion
 from workforce.organisations import access
-from workforce.organisations.models import Capacity as C
+from workforce.organisations import capacities as groups
 from workforce.organisations.models import Organisation
 
 # This app's scopes and rules, read by the access layer (settings.ACCESS_RULES).
 RULEBOOK = access.RuleBook()
 
-WRITERS = (C.COPRODUCTION_LEAD, C.ADMIN)
 READABLE_STATUSES = (
     RoleVersion.Status.PUBLISHED,
     RoleVersion.Status.SUPERSEDED,
@@ -30,7 +29,7 @@ READABLE_STATUSES = (
 
 
 def writer_organisation_ids(user) -> set[int]:
-    return access.organisation_ids(user, *WRITERS)
+    return access.organisation_ids(user, *groups.LEADS_AND_ADMINS)
 
 
 @RULEBOOK.scope(RoleVersion)
@@ -57,7 +56,7 @@ def _roles(user) -> QuerySet[Role]:
 
 
 def _writes(user, role: Role) -> bool:
-    return access.has_capacity(user, *WRITERS, organisation_id=role.organisation_id)
+    return access.has_capacity(user, *groups.LEADS_AND_ADMINS, organisation_id=role.organisation_id)
 
 
 def _reads(user, role: Role) -> bool:
@@ -74,7 +73,9 @@ RULEBOOK.rule(Role, "view")(_reads)
 RULEBOOK.rule(Role, "edit")(_writes)
 RULEBOOK.rule(RoleVersion, "view")(
     lambda user, version: (
-        access.has_capacity(user, *WRITERS, organisation_id=version.role.organisation_id)
+        access.has_capacity(
+            user, *groups.LEADS_AND_ADMINS, organisation_id=version.role.organisation_id
+        )
         or (
             version.status in READABLE_STATUSES
             and version.role.organisation_id in access.organisation_ids(user)
@@ -83,5 +84,7 @@ RULEBOOK.rule(RoleVersion, "view")(
 )
 
 RULEBOOK.rule(Organisation, "create_role")(
-    lambda user, organisation: access.has_capacity(user, *WRITERS, organisation_id=organisation.pk)
+    lambda user, organisation: access.has_capacity(
+        user, *groups.LEADS_AND_ADMINS, organisation_id=organisation.pk
+    )
 )

@@ -21,6 +21,7 @@ from django.db.models import (
 from django.db.models.functions import Lower
 
 from roles.models import ProgressionRoute, Role, RoleVersion
+from roles.rules import writer_organisation_ids
 from workforce.organisations import access
 from workforce.organisations.models import Organisation
 from workforce.platform.models import AuditEntry
@@ -171,7 +172,6 @@ def role_audit_trail(role: Role, versions: list[RoleVersion]) -> QuerySet[AuditE
 
 
 def organisations_writable_by(user) -> QuerySet[Organisation]:
-    from roles.rules import writer_organisation_ids
 
     return Organisation.objects.filter(pk__in=writer_organisation_ids(user)).order_by("name")
 

@@ -18,7 +18,7 @@ from django.db.models import Q, QuerySet
 
 from supervision.models import SessionAction, SessionNote, SessionSupervisee, SupervisionSession
 from workforce.organisations import access
-from workforce.organisations.models import Capacity as C
+from workforce.organisations import capacities as groups
 from workforce.organisations.models import Organisation, Team
 from workforce.register import rules as register_rules
 from workforce.register.models import Person
@@ -27,9 +27,7 @@ from workforce.register.models import Person
 RULEBOOK = access.RuleBook()
 
 # Capacities that see, across their organisation, that sessions happened and compliance.
-METADATA_CAPACITIES = (C.COPRODUCTION_LEAD, C.ADMIN)
 # Capacities offered the "my supervisees" page: the ones that can be named as a supervisor.
-SUPERVISING_CAPACITIES = (C.SUPERVISOR, C.COPRODUCTION_LEAD)
 
 
 def _sessions_of(person_ids) -> list[int]:
@@ -58,7 +56,7 @@ def party_sessions(user) -> QuerySet[SupervisionSession]:
 @RULEBOOK.scope(SupervisionSession)
 def _sessions(user) -> QuerySet[SupervisionSession]:
     organisations = access.organisation_ids(user)
-    everyone = access.organisation_ids(user, *METADATA_CAPACITIES)
+    everyone = access.organisation_ids(user, *groups.LEADS_AND_ADMINS)
     if organisations <= everyone:  # sees that every session there happened
         return SupervisionSession.objects.filter(organisation_id__in=organisations)
     supervised = access.own_person_ids(user) | register_rules.supervisee_ids(user)
@@ -127,12 +125,14 @@ def may_view_person_supervision(user, person: Person) -> bool:
     return (
         (person.user_id is not None and person.user_id == user.pk)
         or register_rules.is_supervisor_of(user, person)
-        or access.has_capacity(user, *METADATA_CAPACITIES, organisation_id=person.organisation_id)
+        or access.has_capacity(
+            user, *groups.LEADS_AND_ADMINS, organisation_id=person.organisation_id
+        )
     )
 
 
 def may_view_compliance(user, organisation_id: int) -> bool:
-    return access.has_capacity(user, *METADATA_CAPACITIES, organisation_id=organisation_id)
+    return access.has_capacity(user, *groups.LEADS_AND_ADMINS, organisation_id=organisation_id)
 
 
 RULEBOOK.rule(SupervisionSession, "view")(

@@ -26,6 +26,7 @@ from supervision.models import (
     Topic,
 )
 from workforce.organisations import access
+from workforce.organisations import capacities as groups
 from workforce.organisations.models import Membership
 from workforce.platform import audit
 from workforce.platform.read_log import What, read_log_record_each
@@ -67,7 +68,7 @@ def _check_supervisor(supervisor, organisation_id: int) -> None:
     if not Membership.objects.filter(
         user=supervisor,
         organisation_id=organisation_id,
-        capacity__in=rules.SUPERVISING_CAPACITIES,
+        capacity__in=groups.SUPERVISING,
     ).exists():
         raise SupervisionError(
             f"{name_of(supervisor)} is not a supervisor or co-production lead in this "

@@ -6,6 +6,8 @@ class WorkforceConfig(AppConfig):
     verbose_name = "Workforce"
 
     def ready(self):
+        # Django imports apps.py before any model exists: code that touches models is
+        # imported here, once the registry is ready (Django's documented place for it).
         from django.contrib.auth import get_user_model
         from django.contrib.auth.signals import user_logged_in
         from django.core import checks

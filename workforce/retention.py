@@ -183,7 +183,6 @@ def _incident_classes() -> dict[str, models.Q]:
 
 def _incidents_due(record_type: str) -> Callable:
     def due(cut: datetime.date, org: Organisation) -> models.QuerySet:
-        from supervision.incidents.models import Incident
 
         return Incident.objects.filter(
             _incident_classes()[record_type], organisation=org, closed_at__lt=_start_of(cut)

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from payments.errors import NothingToExport, PaymentsError, WrongState
 from payments.models import Batch, BatchLine, Claim, PaymentPolicy
-from payments.services.common import FINANCE, display_name, lock_claim, require
+from payments.services.common import display_name, lock_claim, require
+from workforce.organisations import capacities as groups
 from workforce.organisations.models import Organisation
 from workforce.platform import audit
 
@@ -83,7 +84,7 @@ def batch_create(
     locked rows) and takes only what is left. Each claim lands in exactly one batch; the
     unique constraint on BatchLine.claim is the backstop.
     """
-    require(by, FINANCE, organisation.pk, "create payment batches")
+    require(by, groups.FINANCE_AND_ADMINS, organisation.pk, "create payment batches")
     cost_code = (cost_code or "").strip()
     claims = list(
         batch_candidates(organisation=organisation, cut_off=cut_off, cost_code=cost_code)
@@ -163,7 +164,7 @@ def _check_payment(paid_on: date, reference: str, approved: list[datetime]) -> s
 @transaction.atomic
 def batch_mark_paid(*, batch: Batch, by, paid_on: date, reference: str) -> int:
     """Record payment of every claim in the batch not already marked paid; returns how many."""
-    require(by, FINANCE, batch.organisation_id, "record payments")
+    require(by, groups.FINANCE_AND_ADMINS, batch.organisation_id, "record payments")
     rows = list(
         Claim.objects.select_for_update(of=("self",))
         .filter(pk__in=batch.lines.values("claim_id"), state=S.EXPORTED)
@@ -194,7 +195,7 @@ def batch_mark_paid(*, batch: Batch, by, paid_on: date, reference: str) -> int:
 @transaction.atomic
 def claim_mark_paid(*, claim: Claim, by, paid_on: date, reference: str) -> Claim:
     claim = lock_claim(claim)
-    require(by, FINANCE, claim.organisation_id, "record payments")
+    require(by, groups.FINANCE_AND_ADMINS, claim.organisation_id, "record payments")
     if claim.state != S.EXPORTED:
         raise WrongState(
             f"Claim {claim.reference} is {claim.get_state_display().lower()}: only a claim "

@@ -14,9 +14,10 @@ from payments.errors import DuplicateClaim, NotAllowed, PaymentsError, WrongStat
 from payments.models import Activity, Claim, PaymentMethod, PaymentPolicy
 from payments.models.claims import normalised_text
 from payments.money import ZERO, format_gbp, to_money
-from payments.services.common import APPROVERS, is_own, lock_claim, require, why_not_decider
+from payments.services.common import is_own, lock_claim, require, why_not_decider
 from payments.services.pricing import Terms, card_in_force, card_row, price, suggest, terms_for
 from payments.tiers import MAX_MINUTES, suggested_quantity
+from workforce.organisations import capacities as groups
 from workforce.platform import audit
 from workforce.register.models import Person
 
@@ -256,7 +257,7 @@ def claim_submit(*, claim: Claim, by) -> Claim:
 
 
 def _may_decide(claim: Claim, by, doing: str) -> None:
-    require(by, APPROVERS, claim.organisation_id, f"{doing} claims")
+    require(by, groups.LEADS_AND_ADMINS, claim.organisation_id, f"{doing} claims")
     refusal = why_not_decider(claim, by, doing)
     if refusal:
         raise NotAllowed(refusal)
@@ -361,7 +362,7 @@ def claim_create_adjustment(*, original: Claim, by, fee: Decimal, reason: str) -
     waiting for approval, paid in a later batch. The original never changes."""
     # Locked, so two corrections made at once cannot together pass the bound.
     original = lock_claim(original)
-    require(by, APPROVERS, original.organisation_id, "correct claims")
+    require(by, groups.LEADS_AND_ADMINS, original.organisation_id, "correct claims")
     if original.state not in (S.EXPORTED, S.PAID):
         raise WrongState(
             "Only a claim already sent to finance is corrected this way; change this one "

@@ -5,11 +5,6 @@ from __future__ import annotations
 from payments.errors import NotAllowed
 from payments.models import Claim
 from workforce.organisations import access
-from workforce.organisations.models import Capacity as C
-
-APPROVERS = (C.COPRODUCTION_LEAD, C.ADMIN)
-FINANCE = (C.FINANCE, C.ADMIN)
-SETUP = (C.FINANCE, C.ADMIN)
 
 
 def require(user, capacities: tuple[str, ...], organisation_id: int, doing: str) -> None:

@@ -22,8 +22,9 @@ from payments.models import (
     RateCardTier,
 )
 from payments.money import format_gbp, to_money
-from payments.services.common import APPROVERS, SETUP, require
+from payments.services.common import require
 from payments.tiers import MAX_MINUTES, PREPARATION_ORDER, Unit
+from workforce.organisations import capacities as groups
 from workforce.organisations.models import Organisation, Team
 from workforce.platform import audit
 from workforce.register.models import Person
@@ -76,7 +77,7 @@ def rate_card_create(
 ) -> RateCard:
     """A new card of any number of rows, numbered in the order given (row 1 is checked
     first for the suggestion). Cards are never edited: a new table is always a new card."""
-    require(by, SETUP, organisation.pk, "add rate cards")
+    require(by, groups.FINANCE_AND_ADMINS, organisation.pk, "add rate cards")
     if not rows:
         raise PaymentsError("A rate card needs at least one row.", field="rows")
     for number, row in enumerate(rows, 1):
@@ -133,7 +134,7 @@ def activity_create(
     cost_code: str = "",
     description: str = "",
 ) -> Activity:
-    require(by, APPROVERS, organisation.pk, "add involvement activities")
+    require(by, groups.LEADS_AND_ADMINS, organisation.pk, "add involvement activities")
     if team is not None and team.organisation_id != organisation.pk:
         raise NotAllowed("That team belongs to another organisation.", field="team")
     activity = Activity.objects.create(
@@ -168,7 +169,7 @@ def threshold_create(
     hours_limit: Decimal | None = None,
     source: str = "",
 ) -> BenefitsThreshold:
-    require(by, APPROVERS, organisation.pk, "set benefits limits")
+    require(by, groups.LEADS_AND_ADMINS, organisation.pk, "set benefits limits")
     amount = to_money(amount)
     if amount <= 0:
         raise PaymentsError("A limit must be more than £0.00.", field="amount")
@@ -207,7 +208,7 @@ def threshold_end(*, threshold: BenefitsThreshold, by, effective_until: date) ->
     """End a limit: from the day after `effective_until` it is no longer watched. A limit
     is never edited (the database refuses it); a new figure is a new limit."""
     threshold = BenefitsThreshold.objects.select_for_update().get(pk=threshold.pk)
-    require(by, APPROVERS, threshold.organisation_id, "end benefits limits")
+    require(by, groups.LEADS_AND_ADMINS, threshold.organisation_id, "end benefits limits")
     if threshold.effective_until is not None:
         raise PaymentsError(
             f"This limit already ends on {threshold.effective_until:%d/%m/%Y}.",
@@ -242,7 +243,7 @@ def threshold_end(*, threshold: BenefitsThreshold, by, effective_until: date) ->
 def _may_manage_person(person: Person, by) -> None:
     if person.user_id == by.pk:
         return
-    require(by, APPROVERS, person.organisation_id, "manage payment preferences")
+    require(by, groups.LEADS_AND_ADMINS, person.organisation_id, "manage payment preferences")
 
 
 @transaction.atomic
@@ -256,7 +257,7 @@ def discussion_record(
     benefits_considerations: str = "",
 ) -> PaymentDiscussion:
     """Only a lead records the discussion: it is what unlocks vouchers or expenses only."""
-    require(by, APPROVERS, person.organisation_id, "record payment discussions")
+    require(by, groups.LEADS_AND_ADMINS, person.organisation_id, "record payment discussions")
     if not held_with.strip():
         raise PaymentsError("Say who the discussion was with.", field="held_with")
     # A discussion not yet held must not unlock vouchers or expenses only.
@@ -359,7 +360,7 @@ def payment_policy_set(
     """Set the organisation's payments policy. Finance and administrators set it, as they
     set rate cards: the leads whose corrections it bounds never do. A limit left out keeps
     its current value."""
-    require(by, SETUP, organisation.pk, "change the payments policy")
+    require(by, groups.FINANCE_AND_ADMINS, organisation.pk, "change the payments policy")
     current = PaymentPolicy.for_organisation(organisation.pk)
     new = {
         "correction_max_increase": to_money(correction_max_increase),

@@ -5,8 +5,9 @@ from __future__ import annotations
 from payments import selectors
 from payments.forms import ApproveForm, ExpenseForm, RejectForm
 from payments.models import Claim
-from payments.services.common import APPROVERS, why_not_decider
+from payments.services.common import why_not_decider
 from workforce.organisations import access
+from workforce.organisations import capacities as groups
 from workforce.platform import audit
 
 
@@ -40,7 +41,9 @@ def claim_context(
     if (
         claim.state == Claim.State.SUBMITTED
         and not can_decide
-        and access.has_capacity(user, *APPROVERS, organisation_id=claim.organisation_id)
+        and access.has_capacity(
+            user, *groups.LEADS_AND_ADMINS, organisation_id=claim.organisation_id
+        )
     ):
         context["decide_note"] = why_not_decider(claim, user)
     if claim.state == Claim.State.SUBMITTED and can_decide:

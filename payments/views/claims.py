@@ -17,8 +17,9 @@ from payments.models import Activity, Claim, ExpenseLine
 from payments.money import ZERO, format_gbp, to_money
 from payments.tiers import suggested_quantity
 from payments.views.claim_page import claim_context
-from payments.views.common import CLAIM_READERS, CLAIMANTS, own_person, page_of
+from payments.views.common import own_person, page_of
 from workforce.organisations import access
+from workforce.organisations import capacities as groups
 from workforce.platform.query import Query
 
 
@@ -46,7 +47,7 @@ def _activities(user, person):
     )
 
 
-@access.access_required(*CLAIMANTS)
+@access.access_required(*groups.CLAIMANTS)
 def my_claims(request):
     person = own_person(request.user)
     state = Query(request.GET).choice("state", Claim.State.values)
@@ -65,7 +66,7 @@ def my_claims(request):
     )
 
 
-@access.access_required(*CLAIMANTS)
+@access.access_required(*groups.CLAIMANTS)
 def claim_create(request):
     person = own_person(request.user)
     form = ClaimForm(
@@ -86,7 +87,7 @@ def claim_create(request):
     return render(request, "payments/claim_form.html", {"form": form, "claim": None})
 
 
-@access.access_required(*CLAIMANTS)
+@access.access_required(*groups.CLAIMANTS)
 def claim_edit(request, pk: int):
     claim = access.get_object_for(request.user, Claim, "edit", pk=pk)
     initial = {
@@ -120,13 +121,13 @@ def claim_edit(request, pk: int):
     return render(request, "payments/claim_form.html", {"form": form, "claim": claim})
 
 
-@access.access_required(*CLAIM_READERS)
+@access.access_required(*groups.CLAIM_READERS)
 def claim_detail(request, pk: int):
     claim = access.get_object_for(request.user, Claim, "view", pk=pk)
     return render(request, "payments/claim_detail.html", claim_context(request.user, claim))
 
 
-@access.access_required(*CLAIMANTS)
+@access.access_required(*groups.CLAIMANTS)
 @require_POST
 def claim_submit(request, pk: int):
     claim = access.get_object_for(request.user, Claim, "view", pk=pk)
@@ -143,7 +144,7 @@ def claim_submit(request, pk: int):
     return redirect("payments:claim", pk=claim.pk)
 
 
-@access.access_required(*CLAIMANTS)
+@access.access_required(*groups.CLAIMANTS)
 def tier_suggestion(request):
     """The live suggestion under the claim form (htmx); without JavaScript the same
     suggestion shows on the claim's page once it is saved."""
@@ -172,7 +173,7 @@ def tier_suggestion(request):
     return render(request, "payments/partials/tier_suggestion.html", context)
 
 
-@access.access_required(*CLAIMANTS)
+@access.access_required(*groups.CLAIMANTS)
 @require_POST
 def expense_add(request, pk: int):
     claim = access.get_object_for(request.user, Claim, "edit", pk=pk)
@@ -199,7 +200,7 @@ def _own_line(request, pk: int) -> ExpenseLine:
     return line
 
 
-@access.access_required(*CLAIMANTS)
+@access.access_required(*groups.CLAIMANTS)
 def expense_remove(request, pk: int):
     """Confirm first (GET), then remove (POST)."""
     line = _own_line(request, pk)
@@ -214,7 +215,7 @@ def expense_remove(request, pk: int):
     return render(request, "payments/expense_remove.html", {"line": line})
 
 
-@access.access_required(*CLAIM_READERS)
+@access.access_required(*groups.CLAIM_READERS)
 def receipt(request, pk: int):
     """The receipt file, only to those who may see its claim; 404 to everyone else."""
     line = get_object_or_404(access.scoped(request.user, ExpenseLine), pk=pk)

@@ -10,11 +10,6 @@ from workforce.organisations.models import Capacity as C
 from workforce.organisations.models import Organisation
 from workforce.platform import paging
 
-CLAIMANTS = (C.PEER_WORKER,)
-APPROVERS = (C.COPRODUCTION_LEAD, C.ADMIN)
-FINANCE = (C.FINANCE, C.ADMIN)
-CLAIM_READERS = (C.PEER_WORKER, C.COPRODUCTION_LEAD, C.FINANCE, C.ADMIN)
-TOTALS_READERS = (C.COPRODUCTION_LEAD, C.FINANCE, C.ADMIN)
 PER_PAGE = 25
 
 # The payments pages a lead or finance officer moves between, with who may use each.

@@ -11,16 +11,17 @@ from payments.errors import PaymentsError
 from payments.forms import AdjustmentForm, ApproveForm, RejectForm, show_error
 from payments.models import Claim, PaymentPolicy
 from payments.views.claim_page import claim_context
-from payments.views.common import APPROVERS, nav_links, organisations_for, page_of
+from payments.views.common import nav_links, organisations_for, page_of
 from workforce.organisations import access
+from workforce.organisations import capacities as groups
 from workforce.organisations.models import Team
 from workforce.platform.query import Query
 
 
-@access.access_required(*APPROVERS)
+@access.access_required(*groups.LEADS_AND_ADMINS)
 def approvals(request):
     teams = Team.objects.filter(
-        organisation__in=organisations_for(request.user, APPROVERS)
+        organisation__in=organisations_for(request.user, groups.LEADS_AND_ADMINS)
     ).select_related("organisation")
     team_id = Query(request.GET).id("team")
     page = page_of(request, selectors.approval_queue(request.user, team_id))
@@ -42,7 +43,7 @@ def _refused(request, claim: Claim, **forms):
     return render(request, "payments/claim_detail.html", context, status=400)
 
 
-@access.access_required(*APPROVERS)
+@access.access_required(*groups.LEADS_AND_ADMINS)
 @require_POST
 def claim_approve(request, pk: int):
     claim = access.get_object_for(request.user, Claim, "view", pk=pk)
@@ -64,7 +65,7 @@ def claim_approve(request, pk: int):
     return _refused(request, claim, approve_form=form)
 
 
-@access.access_required(*APPROVERS)
+@access.access_required(*groups.LEADS_AND_ADMINS)
 @require_POST
 def claim_reject(request, pk: int):
     claim = access.get_object_for(request.user, Claim, "view", pk=pk)
@@ -82,7 +83,7 @@ def claim_reject(request, pk: int):
     return _refused(request, claim, reject_form=form)
 
 
-@access.access_required(*APPROVERS)
+@access.access_required(*groups.LEADS_AND_ADMINS)
 def claim_adjust(request, pk: int):
     """A correction to a claim already sent to finance: a new claim, never an edit."""
     original = access.get_object_for(request.user, Claim, "decide", pk=pk)

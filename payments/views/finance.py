@@ -14,8 +14,9 @@ from payments.forms import BatchForm, MarkPaidForm, UnreferencedChoiceForm, show
 from payments.models import Batch, Claim, PaymentPolicy
 from payments.money import ZERO
 from payments.services.batches import claims_count
-from payments.views.common import FINANCE, TOTALS_READERS, nav_links, organisations_for, page_of
+from payments.views.common import nav_links, organisations_for, page_of
 from workforce.organisations import access
+from workforce.organisations import capacities as groups
 from workforce.platform import audit, figures, paging
 from workforce.platform.query import Query
 
@@ -23,7 +24,7 @@ WAITING_SHOWN = 50
 PREVIEW_SHOWN = 200
 
 
-@access.access_required(*FINANCE)
+@access.access_required(*groups.FINANCE_AND_ADMINS)
 def batches(request):
     waiting = selectors.finance_waiting(request.user)
     # A trust has a few batches a month: a plain slice of them is cheap.
@@ -38,17 +39,21 @@ def batches(request):
             "waiting": paging.rows_between(waiting, 0, WAITING_SHOWN),
             "waiting_count": waiting.count(),
             "median_days": selectors.median_days_to_pay(request.user),
-            "form": BatchForm(organisations=organisations_for(request.user, FINANCE)),
+            "form": BatchForm(
+                organisations=organisations_for(request.user, groups.FINANCE_AND_ADMINS)
+            ),
         },
     )
 
 
-@access.access_required(*FINANCE)
+@access.access_required(*groups.FINANCE_AND_ADMINS)
 def batch_new(request):
     """Check first (GET shows what would go in, and which claims have no payee reference),
     then create (POST)."""
     data = request.POST if request.method == "POST" else request.GET
-    form = BatchForm(data or None, organisations=organisations_for(request.user, FINANCE))
+    form = BatchForm(
+        data or None, organisations=organisations_for(request.user, groups.FINANCE_AND_ADMINS)
+    )
     preview = None
     choice = None
     if form.is_bound and form.is_valid():
@@ -90,7 +95,7 @@ def batch_new(request):
     )
 
 
-@access.access_required(*FINANCE)
+@access.access_required(*groups.FINANCE_AND_ADMINS)
 def batch_detail(request, pk: int):
     batch = access.get_object_for(request.user, Batch, "view", pk=pk)
     totals = selectors.batch_totals(batch)
@@ -131,7 +136,7 @@ def batch_detail(request, pk: int):
     )
 
 
-@access.access_required(*FINANCE)
+@access.access_required(*groups.FINANCE_AND_ADMINS)
 def batch_download(request, pk: int, fmt: str):
     batch = access.get_object_for(request.user, Batch, "view", pk=pk)
     name = exports.BatchExport(batch).filename
@@ -153,7 +158,7 @@ def batch_download(request, pk: int, fmt: str):
     raise Http404
 
 
-@access.access_required(*FINANCE)
+@access.access_required(*groups.FINANCE_AND_ADMINS)
 def batch_mark_paid(request, pk: int):
     """Confirm first (GET shows what will be marked), then record payment (POST)."""
     batch = access.get_object_for(request.user, Batch, "mark_paid", pk=pk)
@@ -173,7 +178,7 @@ def batch_mark_paid(request, pk: int):
     )
 
 
-@access.access_required(*FINANCE)
+@access.access_required(*groups.FINANCE_AND_ADMINS)
 def claim_mark_paid(request, pk: int):
     claim = access.get_object_for(request.user, Claim, "mark_paid", pk=pk)
     form = MarkPaidForm(request.POST or None)
@@ -188,7 +193,7 @@ def claim_mark_paid(request, pk: int):
     return render(request, "payments/claim_paid.html", {"claim": claim, "form": form})
 
 
-@access.access_required(*TOTALS_READERS)
+@access.access_required(*groups.TOTALS_READERS)
 def totals(request):
     today = timezone.localdate()
     start = periods.tax_year_from_label(Query(request.GET).text("year")) or (

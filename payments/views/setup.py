@@ -33,22 +33,14 @@ from payments.models import (
     RateCardTier,
     seed_rows,
 )
-from payments.rules import CARD_READERS
-from payments.views.common import (
-    APPROVERS,
-    CLAIMANTS,
-    FINANCE,
-    nav_links,
-    organisations_for,
-    own_person,
-    page_of,
-)
+from payments.views.common import nav_links, organisations_for, own_person, page_of
 from workforce.organisations import access
+from workforce.organisations import capacities as groups
 from workforce.organisations.models import Organisation
 from workforce.register.models import Person
 
 
-@access.access_required(*CARD_READERS)
+@access.access_required(*groups.CLAIM_READERS)
 def rate_cards(request):
     return render(
         request,
@@ -58,8 +50,8 @@ def rate_cards(request):
             "cards": selectors.with_claim_counts(
                 selectors.rate_cards_for(request.user), via="rate_card"
             ),
-            "can_add": access.has_capacity(request.user, *FINANCE),
-            "policy_organisations": organisations_for(request.user, FINANCE),
+            "can_add": access.has_capacity(request.user, *groups.FINANCE_AND_ADMINS),
+            "policy_organisations": organisations_for(request.user, groups.FINANCE_AND_ADMINS),
         },
     )
 
@@ -111,13 +103,13 @@ def _row_errors(formset) -> list[dict]:
     ]
 
 
-@access.access_required(*FINANCE)
+@access.access_required(*groups.FINANCE_AND_ADMINS)
 def rate_card_create(request):
     """A new card of any number of rows. Every button posts back here: "Add a row" adds a
     blank one, "Preview" drops the rows marked for removal and prices typical activities by
     the new card beside the card in force, "Add the card" saves it (the service checks
     every row again)."""
-    organisations = organisations_for(request.user, FINANCE)
+    organisations = organisations_for(request.user, groups.FINANCE_AND_ADMINS)
     cards = selectors.rate_cards_for(request.user).filter(organisation__in=organisations)
     latest = cards.first()
     in_force = cards.filter(effective_from__lte=timezone.localdate()).first()
@@ -180,7 +172,7 @@ def rate_card_create(request):
     )
 
 
-@access.access_required(*FINANCE)
+@access.access_required(*groups.FINANCE_AND_ADMINS)
 def payment_policy(request, pk: int):
     """One organisation's payments policy; another organisation's is not found."""
     organisation = access.get_object_for(request.user, Organisation, "configure_payments", pk=pk)
@@ -219,9 +211,9 @@ def payment_policy(request, pk: int):
     )
 
 
-@access.access_required(*APPROVERS)
+@access.access_required(*groups.LEADS_AND_ADMINS)
 def activities(request):
-    organisations = organisations_for(request.user, APPROVERS)
+    organisations = organisations_for(request.user, groups.LEADS_AND_ADMINS)
     form = ActivityForm(request.POST or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -257,7 +249,7 @@ def _end_form(threshold, data=None) -> ThresholdEndForm:
 
 
 def _thresholds_page(request, form, *, ending=None, end_form=None, status=200):
-    organisations = organisations_for(request.user, APPROVERS)
+    organisations = organisations_for(request.user, groups.LEADS_AND_ADMINS)
     items = list(
         access.scoped(request.user, BenefitsThreshold)
         .filter(organisation__in=organisations)
@@ -279,9 +271,9 @@ def _thresholds_page(request, form, *, ending=None, end_form=None, status=200):
     )
 
 
-@access.access_required(*APPROVERS)
+@access.access_required(*groups.LEADS_AND_ADMINS)
 def thresholds(request):
-    organisations = organisations_for(request.user, APPROVERS)
+    organisations = organisations_for(request.user, groups.LEADS_AND_ADMINS)
     form = ThresholdForm(request.POST or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -298,13 +290,13 @@ def thresholds(request):
     return _thresholds_page(request, form)
 
 
-@access.access_required(*APPROVERS)
+@access.access_required(*groups.LEADS_AND_ADMINS)
 @require_POST
 def threshold_end(request, pk: int):
     """End one of the organisation's limits; another organisation's is not found."""
     threshold = get_object_or_404(
         access.scoped(request.user, BenefitsThreshold).filter(
-            organisation__in=organisations_for(request.user, APPROVERS)
+            organisation__in=organisations_for(request.user, groups.LEADS_AND_ADMINS)
         ),
         pk=pk,
     )
@@ -321,7 +313,7 @@ def threshold_end(request, pk: int):
         else:
             messages.success(request, f"“{threshold.name}” ended.")
             return redirect("payments:thresholds")
-    organisations = organisations_for(request.user, APPROVERS)
+    organisations = organisations_for(request.user, groups.LEADS_AND_ADMINS)
     return _thresholds_page(
         request,
         ThresholdForm(organisations=organisations),
@@ -362,7 +354,7 @@ def _save_preference(request, person: Person, form: PreferenceForm) -> bool:
     return True
 
 
-@access.access_required(*CLAIMANTS)
+@access.access_required(*groups.CLAIMANTS)
 def my_preferences(request):
     person = own_person(request.user)
     form = _preference_form(request, person, request.POST or None)
@@ -410,12 +402,12 @@ def _person_page(request, person, *, preference_form=None, discussion_form=None,
     )
 
 
-@access.access_required(*APPROVERS)
+@access.access_required(*groups.LEADS_AND_ADMINS)
 def person_payments(request, pk: int):
     return _person_page(request, _managed_person(request, pk))
 
 
-@access.access_required(*APPROVERS)
+@access.access_required(*groups.LEADS_AND_ADMINS)
 @require_POST
 def discussion_create(request, pk: int):
     person = _managed_person(request, pk)
@@ -431,7 +423,7 @@ def discussion_create(request, pk: int):
     return _person_page(request, person, discussion_form=form, status=400)
 
 
-@access.access_required(*APPROVERS)
+@access.access_required(*groups.LEADS_AND_ADMINS)
 @require_POST
 def person_preference(request, pk: int):
     person = _managed_person(request, pk)

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST
 from roles import selectors, services
 from roles.forms import LISTS, LISTS_BY_PREFIX, MAX_ROWS, RoleVersionForm, row_values
 from roles.models import Role, RoleVersion, SupervisionRequirement
-from roles.rules import WRITERS
 from workforce.organisations import access
+from workforce.organisations import capacities as groups
 from workforce.organisations.models import Organisation
 from workforce.platform.query import parse_id
 
@@ -171,7 +171,7 @@ def _blank_lists(**overrides) -> dict[str, list[dict]]:
     return lists
 
 
-@access.access_required(*WRITERS)
+@access.access_required(*groups.LEADS_AND_ADMINS)
 def role_create(request):
     organisations = list(selectors.organisations_writable_by(request.user))
     chosen = request.GET.get("organisation", "")
@@ -218,7 +218,7 @@ def role_create(request):
     )
 
 
-@access.access_required(*WRITERS)
+@access.access_required(*groups.LEADS_AND_ADMINS)
 def role_edit_draft(request, pk: int):
     role = access.get_object_for(request.user, Role, "edit", pk=pk)
     draft = selectors.draft_of(request.user, role)
@@ -254,7 +254,7 @@ def role_edit_draft(request, pk: int):
     )
 
 
-@access.access_required(*WRITERS)
+@access.access_required(*groups.LEADS_AND_ADMINS)
 def role_publish(request, pk: int):
     role = access.get_object_for(request.user, Role, "edit", pk=pk)
     draft = selectors.draft_of(request.user, role)
@@ -292,7 +292,7 @@ def role_publish(request, pk: int):
     )
 
 
-@access.access_required(*WRITERS)
+@access.access_required(*groups.LEADS_AND_ADMINS)
 def role_retire(request, pk: int):
     role = access.get_object_for(request.user, Role, "edit", pk=pk)
     published = selectors.published_of(role)
@@ -314,7 +314,7 @@ def role_retire(request, pk: int):
 
 
 @require_POST
-@access.access_required(*WRITERS)
+@access.access_required(*groups.LEADS_AND_ADMINS)
 def role_new_draft(request, pk: int):
     role = access.get_object_for(request.user, Role, "edit", pk=pk)
     source = selectors.current_version(request.user, role)
@@ -330,7 +330,7 @@ def role_new_draft(request, pk: int):
     return redirect("roles:edit_draft", pk=role.pk)
 
 
-@access.access_required(*WRITERS)
+@access.access_required(*groups.LEADS_AND_ADMINS)
 def role_discard_draft(request, pk: int):
     role = access.get_object_for(request.user, Role, "edit", pk=pk)
     draft = selectors.draft_of(request.user, role)

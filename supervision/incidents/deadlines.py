@@ -154,6 +154,7 @@ class Policy:
 
 def policy_for(organisation_id: int) -> Policy:
     """The organisation's deadlines, or the defaults if it has not set its own."""
+    # Inside the function: the models import this module's pure deadline rules (a cycle).
     from supervision.incidents.models import IncidentPolicy
 
     row = IncidentPolicy.objects.filter(organisation_id=organisation_id).first()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from django import forms
 
+from roles.models import RoleExclusion
 from supervision.incidents import deadlines, rules
 from supervision.incidents.models import (
     AbuseType,
@@ -494,7 +495,6 @@ class CorrectionForm(forms.Form):
         }
         super().__init__(*args, initial=initial, **kwargs)
         self.helper = helper()
-        from roles.models import RoleExclusion
 
         # The worker's current exclusions, and the one already chosen (even if their role
         # has changed since).

@@ -43,6 +43,7 @@ from supervision.incidents.models import (
     escalation_is_mandatory,
 )
 from workforce.organisations import access
+from workforce.organisations import capacities as groups
 from workforce.organisations.models import Capacity as C
 from workforce.organisations.models import Organisation
 from workforce.register import rules as register_rules
@@ -52,10 +53,7 @@ from workforce.register.models import Person
 RULEBOOK = access.RuleBook()
 
 # Capacities that use the incident pages at all (finance and administrators do not).
-INCIDENT_CAPACITIES = (C.PEER_WORKER, C.SUPERVISOR, C.COPRODUCTION_LEAD, C.SAFEGUARDING_LEAD)
 # Capacities that see and manage every incident of their organisation.
-LEADS = (C.COPRODUCTION_LEAD, C.SAFEGUARDING_LEAD)
-TRIAGERS = (C.SUPERVISOR, C.COPRODUCTION_LEAD, C.SAFEGUARDING_LEAD)
 
 
 def visible_q(user, prefix: str = "") -> Q:
@@ -80,8 +78,8 @@ def restricted_q(user) -> Q:
 
 
 def _would_see_q(user, p: str) -> Q:
-    members = access.organisation_ids(user, *INCIDENT_CAPACITIES)
-    leads = access.organisation_ids(user, *LEADS)
+    members = access.organisation_ids(user, *groups.INCIDENT_USERS)
+    leads = access.organisation_ids(user, *groups.INCIDENT_LEADS)
     if members <= leads:  # sees every incident there: the other tests only slow the query
         return Q(**{f"{p}organisation_id__in": members})
     worker_sees = (
@@ -189,23 +187,23 @@ def may_report_about(user, person: Person) -> bool:
     """Peer workers report about their own work; supervisors about themselves and the people
     they supervise; co-production and safeguarding leads about anyone in their organisation."""
     org = person.organisation_id
-    if not _in_org(user, org, *INCIDENT_CAPACITIES):
+    if not _in_org(user, org, *groups.INCIDENT_USERS):
         return False
     return (
         (person.user_id is not None and person.user_id == user.pk)
         or register_rules.is_supervisor_of(user, person)
-        or _in_org(user, org, *LEADS)
+        or _in_org(user, org, *groups.INCIDENT_LEADS)
     )
 
 
 def may_triage(user, incident: Incident) -> bool:
     """The worker's supervisor, or a lead of the organisation; never the worker themselves."""
-    if is_worker(user, incident) or not _in_org(user, incident.organisation_id, *TRIAGERS):
+    if is_worker(user, incident) or not _in_org(user, incident.organisation_id, *groups.TRIAGERS):
         return False
     if _shut_out(user, incident):
         return False
     return register_rules.is_supervisor_of(user, incident.person) or _in_org(
-        user, incident.organisation_id, *LEADS
+        user, incident.organisation_id, *groups.INCIDENT_LEADS
     )
 
 
@@ -214,7 +212,7 @@ def may_manage(user, incident: Incident) -> bool:
     then the worker's supervisor manages it too."""
     if is_worker(user, incident) or _shut_out(user, incident):
         return False
-    if _in_org(user, incident.organisation_id, *LEADS):
+    if _in_org(user, incident.organisation_id, *groups.INCIDENT_LEADS):
         return True
     return not incident.is_escalated and may_triage(user, incident)
 
@@ -260,17 +258,17 @@ def may_complete_action(user, action: IncidentAction) -> bool:
 
 def may_view_person_incidents(user, person: Person) -> bool:
     org = person.organisation_id
-    if not _in_org(user, org, *INCIDENT_CAPACITIES):
+    if not _in_org(user, org, *groups.INCIDENT_USERS):
         return False
     return (
         (person.user_id is not None and person.user_id == user.pk)
         or register_rules.is_supervisor_of(user, person)
-        or _in_org(user, org, *LEADS)
+        or _in_org(user, org, *groups.INCIDENT_LEADS)
     )
 
 
 def may_configure(user, organisation: Organisation) -> bool:
-    return _in_org(user, organisation.pk, *LEADS)
+    return _in_org(user, organisation.pk, *groups.INCIDENT_LEADS)
 
 
 # --- The safeguarding record (services/safeguarding.py). The worker it is about never sees

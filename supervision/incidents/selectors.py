@@ -37,7 +37,9 @@ from supervision.incidents.models import (
     Severity,
     State,
 )
+from supervision.selectors import sessions_metadata_for
 from workforce.organisations import access
+from workforce.organisations import capacities as groups
 from workforce.organisations.models import Capacity as C
 from workforce.register import rules as register_rules
 from workforce.register.models import Assignment, Person
@@ -147,8 +149,8 @@ def about_me(user) -> QuerySet[Incident]:
 
 
 def _waiting_for_triage(user, incidents: QuerySet[Incident]) -> QuerySet[Incident]:
-    leads = access.organisation_ids(user, *rules.LEADS)
-    triagers = access.organisation_ids(user, *rules.TRIAGERS)
+    leads = access.organisation_ids(user, *groups.INCIDENT_LEADS)
+    triagers = access.organisation_ids(user, *groups.TRIAGERS)
     mine = Q(organisation_id__in=leads)
     if not triagers <= leads:  # a lead triages everyone there: no need to ask whom they supervise
         mine |= Q(person_id__in=register_rules.supervisee_ids(user))
@@ -354,11 +356,7 @@ def person_events(user, incidents: list[Incident]) -> list[IncidentEvent]:
 
 def supervision_metadata(user, person: Person):
     """When and how `person` was supervised (never what was said), from the supervision app,
-    scoped by its own rules. None if that app does not offer it."""
-    try:
-        from supervision.selectors import sessions_metadata_for
-    except ImportError:  # the supervision app predates it
-        return None
+    scoped by its own rules."""
     return list(sessions_metadata_for(user, person)[:50])
 
 
@@ -379,8 +377,8 @@ def current_exclusions(person: Person) -> QuerySet[RoleExclusion]:
 def reportable_people(user) -> QuerySet[Person]:
     """Whom `user` may report an incident about: themselves, the people they supervise, and
     for leads everyone in their organisations."""
-    members = access.organisation_ids(user, *rules.INCIDENT_CAPACITIES)
-    leads = access.organisation_ids(user, *rules.LEADS)
+    members = access.organisation_ids(user, *groups.INCIDENT_USERS)
+    leads = access.organisation_ids(user, *groups.INCIDENT_LEADS)
     return (
         Person.objects.filter(organisation_id__in=members)
         .filter(
@@ -424,7 +422,7 @@ def action_owner_choices(incident: Incident) -> list:
     (its leads, the worker's supervisors, the reporter, and the worker once they may see it)."""
     supervisors = Assignment.objects.current().filter(person_id=incident.person_id)
     who = (
-        Q(memberships__capacity__in=rules.LEADS)
+        Q(memberships__capacity__in=groups.INCIDENT_LEADS)
         | Q(pk__in=supervisors.values("supervisor_id"))
         | Q(pk=incident.reported_by_id)
     )

@@ -25,6 +25,7 @@ from supervision.models import (
 )
 from workforce.organisations import access
 from workforce.register.models import Assignment, Person, current_q
+from workforce.register.selectors import supervisors_for
 
 
 def _with_people(sessions: QuerySet[SupervisionSession]) -> QuerySet[SupervisionSession]:
@@ -176,7 +177,6 @@ def current_supervisor(user):
 def supervisor_choices(user) -> QuerySet:
     """Who a supervisee may name as the supervisor: supervisors and co-production leads of
     their organisation, not themselves."""
-    from workforce.register.selectors import supervisors_for
 
     person = getattr(user, "person", None)
     if person is None:

@@ -8,10 +8,11 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from supervision import rules, selectors
+from supervision import selectors
 from supervision.selectors.compliance import Status, team_compliance_page
 from supervision.selectors.export import compliance_lines
 from workforce.organisations import access
+from workforce.organisations import capacities as groups
 from workforce.organisations.models import Organisation, Team
 from workforce.platform import exports, figures
 from workforce.platform.query import Query
@@ -19,11 +20,11 @@ from workforce.platform.query import Query
 ROWS_PER_PAGE = 50
 
 
-@access.access_required(*rules.METADATA_CAPACITIES)
+@access.access_required(*groups.LEADS_AND_ADMINS)
 def compliance(request):
     user = request.user
     organisations = access.scoped(user, Organisation).filter(
-        pk__in=access.organisation_ids(user, *rules.METADATA_CAPACITIES)
+        pk__in=access.organisation_ids(user, *groups.LEADS_AND_ADMINS)
     )
     today = timezone.localdate()
     overview = []
@@ -59,7 +60,7 @@ def compliance(request):
     )
 
 
-@access.access_required(*rules.METADATA_CAPACITIES)
+@access.access_required(*groups.LEADS_AND_ADMINS)
 def team_compliance(request, pk: int):
     user = request.user
     team = access.get_object_for(user, Team, "view_supervision_compliance", pk=pk)
@@ -93,7 +94,7 @@ def team_compliance(request, pk: int):
     )
 
 
-@access.access_required(*rules.METADATA_CAPACITIES)
+@access.access_required(*groups.LEADS_AND_ADMINS)
 def compliance_export(request, pk: int):
     """Every compliance row of the organisation, worst first, streamed as CSV."""
     user = request.user

@@ -15,16 +15,15 @@ from supervision.forms import ActionForm, DisputeForm, RecordRangeForm, SessionF
 from supervision.models import SupervisionSession
 from supervision.selectors.compliance import annotate_compliance
 from workforce.organisations import access
+from workforce.organisations import capacities as groups
 from workforce.organisations.models import Capacity as C
 from workforce.platform.query import Query, page_number
 from workforce.platform.read_log import What, read_log_record, read_log_record_each
 from workforce.register.models import Assignment, Person
 
 PAGE_SIZE = 25
-SUPERVISED = (C.PEER_WORKER, C.SUPERVISOR, C.COPRODUCTION_LEAD)
-SUPERVISING = (C.SUPERVISOR, C.COPRODUCTION_LEAD)
 # Who has anything to find in the session list: parties and metadata readers.
-SESSION_READERS = (*SUPERVISED, C.ADMIN)
+SESSION_READERS = (*groups.SUPERVISED, C.ADMIN)
 RECORD_DEFAULT_DAYS = 365
 
 
@@ -32,7 +31,7 @@ def _page(request, rows, size=PAGE_SIZE):
     return Paginator(rows, size).get_page(page_number(request))
 
 
-@access.access_required(*SUPERVISED)
+@access.access_required(*groups.SUPERVISED)
 def mine(request):
     user = request.user
     actions = list(selectors.open_actions(user))
@@ -51,7 +50,7 @@ def mine(request):
     )
 
 
-@access.access_required(*SUPERVISING)
+@access.access_required(*groups.SUPERVISING)
 def supervisees(request):
     user = request.user
     return render(

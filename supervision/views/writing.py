@@ -13,13 +13,11 @@ from supervision import selectors, services
 from supervision.forms import DEFAULT_MINUTES, DisputeForm, SessionForm
 from supervision.models import SessionAction
 from supervision.services import SupervisionError
-from supervision.views.reading import render_detail
+from supervision.views.reading import action_form_for, render_detail
 from workforce.organisations import access
-from workforce.organisations.models import Capacity as C
+from workforce.organisations import capacities as groups
 
 # Who logs their own supervision (supervisors and leads are supervised too).
-SUPERVISED = (C.PEER_WORKER, C.SUPERVISOR, C.COPRODUCTION_LEAD)
-SUPERVISING = (C.SUPERVISOR, C.COPRODUCTION_LEAD)
 
 
 def _show_error(form: forms.Form, error: SupervisionError) -> None:
@@ -86,13 +84,13 @@ def _log(request, *, mode: str):
     )
 
 
-@access.access_required(*SUPERVISED)
+@access.access_required(*groups.SUPERVISED)
 def log(request):
     """A peer worker (or anyone supervised) logs a session they had."""
     return _log(request, mode="supervisee")
 
 
-@access.access_required(*SUPERVISING)
+@access.access_required(*groups.SUPERVISING)
 def log_given(request):
     """A supervisor logs a session they ran, with one person or a group."""
     return _log(request, mode="supervisor")
@@ -136,7 +134,6 @@ def dispute(request, pk: int):
 @require_POST
 @access.access_required()
 def action_add(request, pk: int):
-    from supervision.views.reading import action_form_for
 
     session = selectors.session_detail(request.user, pk)
     form = action_form_for(session, request.POST)

@@ -102,8 +102,8 @@ def test_figures_follow_the_per_day_rules(org, personas, register):
     )
     from tests.reports.conftest import add_months
     from workforce.models import Assignment
-    from workforce.organisations import access
-    from workforce.reports import common, supervision
+    from workforce.organisations import access, capacities
+    from workforce.reports import common
 
     day = datetime.timedelta
     supervisor, m0 = personas["supervisor"], register.m0
@@ -144,7 +144,7 @@ def test_figures_follow_the_per_day_rules(org, personas, register):
     tables = page_tables(client, "supervision", params)
 
     user = personas["lead"]
-    filters = common.parse_filters(user, params, supervision.CAPACITIES)
+    filters = common.parse_filters(user, params, capacities.LEADS_AND_ADMINS)
     base = access.scoped(user, Assignment).filter(team__organisation=org)
     by_team_month, by_month = [], []
     for month in filters.months():

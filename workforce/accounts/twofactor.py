@@ -31,9 +31,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from workforce.accounts import credentials
 from workforce.organisations import access
-from workforce.organisations.models import Capacity as C
+from workforce.organisations import capacities as groups
 
-REQUIRED_FOR = (C.COPRODUCTION_LEAD, C.SAFEGUARDING_LEAD, C.FINANCE, C.ADMIN)
 DEVICE_NAME = "Authenticator app"
 # Set at sign-in for a login with an authenticator it was not required to have, so the
 # middleware holds it back too without a query on every request of every other login.
@@ -47,7 +46,9 @@ def required_for(user) -> bool:
         return False
     if getattr(settings, "TWO_FACTOR_FOR_EVERYONE", False):
         return True
-    return bool(user.is_staff or user.is_superuser or access.has_capacity(user, *REQUIRED_FOR))
+    return bool(
+        user.is_staff or user.is_superuser or access.has_capacity(user, *groups.TWO_STEP_REQUIRED)
+    )
 
 
 def confirmed_device(user) -> TOTPDevice | None:

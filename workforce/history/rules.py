@@ -10,20 +10,18 @@ Imported from HistoryConfig.ready(), so the rule is registered before any reques
 from __future__ import annotations
 
 from workforce.organisations import access
-from workforce.organisations.models import Capacity as C
+from workforce.organisations import capacities as groups
 from workforce.organisations.models import Organisation
 
 # This app's scopes and rules, read by the access layer (settings.ACCESS_RULES).
 RULEBOOK = access.RuleBook()
 
-AUDIT_CAPACITIES = (C.ADMIN,)
-
 
 @RULEBOOK.rule(Organisation, "view_audit")
 def _view_audit(user, organisation: Organisation) -> bool:
-    return access.has_capacity(user, *AUDIT_CAPACITIES, organisation_id=organisation.pk)
+    return access.has_capacity(user, *groups.AUDITORS, organisation_id=organisation.pk)
 
 
 def audit_organisation_ids(user) -> set[int]:
     """The organisations whose audit trail `user` may read (empty: no audit page at all)."""
-    return access.organisation_ids(user, *AUDIT_CAPACITIES)
+    return access.organisation_ids(user, *groups.AUDITORS)

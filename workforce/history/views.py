@@ -8,9 +8,10 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from workforce.history import rules, selectors
+from workforce.history import selectors
 from workforce.history.forms import AuditFilterForm
 from workforce.organisations import access
+from workforce.organisations import capacities as groups
 from workforce.platform.exports import render_csv
 
 PAGE_SIZE = 50
@@ -36,7 +37,7 @@ def _rows(request):
     return form, filters, selectors.audit_rows(request.user, filters)
 
 
-@access.access_required(*rules.AUDIT_CAPACITIES)
+@access.access_required(*groups.AUDITORS)
 def audit(request):
     form, filters, rows = _rows(request)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -53,7 +54,7 @@ def audit(request):
     )
 
 
-@access.access_required(*rules.AUDIT_CAPACITIES)
+@access.access_required(*groups.AUDITORS)
 def audit_export(request):
     """Exactly the rows the page shows for the same filters, every page of them."""
     _form, _filters, rows = _rows(request)

@@ -7,13 +7,8 @@ from __future__ import annotations
 from django.db import models
 
 from workforce.organisations import access
-from workforce.organisations.access import (
-    ORGANISATION_WIDE,
-    REGISTER_WRITERS,
-    has_capacity,
-    organisation_ids,
-    scoped,
-)
+from workforce.organisations import capacities as groups
+from workforce.organisations.access import has_capacity, organisation_ids, scoped
 from workforce.organisations.models import Capacity as C
 from workforce.organisations.models import Organisation
 from workforce.register.models import (
@@ -62,7 +57,7 @@ def _people(user) -> models.QuerySet:
     organisations. Finance: their organisations too, but only as payees: the rules below
     ("view_profile" and friends) keep everything else about a person from them."""
     own = models.Q(user_id=user.pk)
-    wide_ids = organisation_ids(user, *ORGANISATION_WIDE, C.FINANCE)
+    wide_ids = organisation_ids(user, *groups.ORGANISATION_WIDE, C.FINANCE)
     wide = models.Q(organisation_id__in=wide_ids)
     if organisation_ids(user) <= wide_ids:
         # Supervisees are in the user's organisations, all seen whole: asking who they are
@@ -74,7 +69,7 @@ def _people(user) -> models.QuerySet:
 def profile_people_filter(user, prefix: str = "") -> models.Q:
     """Whose whole profile (assignments, training) `user` may read: not finance's payees."""
     own = models.Q(**{f"{prefix}user_id": user.pk})
-    wide_ids = organisation_ids(user, *ORGANISATION_WIDE)
+    wide_ids = organisation_ids(user, *groups.ORGANISATION_WIDE)
     wide = models.Q(**{f"{prefix}organisation_id__in": wide_ids})
     if organisation_ids(user) <= wide_ids:  # supervisees are in these organisations too
         return own | wide
@@ -162,7 +157,7 @@ def _person_profile(user, person: Person) -> bool:
     return (
         _is_self(user, person)
         or is_supervisor_of(user, person)
-        or _holds(*ORGANISATION_WIDE)(user, person)
+        or _holds(*groups.ORGANISATION_WIDE)(user, person)
     )
 
 
@@ -182,7 +177,7 @@ def _person_wellbeing(user, person: Person) -> bool:
 
 @RULEBOOK.rule(Person, "record_training")
 def _person_training(user, person: Person) -> bool:
-    return is_supervisor_of(user, person) or _holds(*REGISTER_WRITERS)(user, person)
+    return is_supervisor_of(user, person) or _holds(*groups.LEADS_AND_ADMINS)(user, person)
 
 
 @RULEBOOK.rule(Person, "view")
@@ -190,9 +185,9 @@ def _person_view(user, person: Person) -> bool:
     return scoped(user, Person).filter(pk=person.pk).exists()
 
 
-RULEBOOK.rule(Person, "edit")(_holds(*REGISTER_WRITERS))
-RULEBOOK.rule(Person, "invite")(_holds(*REGISTER_WRITERS))
-RULEBOOK.rule(Person, "assign")(_holds(*REGISTER_WRITERS))
+RULEBOOK.rule(Person, "edit")(_holds(*groups.LEADS_AND_ADMINS))
+RULEBOOK.rule(Person, "invite")(_holds(*groups.LEADS_AND_ADMINS))
+RULEBOOK.rule(Person, "assign")(_holds(*groups.LEADS_AND_ADMINS))
 RULEBOOK.rule(Person, "view_wellbeing")(_person_wellbeing)
 RULEBOOK.rule(Person, "edit_wellbeing")(_person_wellbeing)
 # Only the person answers, and only the person ever reads the answers.
@@ -201,12 +196,12 @@ RULEBOOK.rule(Person, "edit_diversity")(_is_self)
 
 @RULEBOOK.rule(Organisation, "import_people")
 def _import_people(user, org: Organisation) -> bool:
-    return has_capacity(user, *REGISTER_WRITERS, organisation_id=org.pk)
+    return has_capacity(user, *groups.LEADS_AND_ADMINS, organisation_id=org.pk)
 
 
 @RULEBOOK.rule(Organisation, "view_diversity_report")
 def _view_diversity_report(user, org: Organisation) -> bool:
-    return has_capacity(user, *REGISTER_WRITERS, organisation_id=org.pk)
+    return has_capacity(user, *groups.LEADS_AND_ADMINS, organisation_id=org.pk)
 
 
 @RULEBOOK.rule(Assignment, "view")
@@ -216,4 +211,6 @@ def _assignment_view(user, assignment: Assignment) -> bool:
 
 @RULEBOOK.rule(Assignment, "change")
 def _assignment_change(user, assignment: Assignment) -> bool:
-    return has_capacity(user, *REGISTER_WRITERS, organisation_id=assignment.team.organisation_id)
+    return has_capacity(
+        user, *groups.LEADS_AND_ADMINS, organisation_id=assignment.team.organisation_id
+    )

@@ -20,12 +20,11 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from workforce.accounts.twofactor import REQUIRED_FOR
+from workforce.organisations import capacities as groups
 from workforce.organisations.models import Capacity, Membership
 from workforce.register.models import Person
 from workforce.reports.common import Filters, Table
 
-CAPACITIES = (Capacity.COPRODUCTION_LEAD, Capacity.ADMIN)
 # A login nobody has used for this long should be asked about.
 DORMANT_DAYS = 90
 
@@ -72,7 +71,7 @@ def _flags(user, capacities: set[str], person, now) -> list[str]:
             getattr(settings, "TWO_FACTOR_FOR_EVERYONE", False)
             or user.is_staff
             or user.is_superuser
-            or capacities.intersection(REQUIRED_FOR)
+            or capacities.intersection(groups.TWO_STEP_REQUIRED)
         )
         if needs_2fa and not user.has_2fa:
             flags.append("Two-step sign-in required but not set up")

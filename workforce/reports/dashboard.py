@@ -15,12 +15,28 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from payments.models import Claim
+from payments.selectors import (
+    approval_queue_count,
+    batches_to_mark_paid_count,
+    finance_waiting,
+    my_claims,
+)
 from roles.models import RoleVersion
-from supervision import rules as supervision_rules
 from supervision import selectors as supervision_selectors
+from supervision.incidents.models import State
+from supervision.incidents.selectors import escalations_queue, new_concerns, triage_count
 from supervision.models import SessionAction, SupervisionSession
+from supervision.selectors import (
+    Status,
+    my_compliance,
+    organisation_summaries,
+    supervisee_compliance,
+)
 from workforce.organisations import access
+from workforce.organisations import capacities as groups
 from workforce.organisations.models import Capacity as C
+from workforce.organisations.models import Organisation
 from workforce.register.selectors.people import role_versions_for
 
 C_LABELS = dict(C.choices)
@@ -46,16 +62,11 @@ class Panel:
 
 
 def _overdue_supervision(rows) -> int:
-    from supervision.selectors import Status
 
     return rows.filter(status__in=(Status.OVERDUE, Status.NEVER)).count()
 
 
 def _lead(user) -> list[Item]:
-    from payments.selectors import approval_queue_count
-    from supervision.incidents.selectors import triage_count
-    from supervision.selectors import organisation_summaries
-    from workforce.organisations.models import Organisation
 
     # The compliance page's own totals (kept until supervision data changes), so the
     # two pages always agree and the home page does not recount a whole organisation.
@@ -92,8 +103,6 @@ def _lead(user) -> list[Item]:
 
 
 def _supervisor(user) -> list[Item]:
-    from supervision.incidents.selectors import triage_count
-    from supervision.selectors import supervisee_compliance
 
     overdue = _overdue_supervision(supervisee_compliance(user).order_by())
     triage = triage_count(user)
@@ -120,8 +129,6 @@ CONCERNS_LISTED = 10
 
 
 def _safeguarding(user) -> list[Item]:
-    from supervision.incidents.models import State
-    from supervision.incidents.selectors import escalations_queue, new_concerns
 
     counts = (
         escalations_queue(user)
@@ -167,8 +174,6 @@ def _safeguarding(user) -> list[Item]:
 
 
 def _finance(user) -> list[Item]:
-    from payments.models import Claim
-    from payments.selectors import batches_to_mark_paid_count, finance_waiting
 
     waiting = finance_waiting(user).filter(state=Claim.State.APPROVED).count()
     unpaid = batches_to_mark_paid_count(user)
@@ -191,9 +196,6 @@ def _finance(user) -> list[Item]:
 
 
 def _peer(user) -> list[Item]:
-    from payments.models import Claim
-    from payments.selectors import my_claims
-    from supervision.selectors import Status, my_compliance
 
     S = Claim.State
     nearest = my_compliance(user).first()
@@ -237,7 +239,6 @@ def _peer(user) -> list[Item]:
 
 
 def _admin(user) -> list[Item]:
-    from payments.selectors import approval_queue_count, batches_to_mark_paid_count
 
     approvals = approval_queue_count(user)
     unpaid = batches_to_mark_paid_count(user)
@@ -305,7 +306,7 @@ def home_panels(user) -> HomePanels:
         today=timezone.localdate(),
     )
     # Only people who can be in a session have supervision to show: spare the queries.
-    if access.has_capacity(user, *supervision_rules.SUPERVISING_CAPACITIES, C.PEER_WORKER):
+    if access.has_capacity(user, *groups.SUPERVISING, C.PEER_WORKER):
         panels.actions = list(supervision_selectors.open_actions(user)[:ACTIONS_LISTED])
         # The panel names only who logged each session: the other parties' joins and the
         # supervisees' prefetch were most of this query's planning (bench/README.md).

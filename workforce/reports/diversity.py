@@ -14,12 +14,9 @@ What stops someone subtracting back a hidden cell, beyond what that selector alr
 from __future__ import annotations
 
 from workforce.organisations import access
-from workforce.organisations.models import Capacity
 from workforce.platform import disclosure
 from workforce.register.selectors.diversity import diversity_report
 from workforce.reports.common import Chart, Filters, Table
-
-CAPACITIES = (Capacity.COPRODUCTION_LEAD, Capacity.ADMIN)
 
 
 def _value(cell):

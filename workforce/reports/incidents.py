@@ -14,9 +14,8 @@ from supervision.incidents import rules as incident_rules
 from supervision.incidents import selectors as incident_selectors
 from supervision.incidents.models import Category, Incident, IncidentAction, State
 from workforce.organisations import access
+from workforce.organisations import capacities as groups
 from workforce.reports.common import Chart, Filters, Table
-
-CAPACITIES = incident_rules.LEADS
 
 
 class HoursBetween(Func):
@@ -27,7 +26,9 @@ class HoursBetween(Func):
 
 
 def _incidents(user, filters: Filters):
-    orgs = access.organisation_ids(user, *CAPACITIES).intersection(filters.organisation_ids)
+    orgs = access.organisation_ids(user, *groups.INCIDENT_LEADS).intersection(
+        filters.organisation_ids
+    )
     return (
         incident_selectors.visible(user)
         .filter(filters.person_q("person_id"), organisation_id__in=orgs)
@@ -42,7 +43,9 @@ def _restricted_note(user, filters: Filters) -> str:
     said for a team or role family: that would tell whom they are about."""
     if filters.team is not None or filters.family:
         return ""
-    orgs = access.organisation_ids(user, *CAPACITIES).intersection(filters.organisation_ids)
+    orgs = access.organisation_ids(user, *groups.INCIDENT_LEADS).intersection(
+        filters.organisation_ids
+    )
     hidden = Incident.objects.filter(
         incident_rules.restricted_q(user),
         organisation_id__in=orgs,

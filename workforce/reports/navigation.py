@@ -4,7 +4,7 @@ Each entry: (label, url name, capacities that see it; empty = every signed-in us
 One list decides what the menu shows; it sits above every app, so it may name them all.
 """
 
-from workforce.history.rules import AUDIT_CAPACITIES
+from workforce.organisations import capacities as groups
 from workforce.organisations.models import Capacity as C
 
 ENTRIES: list[tuple[str, str, tuple[str, ...]]] = [
@@ -13,27 +13,27 @@ ENTRIES: list[tuple[str, str, tuple[str, ...]]] = [
     (
         "People",
         "workforce:people",
-        (C.SUPERVISOR, C.COPRODUCTION_LEAD, C.SAFEGUARDING_LEAD, C.FINANCE, C.ADMIN),
+        groups.PEOPLE_LIST_READERS,
     ),
-    ("Training", "workforce:training", (C.SUPERVISOR, C.COPRODUCTION_LEAD, C.ADMIN)),
-    ("Diversity", "workforce:diversity_report", (C.COPRODUCTION_LEAD, C.ADMIN)),
+    ("Training", "workforce:training", groups.TRAINING_READERS),
+    ("Diversity", "workforce:diversity_report", groups.LEADS_AND_ADMINS),
     # The lived experience workforce's own page (role, training, plan, diversity answers);
     # others reach theirs from the people list.
-    ("My profile", "workforce:my_profile", (C.PEER_WORKER, C.SUPERVISOR)),
+    ("My profile", "workforce:my_profile", groups.OWN_PROFILE),
     ("Roles", "roles:list", ()),
     # Supervision: peers' own page, supervisors' supervisees, leads' compliance.
-    ("My supervision", "supervision:mine", (C.PEER_WORKER, C.SUPERVISOR)),
+    ("My supervision", "supervision:mine", groups.OWN_PROFILE),
     ("My supervisees", "supervision:supervisees", (C.SUPERVISOR,)),
-    ("Supervision", "supervision:compliance", (C.COPRODUCTION_LEAD, C.ADMIN)),
+    ("Supervision", "supervision:compliance", groups.LEADS_AND_ADMINS),
     # Payments: each capacity's starting page; the rest link from there.
-    ("My claims", "payments:my_claims", (C.PEER_WORKER,)),
-    ("Approve claims", "payments:approvals", (C.COPRODUCTION_LEAD, C.ADMIN)),
-    ("Payment batches", "payments:batches", (C.FINANCE, C.ADMIN)),
+    ("My claims", "payments:my_claims", groups.CLAIMANTS),
+    ("Approve claims", "payments:approvals", groups.LEADS_AND_ADMINS),
+    ("Payment batches", "payments:batches", groups.FINANCE_AND_ADMINS),
     # Boundary incidents: never finance or administrators (they see the audit trail only).
     (
         "Incidents",
         "incidents:list",
-        (C.PEER_WORKER, C.SUPERVISOR, C.COPRODUCTION_LEAD, C.SAFEGUARDING_LEAD),
+        groups.INCIDENT_USERS,
     ),
     ("Escalations", "incidents:escalations", (C.SAFEGUARDING_LEAD,)),
     # Reports: leads and administrators; safeguarding leads (incidents) and finance
@@ -41,9 +41,9 @@ ENTRIES: list[tuple[str, str, tuple[str, ...]]] = [
     (
         "Reports",
         "reports:index",
-        (C.COPRODUCTION_LEAD, C.ADMIN, C.SAFEGUARDING_LEAD, C.FINANCE),
+        groups.REPORT_READERS,
     ),
-    ("Audit", "history:audit", AUDIT_CAPACITIES),
+    ("Audit", "history:audit", groups.AUDITORS),
 ]
 
 # Plain-English summaries of what each capacity is for, shown on the home page.

@@ -13,11 +13,10 @@ from payments import periods
 from payments.models import Claim, ExpenseLine
 from payments.money import ZERO
 from payments.selectors import MONEY, DaysBetween, person_totals, tax_year_claims
-from payments.services.common import APPROVERS, FINANCE
 from workforce.organisations import access
+from workforce.organisations import capacities as groups
 from workforce.reports.common import Chart, Filters, Table, month_label
 
-CAPACITIES = tuple(dict.fromkeys((*APPROVERS, *FINANCE)))
 S = Claim.State
 SPENT = Claim.FINANCE_STATES
 
@@ -27,7 +26,9 @@ def _money(expression):
 
 
 def _filtered(user, filters: Filters, claims):
-    orgs = access.organisation_ids(user, *CAPACITIES).intersection(filters.organisation_ids)
+    orgs = access.organisation_ids(user, *groups.TOTALS_READERS).intersection(
+        filters.organisation_ids
+    )
     # A claim's team is its activity's (the work was for that team), whatever team the
     # claimant's own role is in; the role family is the claimant's.
     claims = claims.filter(filters.person_q("person_id", by_team=False), organisation_id__in=orgs)

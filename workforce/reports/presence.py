@@ -17,12 +17,11 @@ from django.db.models.functions import Cast, Coalesce, TruncMonth
 
 from roles.models import AfcBand, Role, RoleFamily, RoleVersion
 from workforce.organisations import access
-from workforce.organisations.models import Capacity
+from workforce.organisations import capacities as groups
 from workforce.register.models import Assignment, Person, current_q
 from workforce.register.models.people import EngagementType
 from workforce.reports.common import Chart, Filters, Table, month_label
 
-CAPACITIES = (Capacity.COPRODUCTION_LEAD, Capacity.ADMIN)
 # Full time in the NHS (Agenda for Change): 37.5 hours a week is 1.0 FTE.
 FULL_TIME_HOURS = Decimal("37.5")
 FTE = DecimalField(max_digits=8, decimal_places=2)
@@ -65,7 +64,9 @@ def _starters_and_leavers(user, filters: Filters) -> list[list]:
         filters.person_q(), organisation_id__in=filters.organisation_ids
     )
     # Finance sees people as payees only: presence is for those who may read profiles.
-    people = people.filter(organisation_id__in=access.organisation_ids(user, *CAPACITIES))
+    people = people.filter(
+        organisation_id__in=access.organisation_ids(user, *groups.LEADS_AND_ADMINS)
+    )
     starters = dict(
         people.filter(start_date__range=(filters.start, filters.end))
         .annotate(month=TruncMonth("start_date"))

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from workforce.organisations import access
+from workforce.organisations import capacities as groups
 from workforce.reports import (
     access_review,
     diversity,
@@ -39,14 +40,14 @@ REPORTS = [
         "Presence",
         "Headcount and FTE by role family, band and engagement type; starters and leavers; "
         "pay parity across organisations.",
-        presence.CAPACITIES,
+        groups.LEADS_AND_ADMINS,
         presence.presence_report,
     ),
     Report(
         "supervision",
         "Supervision compliance",
         "The share of supervision in date by team and month, and who is overdue.",
-        supervision.CAPACITIES,
+        groups.LEADS_AND_ADMINS,
         supervision.supervision_report,
     ),
     Report(
@@ -54,21 +55,21 @@ REPORTS = [
         "Boundary incidents",
         "Open incidents by state, overdue steps, categories by quarter, recurrences and "
         "how fast they are triaged and acknowledged.",
-        incidents.CAPACITIES,
+        groups.INCIDENT_LEADS,
         incidents.incidents_report,
     ),
     Report(
         "payments",
         "Involvement payments",
         "Spend by month, tier and team; the approval backlog; time to pay; tax-year totals.",
-        payments.CAPACITIES,
+        groups.TOTALS_READERS,
         payments.payments_report,
     ),
     Report(
         "diversity",
         "Diversity",
         "Self-declared equality monitoring, each organisation on its own, small numbers hidden.",
-        diversity.CAPACITIES,
+        groups.LEADS_AND_ADMINS,
         diversity.diversity_tables,
         uses_filters=False,
         small_numbers_hidden=True,
@@ -79,7 +80,7 @@ REPORTS = [
         "Every login in your organisation, what it can see, its last sign-in and two-step "
         "sign-in; flags dormant logins, leavers who can still sign in and missing two-step "
         "sign-in. Review it every quarter.",
-        access_review.CAPACITIES,
+        groups.LEADS_AND_ADMINS,
         access_review.access_review_tables,
         uses_filters=False,
     ),

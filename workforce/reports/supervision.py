@@ -11,12 +11,10 @@ from django.utils import timezone
 from roles.models import SupervisionKind
 from supervision.selectors import Status, Summary, counts_on_days, late_on
 from workforce.organisations import access
-from workforce.organisations.models import Capacity
 from workforce.platform import figures
 from workforce.register.models import Assignment
 from workforce.reports.common import Chart, Filters, Table, month_end, month_label
 
-CAPACITIES = (Capacity.COPRODUCTION_LEAD, Capacity.ADMIN)
 LATE = (Status.OVERDUE, Status.NEVER)
 
 

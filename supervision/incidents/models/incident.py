@@ -521,6 +521,7 @@ class Incident(models.Model):
     @property
     def escalation_mandatory(self) -> bool:
         """rules.escalation_mandatory (the one rule), for templates and tests."""
+        # Inside the method: the rules module imports this model (an unavoidable cycle).
         from supervision.incidents import rules
 
         return rules.escalation_mandatory(self)

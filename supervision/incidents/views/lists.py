@@ -5,17 +5,18 @@ from __future__ import annotations
 
 from django.shortcuts import render
 
-from supervision.incidents import rules, selectors
+from supervision.incidents import selectors
 from supervision.incidents.forms import FilterForm
 from supervision.incidents.models import Category, Severity
 from workforce.organisations import access
+from workforce.organisations import capacities as groups
 from workforce.organisations.models import Capacity as C
 from workforce.organisations.models import Organisation
 from workforce.platform import paging
 from workforce.register.models import Person
 
 PAGE_SIZE = 25
-uses_incidents = access.access_required(*rules.INCIDENT_CAPACITIES)
+uses_incidents = access.access_required(*groups.INCIDENT_USERS)
 
 
 def _page(request, rows):
@@ -39,7 +40,7 @@ def _filters(form: FilterForm) -> selectors.Filters:
 def tabs(user) -> list[tuple[str, str]]:
     """The incident pages this user has, for the sub-navigation on each of them."""
     items = [("incidents:list", "All you can see"), ("incidents:mine", "Your reports")]
-    if access.has_capacity(user, *rules.TRIAGERS):
+    if access.has_capacity(user, *groups.TRIAGERS):
         items.append(("incidents:triage_queue", "Waiting for triage"))
     if access.has_capacity(user, C.SAFEGUARDING_LEAD):
         items.append(("incidents:escalations", "Escalations"))
@@ -77,7 +78,7 @@ def incident_list(request):
             query=query.urlencode(),
             # Leads set their organisations' deadlines.
             policy_organisations=Organisation.objects.filter(
-                pk__in=access.organisation_ids(request.user, *rules.LEADS)
+                pk__in=access.organisation_ids(request.user, *groups.INCIDENT_LEADS)
             ).order_by("name"),
         ),
     )
@@ -97,7 +98,7 @@ def my_reports(request):
     )
 
 
-@access.access_required(*rules.TRIAGERS)
+@access.access_required(*groups.TRIAGERS)
 def triage_queue(request):
     return render(
         request,

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from django import forms
 
+from roles.models import RoleFamily
 from workforce.organisations.models import Capacity, Organisation, Team
 from workforce.platform.forms import DateInput, helper
 from workforce.platform.widgets import LongSelect
 from workforce.register.models import Person
 from workforce.register.people_csv import COLUMNS, MAX_BYTES, REQUIRED
-from workforce.register.selectors.people import DEFAULT_SORT, SORTS
+from workforce.register.selectors.people import DEFAULT_SORT, SORTS, PeopleFilters
 
 
 class PeopleFilterForm(forms.Form):
@@ -40,7 +41,6 @@ class PeopleFilterForm(forms.Form):
 
     def __init__(self, *args, organisations, teams, payee_only: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        from roles.models import RoleFamily
 
         self.fields["organisation"].queryset = organisations
         self.fields["team"].queryset = teams
@@ -59,7 +59,6 @@ class PeopleFilterForm(forms.Form):
         self.fields["q"].widget.input_type = "search"
 
     def filters(self):
-        from workforce.register.selectors.people import PeopleFilters
 
         data = self.cleaned_data if self.is_valid() else {}
         return PeopleFilters(

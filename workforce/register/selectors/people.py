@@ -21,9 +21,10 @@ from django.db.models import (
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from roles.models import RoleVersion
+from roles.models import RoleVersion, TrainingRequirement
 from roles.selectors import with_lists
 from workforce.organisations import access
+from workforce.organisations import capacities as groups
 from workforce.organisations.models import Capacity
 from workforce.register import rules as register_rules
 from workforce.register.models import Assignment, Person, TrainingRecord, current_q
@@ -65,7 +66,7 @@ def payee_only(user: AbstractBaseUser) -> bool:
     is also a lead, supervisor or safeguarding lead somewhere sees more, per person."""
     held = access.all_capacities(user)
     return Capacity.FINANCE in held and not held.intersection(
-        {*access.ORGANISATION_WIDE, Capacity.SUPERVISOR}
+        {*groups.ORGANISATION_WIDE, Capacity.SUPERVISOR}
     )
 
 
@@ -161,7 +162,6 @@ def person_training(
     user: AbstractBaseUser, person: Person, current: list[Assignment]
 ) -> tuple[list[TrainingLine], list[TrainingRecord]]:
     """(a line per requirement of the person's current role versions, all their records)."""
-    from roles.models import TrainingRequirement
 
     records = list(
         access.scoped(user, TrainingRecord)
@@ -197,14 +197,13 @@ def person_training(
 
 def supervisors_for(organisation_id: int) -> QuerySet:
     """Logins that may be named as someone's supervisor in the organisation, for forms."""
-    from workforce.register.services.assignments import SUPERVISING_CAPACITIES
 
     return (
         get_user_model()
         .objects.filter(
             is_active=True,
             memberships__organisation_id=organisation_id,
-            memberships__capacity__in=SUPERVISING_CAPACITIES,
+            memberships__capacity__in=groups.SUPERVISING,
         )
         .select_related("person")
         .distinct()

@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from workforce.organisations.models import Capacity, Membership, Team
+from roles.models import RoleVersion
+from workforce.organisations import capacities as groups
+from workforce.organisations.models import Membership, Team
 from workforce.platform import audit
 from workforce.platform.base import WorkforceError, add_months, diff, snapshot
 from workforce.register.models import Assignment, Person, TrainingRecord
@@ -20,11 +22,9 @@ if TYPE_CHECKING:
     from roles.models import RoleVersion, TrainingRequirement
 
 # Who can be named as someone's supervisor: a login that supervises or leads there.
-SUPERVISING_CAPACITIES = (Capacity.SUPERVISOR, Capacity.COPRODUCTION_LEAD)
 
 
 def _locked_version(role_version_id: int) -> RoleVersion:
-    from roles.models import RoleVersion
 
     return (
         RoleVersion.objects.select_for_update(of=("self",))
@@ -41,7 +41,7 @@ def _check_supervisor(*, supervisor: AbstractBaseUser | None, person: Person) ->
     if not Membership.objects.filter(
         user=supervisor,
         organisation_id=person.organisation_id,
-        capacity__in=SUPERVISING_CAPACITIES,
+        capacity__in=groups.SUPERVISING,
     ).exists():
         raise WorkforceError(
             f"{supervisor.get_username()} is not a supervisor or co-production lead at "

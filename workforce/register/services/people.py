@@ -20,7 +20,10 @@ from django.utils.http import urlsafe_base64_encode
 from workforce.organisations.models import Capacity, Membership, Organisation
 from workforce.platform import audit
 from workforce.platform.base import WorkforceError, diff, snapshot
-from workforce.register.models import Person
+from workforce.register.models import (
+    Assignment,  # the assignments module imports this one
+    Person,
+)
 from workforce.register.services.logins import login_close, memberships_end
 
 if TYPE_CHECKING:
@@ -150,7 +153,6 @@ def person_leave(
     Without it, the login keeps working (say, to claim for work already done) and the access
     review report flags it until someone ends it.
     """
-    from workforce.register.models import Assignment  # the assignments module imports this one
 
     person = Person.objects.select_for_update().get(pk=person.pk)
     if person.has_left:

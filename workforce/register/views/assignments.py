@@ -7,7 +7,9 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
+from roles.models import RoleVersion, TrainingRequirement
 from workforce.organisations import access
+from workforce.organisations import capacities as groups
 from workforce.organisations.models import Team
 from workforce.platform.forms import form_error
 from workforce.platform.query import Query
@@ -21,11 +23,8 @@ from workforce.register.forms import (
 )
 from workforce.register.models import EXPIRING_WITHIN_DAYS, Assignment, Person
 
-WRITERS = access.REGISTER_WRITERS
-
 
 def _published_versions(user, person: Person):
-    from roles.models import RoleVersion
 
     return (
         access.scoped(user, RoleVersion)
@@ -48,7 +47,7 @@ def _assignment_for(user, pk: int) -> Assignment:
     return assignment
 
 
-@access.access_required(*WRITERS)
+@access.access_required(*groups.LEADS_AND_ADMINS)
 def assignment_create(request, pk: int):
     person = access.get_object_for(request.user, Person, "assign", pk=pk)
     form = AssignmentForm(
@@ -71,7 +70,7 @@ def assignment_create(request, pk: int):
     return render(request, "workforce/assignment_form.html", {"form": form, "person": person})
 
 
-@access.access_required(*WRITERS)
+@access.access_required(*groups.LEADS_AND_ADMINS)
 def assignment_change(request, pk: int):
     assignment = _assignment_for(request.user, pk)
     form = AssignmentChangeForm(
@@ -99,7 +98,7 @@ def assignment_change(request, pk: int):
     )
 
 
-@access.access_required(*WRITERS)
+@access.access_required(*groups.LEADS_AND_ADMINS)
 def assignment_end(request, pk: int):
     assignment = _assignment_for(request.user, pk)
     form = AssignmentEndForm(request.POST or None)
@@ -120,9 +119,8 @@ def assignment_end(request, pk: int):
     )
 
 
-@access.access_required(*WRITERS)
+@access.access_required(*groups.LEADS_AND_ADMINS)
 def assignment_move(request, pk: int):
-    from roles.models import RoleVersion
 
     assignment = _assignment_for(request.user, pk)
     versions = access.scoped(request.user, RoleVersion).filter(
@@ -150,7 +148,6 @@ def assignment_move(request, pk: int):
 
 @access.access_required()
 def training_create(request, pk: int):
-    from roles.models import TrainingRequirement
 
     person = access.get_object_for(request.user, Person, "record_training", pk=pk)
     requirements = (

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from workforce.organisations import access
+from workforce.organisations import capacities as groups
 from workforce.organisations.models import Organisation, Team
 from workforce.platform import exports
 from workforce.platform.forms import form_error
@@ -39,9 +40,6 @@ def person_links(user, person) -> list[dict]:
     ]
 
 
-WRITERS = access.REGISTER_WRITERS
-
-
 def _filter_form(request):
     organisations = access.scoped(request.user, Organisation)
     teams = access.scoped(request.user, Team).select_related("organisation")
@@ -61,7 +59,7 @@ def person_list(request):
     page = Paginator(people, PAGE_SIZE).get_page(page_number(request))
     query = request.GET.copy()
     query.pop("page", None)
-    writable = access.organisation_ids(request.user, *WRITERS)
+    writable = access.organisation_ids(request.user, *groups.LEADS_AND_ADMINS)
     return render(
         request,
         "workforce/person_list.html",
@@ -132,10 +130,10 @@ def person_detail(request, pk: int):
     return render(request, "workforce/person_detail.html", context)
 
 
-@access.access_required(*WRITERS)
+@access.access_required(*groups.LEADS_AND_ADMINS)
 def person_create(request):
     organisations = Organisation.objects.filter(
-        pk__in=access.organisation_ids(request.user, *WRITERS)
+        pk__in=access.organisation_ids(request.user, *groups.LEADS_AND_ADMINS)
     )
     instance = Person(organisation=organisations[0]) if len(organisations) == 1 else Person()
     form = PersonForm(request.POST or None, instance=instance, organisations=organisations)
@@ -152,7 +150,7 @@ def person_create(request):
     return render(request, "workforce/person_form.html", {"form": form, "person": None})
 
 
-@access.access_required(*WRITERS)
+@access.access_required(*groups.LEADS_AND_ADMINS)
 def person_edit(request, pk: int):
     person = access.get_object_for(request.user, Person, "edit", pk=pk)
     form = PersonForm(request.POST or None, instance=person)
@@ -167,7 +165,7 @@ def person_edit(request, pk: int):
     return render(request, "workforce/person_form.html", {"form": form, "person": person})
 
 
-@access.access_required(*WRITERS)
+@access.access_required(*groups.LEADS_AND_ADMINS)
 def person_leave(request, pk: int):
     person = access.get_object_for(request.user, Person, "edit", pk=pk)
     form = LeaveForm(request.POST or None)
@@ -182,7 +180,7 @@ def person_leave(request, pk: int):
     return render(request, "workforce/person_leave.html", {"form": form, "person": person})
 
 
-@access.access_required(*WRITERS)
+@access.access_required(*groups.LEADS_AND_ADMINS)
 def person_invite(request, pk: int):
     person = access.get_object_for(request.user, Person, "invite", pk=pk)
     form = InviteForm(request.POST or None)
@@ -206,10 +204,10 @@ def person_invite(request, pk: int):
     return render(request, "workforce/person_invite.html", {"form": form, "person": person})
 
 
-@access.access_required(*WRITERS)
+@access.access_required(*groups.LEADS_AND_ADMINS)
 def people_import(request):
     organisations = Organisation.objects.filter(
-        pk__in=access.organisation_ids(request.user, *WRITERS)
+        pk__in=access.organisation_ids(request.user, *groups.LEADS_AND_ADMINS)
     )
     form = ImportForm(request.POST or None, request.FILES or None, organisations=organisations)
     context = {"form": form, "errors": None, "file_error": None}
@@ -232,7 +230,7 @@ def people_import(request):
     return render(request, "workforce/people_import.html", context)
 
 
-@access.access_required(*WRITERS)
+@access.access_required(*groups.LEADS_AND_ADMINS)
 def people_import_template(request):
     response = HttpResponse(people_csv.template_csv(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="people-template.csv"'

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from workforce.organisations import access
+from workforce.organisations import capacities as groups
 from workforce.organisations.models import Organisation
 from workforce.platform import audit, disclosure
 from workforce.platform.query import Query
@@ -84,11 +85,11 @@ def my_diversity(request):
     return render(request, "workforce/my_diversity.html", {"form": form, "profile": profile})
 
 
-@access.access_required(*access.REGISTER_WRITERS)
+@access.access_required(*groups.LEADS_AND_ADMINS)
 def diversity_report(request):
     organisations = list(
         Organisation.objects.filter(
-            pk__in=access.organisation_ids(request.user, *access.REGISTER_WRITERS)
+            pk__in=access.organisation_ids(request.user, *groups.LEADS_AND_ADMINS)
         )
     )
     chosen = Query(request.GET).id("organisation", allowed=[o.pk for o in organisations])
