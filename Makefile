@@ -37,9 +37,11 @@ fuzz: $(STAMP)
 test-fast: $(STAMP)
 	$(PY) -m workforce.platform.pgembed run -- $(PY) -m pytest -m "not browser and not slow" $(PYTEST_ARGS)
 
+## ruff, and the import contracts of docs/architecture.md (import-linter, pyproject.toml).
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
