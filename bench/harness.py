@@ -6,7 +6,8 @@ mixes its own settings with the server's.
 
 - :class:`Database`: the embedded PostgreSQL (``workforce/platform/pgembed.py``) in a var dir of its
   own, e.g. ``/tmp/wf-bench-var``; ``start()`` returns its URL, ``stop()`` releases it.
-- :func:`manage`: run ``manage.py`` against that database (migrate, seed_bench, ...).
+- :func:`manage`: run ``manage.py`` against that database (migrate, check, ...);
+  :func:`seed`: fill it with benchmark data (``python -m bench.seed``).
 - :class:`Server`: gunicorn with the production settings (debug off, a random
   ``SECRET_KEY``, ``ALLOWED_HOSTS=127.0.0.1``, ``__Host-`` Secure cookies, SSL redirect and
   HSTS all left on) on 127.0.0.1. Plain HTTP works the way it does behind the
@@ -54,7 +55,7 @@ PYTHON = sys.executable
 DEFAULT_VAR_DIR = Path(os.environ.get("WORKFORCE_VAR_DIR") or "/tmp/wf-bench-var")  # noqa: S108
 
 # The bench users' authenticator key (hex, as django-otp stores it). Derived from a public
-# string: a benchmark secret, never a real one. seed_bench gives every bench user that must
+# string: a benchmark secret, never a real one. bench/seed.py gives every bench user that must
 # use two-step sign-in a confirmed TOTP device with this key.
 BENCH_TOTP_KEY_HEX = hashlib.sha1(b"workforce bench two-step").hexdigest()  # noqa: S324
 BENCH_PASSWORD = "bench-pass-2026"  # noqa: S105
@@ -133,7 +134,7 @@ def django_env(
     """Environment for a Django process on ``database_url``.
 
     ``debug=False`` is the production configuration (what the server runs); seeding needs
-    ``debug=True`` (seed_bench refuses debug off without --allow-production).
+    ``debug=True`` (bench.seed refuses debug off without --allow-production).
     """
     env = {
         k: v
@@ -171,6 +172,11 @@ def manage(
         check=check,
         **kwargs,
     )
+
+
+def seed(*args: str, env: dict[str, str], check: bool = True) -> subprocess.CompletedProcess:
+    """Run ``python -m bench.seed ARGS`` (the benchmark data) with ``env``."""
+    return subprocess.run([PYTHON, "-m", "bench.seed", *args], env=env, cwd=BASE_DIR, check=check)
 
 
 # --------------------------------------------------------------------------- server
@@ -422,7 +428,7 @@ def sign_in(
             return client
         target = _local(headers["location"])
     if target.startswith("/accounts/two-factor/setup/"):
-        raise SignInError(f"{username} has no confirmed authenticator; run seed_bench")
+        raise SignInError(f"{username} has no confirmed authenticator; run bench.seed")
     for _ in range(attempts):
         status, _, body = client.get(target)
         step = _next_step(username)

@@ -3,7 +3,7 @@
     .venv/bin/python bench/pages.py --scale 10          # or: make bench
 
 1. Starts the embedded PostgreSQL in its own var dir (default /tmp/wf-bench-var), applies
-   migrations and, if the database is empty, runs ``seed_bench --scale N``.
+   migrations and, if the database is empty, runs ``python -m bench.seed --scale N``.
 2. Serves the app with gunicorn (2 workers, production settings: debug off, Secure
    ``__Host-`` cookies, SSL redirect and HSTS on; see bench/harness.py) on 127.0.0.1.
 3. Signs in through the real login and two-step pages as the bench logins of "Bench trust 1"
@@ -172,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
         if db.psql("SELECT count(*) FROM workforce_organisation") == "0":
             print(f"Empty database: seeding at scale {args.scale:g} (this takes a while)...")
             started = time.monotonic()
-            harness.manage("seed_bench", "--scale", str(args.scale), env=env)
+            harness.seed("--scale", str(args.scale), env=env)
             results["seed_seconds"] = round(time.monotonic() - started, 1)
         ids = lookup_ids(db)
         results["data"] = ids

@@ -169,8 +169,7 @@ def with_figures(batches) -> list[Batch]:
     once made (see batch_totals). The paid counts are kept until a claim or batch changes:
     a batched claim is exported until its payment is recorded, so paid = lines - exported.
     Counted afresh on every view, per batch, these figures read every line of every batch
-    on the page: over a second at scale 10, where batches have 3,700 lines
-    (bench/README.md).
+    on the page, and a large trust's batches have thousands of lines (bench/README.md).
     """
     batches = list(batches)
     ids = tuple(sorted(batch.pk for batch in batches))
@@ -311,8 +310,8 @@ def with_claim_counts(items, *, via: str) -> list:
     `claim_count`, counted for these items alone.
 
     A rate card is used by every claim of its years: counting them was most of the rate
-    cards page (0.3 s for a card of 500,000 claims at scale 10), so card counts are kept
-    until a claim changes (workforce/figures.py). An activity has a few claims.
+    cards page (bench/README.md), so card counts are kept until a claim changes
+    (workforce/figures.py). An activity has a few claims.
     """
     items = list(items)
     ids = tuple(sorted(item.pk for item in items))

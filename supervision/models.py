@@ -95,9 +95,9 @@ class SupervisionSession(models.Model):
             # Serves "waiting for you to confirm" for supervisors.
             models.Index(fields=["supervisor", "status"], name="supsession_supervisor_idx"),
             # Serves awaiting_answer() on the home page: the logs still waiting for an answer
-            # are a few hundred of an organisation's 200,000 sessions, and its OR (the user
-            # as supervisor, or as a supervisee of the supervisor's log) defeats the index
-            # above (scale 10: 21 ms to 7 ms, bench/README.md).
+            # are a small part of an organisation's sessions, and its OR (the user as
+            # supervisor, or as a supervisee of the supervisor's log) defeats the index
+            # above (bench/README.md).
             models.Index(
                 fields=["organisation"],
                 condition=Q(status="awaiting"),

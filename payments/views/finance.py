@@ -213,7 +213,8 @@ def totals(request):
         return context
 
     # Kept until a claim or person changes (workforce/figures.py): a large trust's year is
-    # 90,000 claims summed for 4,600 people, most of a second (bench/README.md). Expense
+    # tens of thousands of claims summed per person, too slow for every view
+    # (bench/README.md). Expense
     # lines are frozen once a claim is submitted, so they change nothing counted here.
     table = figures.kept_html(
         figures.PAYMENTS,

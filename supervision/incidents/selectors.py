@@ -281,8 +281,8 @@ def summary(incidents: QuerySet[Incident]) -> dict:
 
     Small counts that indexes answer rather than one pass over every incident: in one
     aggregate the overdue and recurrence flags were worked out row by row for every incident
-    the user may see, closed ones included (94 ms for a trust's 25,000 at scale 10;
-    bench/README.md).
+    the user may see, closed ones included, which grows with a trust's whole history
+    (bench/README.md).
     """
     incidents = incidents.order_by()
     open_ones = incidents.filter(state__in=OPEN_STATES).values("state")

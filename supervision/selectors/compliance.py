@@ -274,9 +274,9 @@ def late_on(assignments: QuerySet[Assignment], today: datetime.date) -> list[dic
     scoped to what the user may see.
 
     One query. Written with the ORM, filtering and ordering on the status repeat its
-    correlated subqueries in the WHERE and ORDER BY clauses (13 subplans per row: 1 s for
-    the 3,000 late rows of a 5,000-person trust, bench/README.md); here each row's last
-    counted session is looked up once (`_last_confirmed_dates`).
+    correlated subqueries in the WHERE and ORDER BY clauses, many subplans per row
+    (bench/README.md); here each row's last counted session is looked up once
+    (`_last_confirmed_dates`).
     """
     rows = _in_window(assignments, today, today).order_by()
     inner = rows.annotate(c_id=F("id"), c_person=F("person_id")).values(
@@ -330,7 +330,7 @@ def _counts_by_day(
     the keys in the order `keys` gives them (in the database's collation).
 
     Instead of two correlated subqueries per row and day (an index probe and a session
-    lookup each: 50,000 of them for 4,000 rows over 12 months, bench/README.md), each row
+    lookup each, so rows times days of them, bench/README.md), each row
     is joined once to its person's confirmed sessions of its type (a hash join), and one
     aggregate takes the latest on or before each day: an array of last confirmed dates,
     one per day. For one day alone, each row reads its person's sessions newest first and
@@ -414,11 +414,10 @@ def _last_confirmed_dates(days: list[datetime.date]) -> tuple[str, list]:
     or before each day, as an array) and its placeholder values.
 
     Over several days every confirmed session of the row's type may matter, so the rows are
-    hash-joined to all of them (of the rows' people only: without that, the whole sessions
-    table, 2.8 s to 1.5 s at 5,000 people). For one day only the latest counted session does: a
-    lateral index scan newest first (supsupervisee_person_kind_idx) stops at it, after one
-    or two session lookups instead of thirty (1.5 s to a tenth at 5,000 people,
-    bench/README.md).
+    hash-joined to all of them (of the rows' people only: without that, the join reads the
+    whole sessions table). For one day only the latest counted session does: a lateral
+    index scan newest first (supsupervisee_person_kind_idx) stops at it, after one or two
+    session lookups instead of every session the person has had (bench/README.md).
     """
     session_link = SessionSupervisee._meta.db_table
     session = SupervisionSession._meta.db_table
@@ -519,8 +518,8 @@ def organisation_overview(
 ) -> tuple[Summary, list[Summary], list[Summary], list[Summary]]:
     """`organisation_summaries` and `monthly_summaries` together, in one query: (totals,
     per team, per supervisor, per month; no months when there are no teams). Kept until
-    supervision data changes (workforce/figures.py): at 5,000 people this query is most
-    of a second, and the page is opened far more often than supervision is logged."""
+    supervision data changes (workforce/figures.py): for a large trust this query is slow
+    (bench/README.md), and the page is opened far more often than supervision is logged."""
     today = today or timezone.localdate()
 
     def count():

@@ -1,15 +1,14 @@
-"""seed_bench: counts that scale, data that passes every constraint and trigger, and the
+"""bench.seed: counts that scale, data that passes every constraint and trigger, and the
 app's own pages working on it with a bounded number of queries."""
 
 import pytest
-from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from bench import seed as benchseed
 from payments.models import Batch, Claim
 from supervision.incidents.models import Incident
 from supervision.models import SupervisionSession
-from workforce import benchseed
 from workforce.models import Organisation, Person, Team
 
 
@@ -43,22 +42,22 @@ def test_counts_scale_linearly():
 
 def test_refuses_with_debug_off(settings, db):
     settings.DEBUG = False
-    with pytest.raises(CommandError, match="DJANGO_DEBUG off"):
-        call_command("seed_bench", scale=0.001)
+    with pytest.raises(SystemExit, match="DJANGO_DEBUG off"):
+        benchseed.main(["--scale", "0.001"])
 
 
 def test_refuses_a_database_with_other_data(settings, db):
     settings.DEBUG = True
     Organisation.objects.create(name="A real trust", kind=Organisation.Kind.NHS_TRUST)
-    with pytest.raises(CommandError, match="not benchmark data"):
-        call_command("seed_bench", scale=0.001)
+    with pytest.raises(SystemExit, match="not benchmark data"):
+        benchseed.main(["--scale", "0.001"])
     assert not Organisation.objects.filter(name__startswith=benchseed.ORG_PREFIX).exists()
 
 
 @pytest.fixture
 def seeded(settings, db):
     settings.DEBUG = True
-    call_command("seed_bench", scale=0.005, organisations=2)
+    assert benchseed.main(["--scale", "0.005", "--organisations", "2"]) == 0
     return benchseed.plan(0.005, 2)
 
 

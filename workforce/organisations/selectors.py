@@ -8,8 +8,8 @@ from workforce.organisations.models import Membership, Organisation, Team
 
 
 def organisations_for(user) -> QuerySet[Organisation]:
-    # Teams only: joining people as well multiplied every team by every person (at 5,000
-    # people, 300,000 rows to count a few dozen teams, 0.2 s; bench/README.md).
+    # Teams only: joining people as well multiplied every team by every person, so
+    # counting a few dozen teams read a row per team and person (bench/README.md).
     return access.scoped(user, Organisation).annotate(team_count=Count("teams"))
 
 

@@ -87,7 +87,7 @@ def access_review_tables(user, filters: Filters) -> list[Table]:
     for organisation in filters.organisations:
         # Read as plain values, three queries however many logins: instances (and a
         # prefetch of each login's memberships by thousands of ids) were most of the
-        # report's time at 5,000 people (1.1 s in process, scale 10).
+        # report's time for a large trust (bench/README.md).
         held_by: dict[int, set[str]] = defaultdict(set)
         memberships = Membership.objects.filter(organisation=organisation)
         for user_id, capacity in memberships.values_list("user_id", "capacity"):

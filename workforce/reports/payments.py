@@ -65,15 +65,14 @@ def _figures(claims) -> dict[int, list[dict]]:
     claims, {grouping set: [row, ...]} in key order.
 
     Each claim's expenses are summed once: every claim's lines, grouped by claim, hashed
-    and joined to the chosen claims (expense lines are far fewer than claims: 7,658 lines
-    against 150,000 claims at scale 10; restricting them to the chosen claims first made
-    PostgreSQL hash every chosen claim's id, 0.6 s). The
-    ORM wrote them as a correlated subquery per claim, repeated in every figure that used
-    them, and each figure as its own query over the claims: six passes and 300,000
-    subqueries for the 150,000 claims of a year at scale 10 (2 s of a 3.6 s page). The
-    claims are first summed per month, tier, team and state (a few thousand groups), and
-    the grouping sets add those up: grouping the claims themselves four times, with a
-    dozen filtered sums each, took 0.6 s.
+    and joined to the chosen claims, because expense lines are far fewer than claims and
+    restricting them to the chosen claims first made PostgreSQL hash every chosen claim's
+    id. The ORM wrote them as a correlated subquery per claim, repeated in every figure
+    that used them, and each figure as its own query over the claims: several passes over
+    a year's claims, which was most of the page. The claims are first summed per month,
+    tier, team and state (a few thousand groups), and the grouping sets add those up,
+    which is cheaper than grouping the claims themselves four times with a dozen filtered
+    sums each. Figures: bench/README.md, "Why the code is shaped this way".
     """
     inner = claims.annotate(
         r_team=F("activity__team__name"),

@@ -41,8 +41,9 @@ def supervision_report(user, filters: Filters) -> list[Table]:
     # its Summary decides what "in date" and its percentage mean, rounded down so 100% only
     # when everyone really is in date), in team name order within each month; and who is
     # late on the last day. Kept until supervision data changes (workforce/figures.py: the
-    # topic's tables are everything these read, access included): at 5,000 people the
-    # counts take 1.5 s and the report is opened far more often than supervision changes.
+    # topic's tables are everything these read, access included): for a large trust the
+    # counts are slow (bench/README.md) and the report is opened far more often than
+    # supervision changes.
     key = (
         "report",
         user.pk,

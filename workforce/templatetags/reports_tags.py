@@ -52,7 +52,7 @@ def table_rows(table: Table) -> SafeString:
 
     gave (one line per row), written in Python: a report of a few thousand rows has tens
     of thousands of cells, and the template engine's cost per cell was most of the page's
-    time (the access review at 5,000 people, bench/README.md)."""
+    time (the access review of a large trust, bench/README.md)."""
     parts = []
     for row in table.rows:
         cells = []

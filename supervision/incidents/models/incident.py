@@ -292,7 +292,7 @@ class Incident(models.Model):
             ),
             # Serves the incidents list in its default order, newest first, for someone who
             # sees a whole organisation (selectors.incident_list): the page's 25 straight off
-            # the index instead of sorting all 25,000 of a large trust (bench/README.md).
+            # the index instead of sorting every incident of a large trust (bench/README.md).
             models.Index(
                 fields=["organisation", "-reported_at", "-id"], name="incident_org_newest_idx"
             ),

@@ -1,6 +1,8 @@
 """Benchmark data: an integrated care system's worth of organisations, generated in SQL.
 
-`manage.py seed_bench --scale N` calls :func:`generate`. Scale 1 is one large trust's worth
+    python -m bench.seed --scale N [--organisations K] [--allow-production]
+
+:func:`main` is that command and calls :func:`generate`. Scale 1 is one large trust's worth
 of data spread over several organisations; scale 10 (the benchmark) is about 20,000
 people, 200 teams, 60 role versions, 1,000,000 supervision sessions, 100,000 incidents with
 their chronologies, 2,000,000 claims and 500 finance batches.
@@ -19,16 +21,37 @@ heaviest in the data set.
 
 from __future__ import annotations
 
+import argparse
 import datetime
 import hashlib
 import math
+import os
+import sys
 import time
 from dataclasses import dataclass, field
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
-from django.db import connection, transaction
-from django.utils import timezone
+import django
+from django.apps import apps
+
+from workforce.platform import pgembed
+
+# Run as a script, nothing has set Django up yet, and the model imports below need it; the
+# embedded PostgreSQL starts first, as in workforce/wsgi.py, because settings only name it.
+# Imported by pytest or a running app, Django is already set up and this does nothing.
+if not apps.ready:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workforce.settings")
+    pgembed.start_unless_configured()
+    django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.auth.hashers import make_password  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
+
+from payments.models import RateCard, RateCardTier, seed_rows  # noqa: E402
+from workforce.organisations.models import Capacity, Membership, Organisation  # noqa: E402
 
 ORG_PREFIX = "Bench trust "
 # The logins bench/pages.py signs in as (all in Bench trust 1), with their capacities.
@@ -134,8 +157,6 @@ def plan(scale: float, organisations: int | None = None) -> Plan:
 
 def existing_data() -> tuple[int, int]:
     """(bench organisations, other organisations) already in the database."""
-    from workforce.organisations.models import Organisation
-
     bench = Organisation.objects.filter(name__startswith=ORG_PREFIX).count()
     return bench, Organisation.objects.count() - bench
 
@@ -199,11 +220,6 @@ class _Generator:
 
     # ------------------------------------------------------------------ organisations
     def organisations(self) -> None:
-        from django_otp.plugins.otp_totp.models import TOTPDevice
-
-        from payments.models import RateCard, RateCardTier, seed_rows
-        from workforce.organisations.models import Capacity, Membership, Organisation
-
         user_model = get_user_model()
         password = make_password(BENCH_PASSWORD)
         for org in self.plan.orgs:
@@ -996,3 +1012,77 @@ def row_counts() -> list[tuple[str, int]]:
             cur.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 - fixed table names
             counts.append((label, cur.fetchone()[0]))
     return counts
+
+
+# ---------------------------------------------------------------------- the command
+def seed(
+    scale: float, *, organisations: int | None = None, allow_production: bool = False, log=print
+) -> Plan:
+    """Check the database is a throwaway, empty one; generate; print the row counts.
+
+    Raises BenchDataError, with what to do, when it refuses.
+    """
+    if not settings.DEBUG and not allow_production:
+        raise BenchDataError(
+            "bench.seed refuses to run with DJANGO_DEBUG off: its logins share a published "
+            "password. On a throwaway benchmark database, pass --allow-production."
+        )
+    bench, other = existing_data()
+    if other:
+        raise BenchDataError(
+            f"This database already holds {other} organisation(s) that are not benchmark "
+            "data. bench.seed only fills an empty database (use a fresh WORKFORCE_VAR_DIR "
+            "or DATABASE_URL)."
+        )
+    if bench:
+        raise BenchDataError(
+            "Benchmark data is already here; nothing was changed. Start from an empty "
+            "database to generate it again."
+        )
+    the_plan = plan(scale, organisations)
+    log(f"Generating benchmark data at scale {scale:g} ({len(the_plan.orgs)} organisations)...")
+    started = time.monotonic()
+    the_plan = generate(scale, log=log, organisations=organisations)
+    took = time.monotonic() - started
+    log("")
+    width = max(len(label) for label, _ in COUNTED_TABLES)
+    for label, count in row_counts():
+        log(f"  {label:<{width}}  {count:>10,}")
+    log(f"Generated in {took:.1f} s.")
+    return the_plan
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m bench.seed``; a refusal exits with its message (SystemExit)."""
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.seed",
+        description="Generate benchmark data in bulk (see bench/README.md). Benchmark "
+        "databases only: it refuses a database that already holds other data.",
+    )
+    parser.add_argument("--scale", type=float, default=1.0, help="1 = one large trust.")
+    parser.add_argument(
+        "--organisations",
+        type=int,
+        default=None,
+        help="How many organisations (default: the scale, rounded, at least 1).",
+    )
+    parser.add_argument(
+        "--allow-production",
+        action="store_true",
+        help="Run even with DJANGO_DEBUG off. The bench logins share a published "
+        "password: never use this on a database real people use.",
+    )
+    args = parser.parse_args(argv)
+    try:
+        seed(
+            args.scale,
+            organisations=args.organisations,
+            allow_production=args.allow_production,
+        )
+    except BenchDataError as exc:
+        raise SystemExit(f"bench.seed: {exc}") from exc
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
