@@ -172,7 +172,7 @@ def verify_second_factor(client, user):
 @pytest.fixture(autouse=True)
 def force_login_passes_two_step(monkeypatch):
     """`client.force_login` stands for a completed sign-in, second step included; the
-    two-step flow itself is tested in tests/test_twofactor.py and the browser journeys."""
+    two-step flow itself is tested in tests/accounts/test_twofactor.py and the browser journeys."""
     from django.test import Client
 
     original = Client.force_login

@@ -8,9 +8,9 @@ from tests.history.matrix import HISTORY_MATRIX
 from tests.incidents.matrix import INCIDENTS_MATRIX
 from tests.matrix import ANON, PERSONAS, row
 from tests.payments.matrix import PAYMENTS_MATRIX
+from tests.register.matrix import WORKFORCE_MATRIX
 from tests.reports.matrix import REPORTS_MATRIX
 from tests.supervision.matrix import SUPERVISION_MATRIX
-from tests.workforce.matrix import WORKFORCE_MATRIX
 
 # url name -> ({persona: status}, kwargs factory). The factory gets a dict with "org" (the
 # personas' organisation) and "fixture" (pytest's getfixturevalue, to ask for any fixture).

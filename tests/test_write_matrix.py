@@ -176,14 +176,14 @@ def _supervised(ctx):
 
 
 def _another_role(ctx):
-    from tests.workforce.builders import published_version
+    from tests.register.builders import published_version
 
     lead = ctx["personas"]["lead"]
     return {"version": published_version(ctx["org"], lead, title="Peer trainer")}
 
 
 def _newer_version(ctx):
-    from tests.workforce.builders import newer_version
+    from tests.register.builders import newer_version
     from workforce.models import Assignment
 
     version = Assignment.objects.get(pk=ctx["kwargs"]["pk"]).role_version
@@ -255,8 +255,9 @@ WRITE: dict[str, Write] = {
     "workforce:person_edit": Write(_LEAD_WRITES, data={"full_name": "Peer Renamed"}),
     "workforce:person_leave": Write(_LEAD_WRITES, data={"end_date": "{today}"}),
     "workforce:person_invite": Write(_LEAD_WRITES, kwargs=_person_without_login),
-    # Capacities: the organisation's administrators only, never their own (tests/test_admin.py
-    # proves another organisation's page is 404 and its logins are not offered).
+    # Capacities: the organisation's administrators only, never their own
+    # (tests/organisations/test_admin.py proves another organisation's page is 404 and its
+    # logins are not offered).
     "workforce:capacities": Write(
         _row(403, admin=DONE),
         data={"user": _user_pk("peer2"), "capacity": "supervisor"},

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE, assert_accessible
 from tests.factories import PersonFactory
-from tests.workforce import builders
+from tests.register import builders
 from workforce.register import services
 
 

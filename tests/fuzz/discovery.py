@@ -29,7 +29,7 @@ def named_views(patterns=None, namespace=""):
     for entry in patterns:
         if isinstance(entry, URLResolver):
             if entry.namespace == "admin":
-                continue  # the admin site is Django's own: see tests/test_admin.py
+                continue  # the admin site is Django's own: see tests/organisations/test_admin.py
             ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
             yield from named_views(entry.url_patterns, ns)
         elif isinstance(entry, URLPattern) and entry.name:

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.workforce.builders import peer_assignment
+from tests.register.builders import peer_assignment
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import datetime
 from supervision.incidents import deadlines, services
 from supervision.incidents.models import Incident
 from tests.factories import report_incident
-from tests.workforce.builders import assign, published_version
+from tests.register.builders import assign, published_version
 
 
 def supervise(org, lead, worker, supervisor):

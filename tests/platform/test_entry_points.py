@@ -16,7 +16,7 @@ import pytest
 from tests import pgembed_plugin
 from workforce.platform import pgembed
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 # Counts every way a process could start another (pg_ctl, initdb, postgres) while Django
 # loads the settings and every app, then reports the database settings and the count.

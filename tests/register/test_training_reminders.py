@@ -15,7 +15,7 @@ from django.utils import timezone
 from roles import services as role_services
 from roles.models import TrainingRequirement
 from tests.factories import make_login
-from tests.workforce import builders
+from tests.register import builders
 from workforce.models import Person, TrainingReminder
 from workforce.register import selectors, services
 from workforce.register.services import training_reminders

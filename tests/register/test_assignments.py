@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import make_login, make_role_version
-from tests.workforce import builders
+from tests.register import builders
 from workforce.models import Assignment, AuditEntry, Capacity
 from workforce.register import selectors, services
 

@@ -1,5 +1,5 @@
 """Plain builders for workforce test data, shared by tests/workforce's fixtures and the
-access matrix rows (tests/workforce/matrix.py), which cannot see a sub-folder's fixtures."""
+access matrix rows (tests/register/matrix.py), which cannot see a sub-folder's fixtures."""
 
 from __future__ import annotations
 

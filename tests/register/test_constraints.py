@@ -8,7 +8,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from tests.factories import PersonFactory, make_login, make_role_version
-from tests.workforce import builders
+from tests.register import builders
 from workforce.models import (
     Assignment,
     Capacity,

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import PersonFactory, make_login
-from tests.workforce import builders
+from tests.register import builders
 from workforce.models import Assignment, Capacity, Person, TrainingRecord
 from workforce.organisations import access
 from workforce.register import services

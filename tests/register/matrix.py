@@ -6,7 +6,7 @@ the outsider (a lead in another organisation) gets 404, never 403.
 """
 
 from tests.matrix import row
-from tests.workforce.builders import peer_assignment
+from tests.register.builders import peer_assignment
 
 
 def _peer(f):

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.workforce import builders
+from tests.register import builders
 
 
 @pytest.fixture

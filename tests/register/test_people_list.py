@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import PersonFactory, TeamFactory
-from tests.workforce import builders
+from tests.register import builders
 from workforce.register.views.people import PAGE_SIZE
 
 

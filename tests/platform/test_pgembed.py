@@ -18,7 +18,7 @@ import pytest
 
 from workforce.platform import pgembed
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
 
 
