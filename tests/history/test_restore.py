@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from tests.factories import PersonFactory
-from tests.test_backup_restore import restored_copy
+from tests.platform.test_backup_restore import restored_copy
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 

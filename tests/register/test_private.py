@@ -248,7 +248,7 @@ def _figures(shown, field):
 def _answers_open(before, after, field, headcount, change) -> set[str]:
     """What someone who knows the rule and both headcounts can tell about the person who
     joined or left, by the brute-force solver that knows nothing of disclosure.py."""
-    from tests.register.test_disclosure import _candidates
+    from tests.platform.test_disclosure import _candidates
 
     labels = [label for f, label in before if f == field]
     found = _candidates(
@@ -346,7 +346,7 @@ def test_one_person_changing_their_answers_gives_nothing_away(personas, org):
         person=peer.person, by=peer, sex="male", religion_belief="christian"
     )
     after = _shown(selectors.diversity_report(lead, org))
-    from tests.register.test_disclosure import _brute
+    from tests.platform.test_disclosure import _brute
 
     for field, *_ in CHARACTERISTICS:
         labels = [label for f, label in before if f == field]

@@ -4,7 +4,8 @@ before the shared matrix (tests/test_access_matrix.py) is run."""
 import pytest
 from django.urls import reverse
 
-from tests.supervision.matrix import ANON, PERSONAS, SUPERVISION_MATRIX
+from tests.matrix import ANON, PERSONAS
+from tests.supervision.matrix import SUPERVISION_MATRIX
 
 
 @pytest.mark.parametrize("url_name", sorted(SUPERVISION_MATRIX))

@@ -77,34 +77,6 @@ def profile_people_filter(user, prefix: str = "") -> models.Q:
     return own | wide | supervised
 
 
-def _assignments(user) -> models.QuerySet:
-    return Assignment.objects.filter(profile_people_filter(user, "person__"))
-
-
-def _training_records(user) -> models.QuerySet:
-    return TrainingRecord.objects.filter(profile_people_filter(user, "person__"))
-
-
-def _wellbeing_people_filter(user, prefix: str = "") -> models.Q:
-    """The person, their supervisor and the organisation's co-production leads: nobody else,
-    not safeguarding leads, finance or administrators."""
-    own = models.Q(**{f"{prefix}user_id": user.pk})
-    leads = models.Q(
-        **{f"{prefix}organisation_id__in": organisation_ids(user, C.COPRODUCTION_LEAD)}
-    )
-    supervised = models.Q(**{f"{prefix}pk__in": supervisee_ids(user)})
-    return own | leads | supervised
-
-
-def _wellbeing_plans(user) -> models.QuerySet:
-    return WellbeingPlan.objects.filter(_wellbeing_people_filter(user, "person__"))
-
-
-def _diversity_profiles(user) -> models.QuerySet:
-    # Only the person themselves, whatever else the user may do.
-    return DiversityProfile.objects.filter(person__user_id=user.pk)
-
-
 RULEBOOK.scope(Person)(_people)
 
 
