@@ -1,21 +1,17 @@
 """Named personas, as in the brief: a lead, a supervisor, two peer workers, a safeguarding
-lead, finance, an admin, and an outsider who leads in another organisation only."""
+lead, finance, an admin, and an outsider who leads in another organisation only; and the
+payments fixtures. Builders for test data are in tests/factories.py."""
 
 import pytest
 
-from tests.factories import OrganisationFactory, TeamFactory, make_login
-from tests.payments.fixtures import (  # noqa: F401 - payments fixtures, shared with the matrix
-    approved_claim,
-    batch,
-    claims,
-    draft_claim,
-    exported_claim,
-    media_root,
-    paid_claim,
-    receipt_line,
-    seed_card,
-    submitted_claim,
-    threshold,
+from tests.factories import (
+    BenefitsThresholdFactory,
+    OrganisationFactory,
+    RateCardFactory,
+    TeamFactory,
+    make_claim,
+    make_login,
+    upload,
 )
 from tests.pgembed_plugin import pytest_configure, pytest_unconfigure  # noqa: F401 - hooks
 from workforce.models import Capacity as C
@@ -132,6 +128,89 @@ def personas(lead, supervisor, peer, peer2, safeguarding, finance, admin_user, o
         "admin": admin_user,
         "outsider": outsider,
     }
+
+
+# --- Payments: here rather than under tests/payments so the access matrix, which asks for
+# fixtures by name, can use them too. Claims are made through the real services
+# (tests.factories.make_claim).
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def seed_card(org):
+    """The NIHR seed table as the organisation's first card."""
+    return RateCardFactory(organisation=org)
+
+
+@pytest.fixture
+def threshold(org):
+    """One of the organisation's benefits limits, in force with no end date."""
+    return BenefitsThresholdFactory(organisation=org)
+
+
+@pytest.fixture
+def claims(personas, seed_card):
+    """make(who, state, **fields): a claim by a persona, moved through the services."""
+
+    def make(who="peer", state="draft", **fields):
+        return make_claim(
+            personas[who],
+            state=state,
+            approver=personas["lead"],
+            finance=personas["finance"],
+            **fields,
+        )
+
+    return make
+
+
+@pytest.fixture
+def draft_claim(claims):
+    return claims("peer", "draft")
+
+
+@pytest.fixture
+def submitted_claim(claims):
+    return claims("peer", "submitted")
+
+
+@pytest.fixture
+def approved_claim(claims):
+    return claims("peer", "approved")
+
+
+@pytest.fixture
+def exported_claim(claims):
+    return claims("peer", "exported")
+
+
+@pytest.fixture
+def paid_claim(claims):
+    return claims("peer", "paid")
+
+
+@pytest.fixture
+def batch(exported_claim):
+    return exported_claim.batch_lines.get().batch
+
+
+@pytest.fixture
+def receipt_line(media_root, draft_claim, personas):
+    from payments import services
+
+    return services.expense_add(
+        claim=draft_claim,
+        by=personas["peer"],
+        kind="travel",
+        description="Bus fare",
+        amount="4.50",
+        receipt=upload(),
+    )
 
 
 @pytest.fixture

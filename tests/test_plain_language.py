@@ -8,8 +8,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.factories import make_claim
-from tests.incidents.builders import supervise
+from tests.factories import make_claim, supervise
 from workforce.platform.glossary import GLOSSARY
 
 

@@ -36,12 +36,12 @@ from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 
+from tests.factories import PDF
 from tests.fuzz.discovery import named_views, post_views
 from tests.fuzz.entries import FUZZ
 from tests.fuzz.fields import browser_payload, fields_on_page
 from tests.matrix import ANON, PERSONAS
 from tests.matrix import row as _row
-from tests.payments.fixtures import PDF
 from tests.test_access_matrix import MATRIX
 
 DONE = "done"  # the allowed outcome: a redirect, and the database changed
@@ -170,20 +170,20 @@ def _rate_card(ctx):
 
 
 def _supervised(ctx):
-    from tests.supervision.builders import supervised_peers
+    from tests.factories import supervised_peers
 
     supervised_peers(ctx["fixture"])
 
 
 def _another_role(ctx):
-    from tests.register.builders import published_version
+    from tests.factories import published_version
 
     lead = ctx["personas"]["lead"]
     return {"version": published_version(ctx["org"], lead, title="Peer trainer")}
 
 
 def _newer_version(ctx):
-    from tests.register.builders import newer_version
+    from tests.factories import newer_version
     from workforce.models import Assignment
 
     version = Assignment.objects.get(pk=ctx["kwargs"]["pk"]).role_version

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import WIDTH_IDS, WIDTHS, assert_accessible, menu_link
-from tests.incidents.builders import supervise
+from tests.factories import supervise
 
 
 def _nav(page, name):
@@ -148,7 +148,7 @@ def test_every_incident_page_with_data_is_accessible(
     recurrence, actions, corrections; the lead at 1280px, the worker on a phone."""
     from supervision.incidents import deadlines, services
     from tests.browser.conftest import PHONE
-    from tests.incidents.builders import incident_in
+    from tests.factories import incident_in
 
     lead, supervisor, peer, safeguarding = (
         personas[name] for name in ("lead", "supervisor", "peer", "safeguarding")

@@ -18,9 +18,7 @@ from payments.models import Claim
 from supervision.models import SupervisionSession
 from tests.browser.conftest import DESKTOP, PHONE, assert_accessible
 from tests.browser.keyboard import assert_focus_visible, loaded, press, skip_to_main, tab_to
-from tests.factories import PASSWORD, make_claim
-from tests.payments.fixtures import PDF
-from tests.supervision.builders import assign, days_ago, version_with
+from tests.factories import PASSWORD, PDF, assign_direct, days_ago, make_claim, version_with
 
 SLOW = 20_000
 
@@ -64,7 +62,7 @@ def test_peer_journey_by_keyboard_only(
         personas[name] for name in ("peer", "supervisor", "lead", "finance")
     )
     version = version_with(org, ("line_management", 28, 60))
-    assign(peer.person, version, supervisor=supervisor, start=days_ago(60))
+    assign_direct(peer.person, version, supervisor=supervisor, start=days_ago(60))
     # An earlier claim already paid, so the payment status has something to show.
     paid_claim = make_claim(
         peer, state="paid", approver=lead, finance=finance, description="Panel in May"

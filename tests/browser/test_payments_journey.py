@@ -14,7 +14,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE, WIDTH_IDS, WIDTHS, assert_accessible, menu_link
-from tests.payments.fixtures import PDF
+from tests.factories import PDF
 
 # Generous waits: the suite runs on two shared cores, where a page can take seconds.
 SLOW = 20_000

@@ -8,7 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.browser.conftest import WIDTH_IDS, WIDTHS, assert_accessible, menu_link
-from tests.register.builders import published_version
+from tests.factories import published_version
 from workforce.models import Assignment, Person
 
 HEADER = "full_name,email,preferred_name,engagement_type,start_date\n"

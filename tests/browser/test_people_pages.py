@@ -6,16 +6,16 @@ import datetime
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests import factories
 from tests.browser.conftest import PHONE, assert_accessible
 from tests.factories import PersonFactory
-from tests.register import builders
 from workforce.register import services
 
 
 def _data(org, personas):
     lead, peer = personas["lead"], personas["peer"]
-    version = builders.published_version(org, lead)
-    assignment = builders.assign(peer.person, version, supervisor=personas["supervisor"], by=lead)
+    version = factories.published_version(org, lead)
+    assignment = factories.assign(peer.person, version, supervisor=personas["supervisor"], by=lead)
     yearly = version.training_requirements.get(renewal_months=12)
     services.training_record_create(
         person=peer.person,
@@ -27,7 +27,7 @@ def _data(org, personas):
     services.diversity_profile_update(person=peer.person, by=peer, sex="female")
     for i in range(6):
         PersonFactory(organisation=org, full_name=f"Register Person {i}")
-    builders.newer_version(version, lead)
+    factories.newer_version(version, lead)
     return assignment
 
 

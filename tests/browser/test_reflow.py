@@ -10,9 +10,7 @@ not cut off. Screenshots of some pages at 320 px go to test-artifacts/."""
 import pytest
 
 from tests.browser.test_accessibility_crawl import _nav_links
-from tests.factories import make_claim, make_supervision_session
-from tests.payments.fixtures import upload
-from tests.supervision.builders import days_ago
+from tests.factories import days_ago, make_claim, make_supervision_session, upload
 
 NARROW = {"width": 320, "height": 640}
 ZOOMED = {"width": 640, "height": 450}
@@ -79,7 +77,7 @@ def peer_world(personas, org, seed_card, media_root):
     from decimal import Decimal
 
     from payments import services as payments
-    from tests.incidents.builders import incident_in, supervise
+    from tests.factories import incident_in, supervise
 
     peer, supervisor, lead, finance, safeguarding = (
         personas[name] for name in ("peer", "supervisor", "lead", "finance", "safeguarding")

@@ -8,8 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE, WIDTH_IDS, WIDTHS, assert_accessible
-from tests.factories import make_supervision_session
-from tests.supervision.builders import assign, days_ago, version_with
+from tests.factories import assign_direct, days_ago, make_supervision_session, version_with
 
 
 def _line_management_status(page, section="When your supervision is due"):
@@ -24,7 +23,7 @@ def test_peer_logs_supervisor_confirms_and_peer_is_in_date(
 ):
     peer, supervisor = personas["peer"], personas["supervisor"]
     version = version_with(org, ("line_management", 28, 60))
-    assign(peer.person, version, supervisor=supervisor, start=days_ago(120))
+    assign_direct(peer.person, version, supervisor=supervisor, start=days_ago(120))
     # The last confirmed session was 40 days ago: 12 days overdue.
     make_supervision_session(supervisor=supervisor, supervisees=[peer.person], date=days_ago(40))
 
@@ -92,7 +91,7 @@ def test_every_supervision_page_is_accessible(page, browser_context, personas, o
     peer, peer2, supervisor = personas["peer"], personas["peer2"], personas["supervisor"]
     version = version_with(org, ("line_management", 28, 60), ("peer", 28, 60))
     for who in (peer, peer2):
-        assign(who.person, version, supervisor=supervisor, start=days_ago(120))
+        assign_direct(who.person, version, supervisor=supervisor, start=days_ago(120))
     make_supervision_session(supervisor=supervisor, supervisees=[peer.person], date=days_ago(10))
     disputed = make_supervision_session(
         supervisor=supervisor, supervisees=[peer2.person], date=days_ago(5), status="disputed"

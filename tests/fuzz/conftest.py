@@ -9,7 +9,7 @@ def foreign_ids(other_org, outsider):
     strings: a form must treat them as unknown, never act on them."""
     from django.apps import apps
 
-    from tests.register.builders import published_version
+    from tests.factories import published_version
 
     published_version(other_org, outsider, title="Their peer support worker")
     ids = {outsider.pk, outsider.person.pk, other_org.pk}

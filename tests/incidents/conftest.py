@@ -1,13 +1,13 @@
 import pytest
 
-from tests.incidents import builders
+from tests import factories
 
 
 @pytest.fixture
 def version(org, lead, peer, supervisor):
     """`peer` holds a published role (exclusion "Clinical advice"), supervised by
     `supervisor`."""
-    return builders.supervise(org, lead, peer, supervisor)
+    return factories.supervise(org, lead, peer, supervisor)
 
 
 @pytest.fixture
@@ -19,7 +19,7 @@ def make(version, supervisor, peer, safeguarding):
         fields.setdefault("worker", peer)
         fields.setdefault("manager", supervisor)
         fields.setdefault("safeguarding_lead", safeguarding)
-        return builders.incident_in(state, **fields)
+        return factories.incident_in(state, **fields)
 
     return build
 

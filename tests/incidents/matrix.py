@@ -7,7 +7,7 @@ particular incident gets 404, exactly as if it did not exist; the outsider (a le
 another organisation) always gets 404 for this organisation's incidents.
 """
 
-from tests.incidents.builders import incident_in, supervise
+from tests.factories import incident_in, supervise
 from tests.matrix import row
 
 

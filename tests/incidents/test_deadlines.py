@@ -11,8 +11,7 @@ from django.utils import timezone
 from supervision.incidents import deadlines, selectors, services
 from supervision.incidents.checks import nations_have_bank_holidays
 from supervision.incidents.models import Incident
-from tests.factories import report_incident
-from tests.incidents.builders import at, frozen
+from tests.factories import at, frozen, report_incident
 from workforce.models import Organisation
 
 D = datetime.date.fromisoformat

@@ -8,8 +8,7 @@ from django.urls import reverse
 
 from supervision.incidents import deadlines, services
 from supervision.incidents.models import Incident
-from tests.factories import report_incident
-from tests.incidents.builders import frozen
+from tests.factories import frozen, report_incident
 
 REPORT = {
     "occurred_on": "",  # filled in per test

@@ -10,8 +10,7 @@ from django.db import transaction
 
 from supervision.incidents import deadlines, services
 from supervision.incidents.models import IncidentNotice
-from tests.factories import make_login
-from tests.incidents.builders import at, frozen
+from tests.factories import at, frozen, make_login
 from workforce.models import Capacity as C
 
 

@@ -13,8 +13,8 @@ from supervision.incidents import deadlines, selectors, services
 from supervision.incidents.models import AbuseType, Incident
 from supervision.incidents.models.choices import safeguarding_peak
 from supervision.incidents.services import IncidentError
+from tests import factories
 from tests.factories import report_incident
-from tests.incidents import builders
 from workforce.models import AuditEntry
 
 
@@ -230,7 +230,7 @@ def test_an_escalated_incident_closes_only_with_making_safeguarding_personal(mak
             outcome="training",
             learning="x",
         )
-    builders.record_personal(incident, safeguarding)
+    factories.record_personal(incident, safeguarding)
     services.incident_close(incident=incident, by=safeguarding, **close)
     assert Incident.objects.get(pk=incident.pk).state == "closed"
 
@@ -241,7 +241,7 @@ def test_the_database_refuses_a_half_recorded_making_safeguarding_personal(make,
         Incident.objects.filter(pk=incident.pk).update(
             personal_views="Views", personal_recorded_at=deadlines.now()
         )
-    builders.record_personal(incident, safeguarding)
+    factories.record_personal(incident, safeguarding)
     with _refused("incident_referral_without_consent_has_reason"):
         Incident.objects.filter(pk=incident.pk).update(referral_consent="without")
 

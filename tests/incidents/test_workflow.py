@@ -8,8 +8,8 @@ import pytest
 from supervision.incidents import deadlines, services
 from supervision.incidents.models import Incident, IncidentEvent, State
 from supervision.incidents.services import IncidentError
+from tests import factories
 from tests.factories import make_login
-from tests.incidents import builders
 from workforce.models import AuditEntry
 from workforce.models import Capacity as C
 
@@ -129,7 +129,7 @@ def test_the_full_escalated_route_is_timed_attributed_and_audited(
     )
     services.action_complete(action=action, by=supervisor, note="Done.")
     services.incident_review(incident=incident, by=safeguarding, notes="All done.")
-    builders.record_personal(incident, safeguarding)
+    factories.record_personal(incident, safeguarding)
     services.incident_close(incident=incident, by=lead, outcome="external", learning="Learned.")
     incident.refresh_from_db()
     assert incident.state == State.CLOSED

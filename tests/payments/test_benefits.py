@@ -13,8 +13,7 @@ from django.utils import timezone
 from payments import periods, selectors, services
 from payments.errors import PaymentsError
 from payments.models import PaymentMethod
-from tests.factories import BenefitsThresholdFactory
-from tests.payments.fixtures import upload
+from tests.factories import BenefitsThresholdFactory, upload
 
 
 @pytest.fixture

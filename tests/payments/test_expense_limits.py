@@ -13,7 +13,7 @@ from django.utils import timezone
 from payments import services
 from payments.errors import DuplicateClaim, PaymentsError
 from payments.models import Claim, ExpenseLine, PaymentPolicy
-from tests.payments.fixtures import upload
+from tests.factories import upload
 
 TODAY = timezone.localdate()
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from payments import services
 from payments.errors import PaymentsError
 from payments.models import ExpenseLine
-from tests.payments.fixtures import JPEG, PDF, PNG, upload
+from tests.factories import JPEG, PDF, PNG, upload
 
 
 def _add(claim, user, receipt):

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 
-from tests.incidents import builders
+from tests import factories
 
 # tgtype bits: 1 FOR EACH ROW, 2 BEFORE, 8 DELETE, 32 TRUNCATE.
 REFUSING_DELETE = """
@@ -60,8 +60,8 @@ def guarded_rows(personas, exported_claim, org):
     """Rows in the guarded tables: an exported claim in a batch, a reported incident with
     its chronology, a published role version with its lists, and their audit and history."""
     peer, supervisor = personas["peer"], personas["supervisor"]
-    builders.supervise(org, personas["lead"], peer, supervisor)
-    builders.incident_in(
+    factories.supervise(org, personas["lead"], peer, supervisor)
+    factories.incident_in(
         "triaged",
         reporter=supervisor,
         worker=peer,

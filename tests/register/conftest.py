@@ -1,12 +1,12 @@
 import pytest
 
-from tests.register import builders
+from tests import factories
 
 
 @pytest.fixture
 def version(org, lead):
     """A published peer support worker role version with two training requirements."""
-    return builders.published_version(org, lead)
+    return factories.published_version(org, lead)
 
 
 @pytest.fixture
@@ -17,4 +17,4 @@ def team(org):
 @pytest.fixture
 def peer_assignment(version, peer, supervisor, lead, team):
     """`peer` holds `version` in `team`, supervised by `supervisor`, since 30 days ago."""
-    return builders.assign(peer.person, version, supervisor=supervisor, by=lead, team=team)
+    return factories.assign(peer.person, version, supervisor=supervisor, by=lead, team=team)

@@ -5,12 +5,12 @@ assignment: so peer sees themselves, supervisor sees their supervisee, peer2 doe
 the outsider (a lead in another organisation) gets 404, never 403.
 """
 
+from tests.factories import make_peer_assignment
 from tests.matrix import row
-from tests.register.builders import peer_assignment
 
 
 def _peer(f):
-    return {"pk": peer_assignment(f["fixture"]).person_id}
+    return {"pk": make_peer_assignment(f["fixture"]).person_id}
 
 
 def _peer_membership(f):
@@ -21,7 +21,7 @@ def _peer_membership(f):
 
 
 def _assignment(f):
-    return {"pk": peer_assignment(f["fixture"]).pk}
+    return {"pk": make_peer_assignment(f["fixture"]).pk}
 
 
 # Leads and admins write the register; an outsider leads elsewhere, so capacity-wise they

@@ -6,8 +6,8 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 
+from tests import factories
 from tests.factories import PersonFactory, make_login
-from tests.register import builders
 from workforce.models import Assignment, Capacity, Person, TrainingRecord
 from workforce.organisations import access
 from workforce.register import services
@@ -37,7 +37,7 @@ def test_supervisor_stops_seeing_someone_once_the_assignment_ends(personas, peer
 
 def test_supervisor_does_not_see_a_future_supervisee_yet(personas, version):
     start = timezone.localdate() + datetime.timedelta(days=7)
-    builders.assign(
+    factories.assign(
         personas["peer2"].person,
         version,
         supervisor=personas["supervisor"],

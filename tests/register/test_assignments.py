@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from tests import factories
 from tests.factories import make_login, make_role_version
-from tests.register import builders
 from workforce.models import Assignment, AuditEntry, Capacity
 from workforce.register import selectors, services
 
@@ -95,7 +95,7 @@ def test_several_assignments_and_the_current_one_is_obvious(personas, version, t
         start_date=TODAY - 90 * DAY,
         end_date=TODAY - 31 * DAY,
     )
-    researcher = builders.published_version(
+    researcher = factories.published_version(
         org, lead, title="Peer researcher", family="peer_researcher"
     )
     current = _create(
@@ -109,7 +109,7 @@ def test_several_assignments_and_the_current_one_is_obvious(personas, version, t
 
 
 def test_move_to_a_newer_version_records_who_and_when(peer_assignment, lead, client):
-    v2 = builders.newer_version(peer_assignment.role_version, lead, title="Peer support worker v2")
+    v2 = factories.newer_version(peer_assignment.role_version, lead, title="Peer support worker v2")
     moved = services.assignment_move_to_version(
         assignment=peer_assignment, role_version=v2, on=TODAY, by=lead
     )
@@ -143,7 +143,7 @@ def test_move_rules(peer_assignment, lead, org):
         services.assignment_move_to_version(
             assignment=peer_assignment, role_version=old, on=TODAY, by=lead
         )
-    v2 = builders.newer_version(old, lead)
+    v2 = factories.newer_version(old, lead)
     with pytest.raises(services.WorkforceError, match="after the assignment began"):
         services.assignment_move_to_version(
             assignment=peer_assignment, role_version=v2, on=peer_assignment.start_date, by=lead
@@ -300,7 +300,7 @@ def test_training_done_under_an_earlier_version_counts_for_the_same_item(peer_as
     services.training_record_create(
         person=peer_assignment.person, requirement=yearly, completed_on=TODAY, by=lead
     )
-    v2 = builders.newer_version(peer_assignment.role_version, lead)
+    v2 = factories.newer_version(peer_assignment.role_version, lead)
     moved = services.assignment_move_to_version(
         assignment=peer_assignment, role_version=v2, on=TODAY, by=lead
     )

@@ -7,8 +7,8 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from tests import factories
 from tests.factories import PersonFactory, make_login, make_role_version
-from tests.register import builders
 from workforce.models import (
     Assignment,
     Capacity,
@@ -111,7 +111,7 @@ def test_only_published_versions_can_be_assigned(peer_assignment, org):
 
 def test_superseded_versions_cannot_be_newly_assigned_but_old_ones_stay(peer_assignment, lead):
     old = peer_assignment.role_version
-    builders.newer_version(old, lead)
+    factories.newer_version(old, lead)
     old.refresh_from_db()
     assert old.status == "superseded"
     with refused("only a published role version can be assigned"):

@@ -7,8 +7,8 @@ import io
 import pytest
 from django.urls import reverse
 
+from tests import factories
 from tests.factories import PersonFactory, TeamFactory
-from tests.register import builders
 from workforce.register.views.people import PAGE_SIZE
 
 
@@ -27,7 +27,7 @@ def _export(client, **params):
 def register(org, personas, version, lead):
     """A few people in different states, one in a second team and role family."""
     second_team = TeamFactory(organisation=org, name="Recovery College")
-    researcher = builders.published_version(
+    researcher = factories.published_version(
         org, lead, title="Peer researcher", family="peer_researcher"
     )
     ann = PersonFactory(organisation=org, full_name="Ann Archer", engagement_type="sessional")
@@ -39,8 +39,8 @@ def register(org, personas, version, lead):
         end_date="2026-01-01",
         leaving_reason="resigned",
     )
-    builders.assign(ann, version, supervisor=personas["supervisor"], by=lead)
-    builders.assign(bob, researcher, supervisor=personas["supervisor"], by=lead, team=second_team)
+    factories.assign(ann, version, supervisor=personas["supervisor"], by=lead)
+    factories.assign(bob, researcher, supervisor=personas["supervisor"], by=lead, team=second_team)
     return {"ann": ann, "bob": bob, "cat": cat, "team": second_team}
 
 
@@ -126,14 +126,14 @@ def test_query_count_is_the_same_for_few_and_many_people(
     from django.test.utils import CaptureQueriesContext
 
     client.force_login(lead)
-    builders.assign(
+    factories.assign(
         PersonFactory(organisation=org), version, supervisor=personas["supervisor"], by=lead
     )
     with CaptureQueriesContext(connection) as few:
         assert client.get(reverse("workforce:people")).status_code == 200
     for _ in range(30):
         person = PersonFactory(organisation=org)
-        builders.assign(person, version, supervisor=personas["supervisor"], by=lead)
+        factories.assign(person, version, supervisor=personas["supervisor"], by=lead)
     with CaptureQueriesContext(connection) as many:
         response = client.get(reverse("workforce:people"))
     assert len(response.context["page"].object_list) == 25
@@ -157,7 +157,7 @@ def test_person_page_query_count_does_not_grow_with_history(client, personas, or
 
     person = PersonFactory(organisation=org)
     today = timezone.localdate()
-    first = builders.assign(
+    first = factories.assign(
         person,
         version,
         supervisor=personas["supervisor"],
@@ -172,7 +172,7 @@ def test_person_page_query_count_does_not_grow_with_history(client, personas, or
     # A long history: moved through three newer versions, with training each time.
     current, v = first, version
     for step in range(3):
-        v = builders.newer_version(v, lead, title=f"Peer support worker v{step + 2}")
+        v = factories.newer_version(v, lead, title=f"Peer support worker v{step + 2}")
         current = services.assignment_move_to_version(
             assignment=current,
             role_version=v,

@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from roles import services as role_services
 from roles.models import TrainingRequirement
+from tests import factories
 from tests.factories import make_login
-from tests.register import builders
 from workforce.models import Person, TrainingReminder
 from workforce.register import selectors, services
 from workforce.register.services import training_reminders
@@ -98,10 +98,10 @@ def test_the_command_twice_sends_nothing_the_second_time(peer_assignment, lead, 
 
 
 def test_each_requirement_sets_its_own_days(org, lead, peer, supervisor, team, outbox):
-    version = builders.published_version(
+    version = factories.published_version(
         org, lead, title="Peer trainer", training=[("First aid", 36, 7)]
     )
-    assignment = builders.assign(peer.person, version, supervisor=supervisor, by=lead, team=team)
+    assignment = factories.assign(peer.person, version, supervisor=supervisor, by=lead, team=team)
     expires = TODAY + 20 * DAY
     _record(assignment, lead, expires_on=expires, item="First aid")
     assert _run(expires - 30 * DAY)["recorded"] == 0
@@ -123,7 +123,7 @@ def test_a_renewed_record_gets_no_reminder(peer_assignment, lead, outbox):
 def test_renewal_under_a_newer_version_of_the_role_counts(peer_assignment, lead, supervisor):
     expires = TODAY + 10 * DAY
     _record(peer_assignment, lead, expires_on=expires)
-    newer = builders.newer_version(peer_assignment.role_version, lead)
+    newer = factories.newer_version(peer_assignment.role_version, lead)
     moved = services.assignment_move_to_version(
         assignment=peer_assignment, role_version=newer, on=TODAY, by=lead
     )
@@ -226,7 +226,7 @@ def test_the_roles_service_refuses_reminder_days_out_of_range(org, lead, days):
 
 
 def test_reminder_days_are_kept_on_new_drafts(org, lead):
-    version = builders.published_version(org, lead, training=[("First aid", 12, 14)])
+    version = factories.published_version(org, lead, training=[("First aid", 12, 14)])
     draft, _ = role_services.role_version_new_draft_from(version=version, by=lead)
     assert draft.training_requirements.get().remind_days_before == 14
 
@@ -279,7 +279,7 @@ def expiring(peer_assignment, lead, personas, team, org):
     expired last week; an outsider's organisation has its own."""
     mine = _record(peer_assignment, lead, expires_on=TODAY + 20 * DAY)
     other_supervisor = make_login("other-supervisor", org, "supervisor")
-    other = builders.assign(
+    other = factories.assign(
         personas["peer2"].person,
         peer_assignment.role_version,
         supervisor=other_supervisor,

@@ -5,8 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.factories import make_login
-from tests.incidents.builders import incident_in, supervise
+from tests.factories import incident_in, make_login, supervise
 from workforce.models import Capacity as C
 
 

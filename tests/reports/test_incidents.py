@@ -15,8 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from supervision.incidents import deadlines, services
-from tests.factories import make_login, report_incident
-from tests.incidents.builders import supervise
+from tests.factories import make_login, report_incident, supervise
 from tests.reports.helpers import csv_rows, csv_tables, page_tables, table
 from workforce.models import Capacity as C
 
@@ -66,7 +65,7 @@ def incidents(org, other_org, personas):
     with deadlines.frozen(_at(day, 17)):
         services.incident_review(incident=made["i4"], by=sg, notes="Reviewed.")
         from supervision.incidents.models import Incident
-        from tests.incidents.builders import record_personal
+        from tests.factories import record_personal
 
         record_personal(made["i4"], sg)
 

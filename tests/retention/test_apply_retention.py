@@ -239,9 +239,9 @@ def test_serious_and_safeguarding_incidents_are_kept_longer(
 ):
     """Serious and safeguarding incidents were kept no longer than minor ones."""
     from supervision.incidents import deadlines
-    from tests.incidents import builders
+    from tests import factories
 
-    builders.supervise(org, lead, peer, supervisor)
+    factories.supervise(org, lead, peer, supervisor)
     eleven_years_ago = deadlines.now() - datetime.timedelta(days=365 * 11)
     made = {}
     with deadlines.frozen(eleven_years_ago):
@@ -250,7 +250,7 @@ def test_serious_and_safeguarding_incidents_are_kept_longer(
             "serious": {"severity": "critical"},
             "safeguarding": {"severity": "moderate", "safeguarding": "adult"},
         }.items():
-            made[name] = builders.incident_in(
+            made[name] = factories.incident_in(
                 "closed",
                 reporter=supervisor,
                 worker=peer,

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.supervision import builders
+from tests import factories
 
 
 @pytest.fixture
@@ -16,13 +16,13 @@ def team(org):
 @pytest.fixture
 def version(org):
     """A published role version: line management at least every 28 days, 60 minutes."""
-    return builders.version_with(org)
+    return factories.version_with(org)
 
 
 @pytest.fixture
 def assignments(version, peer, peer2, supervisor):
     """`peer` and `peer2` hold `version`, supervised by `supervisor`, since 90 days ago."""
     return {
-        "peer": builders.assign(peer.person, version, supervisor=supervisor),
-        "peer2": builders.assign(peer2.person, version, supervisor=supervisor),
+        "peer": factories.assign_direct(peer.person, version, supervisor=supervisor),
+        "peer2": factories.assign_direct(peer2.person, version, supervisor=supervisor),
     }

@@ -8,8 +8,8 @@ see are not found (404), never forbidden. The session is one `peer` logged with
 `supervisor` (peer2 is supervised by `supervisor` too, but was not in it).
 """
 
+from tests import factories
 from tests.matrix import row
-from tests.supervision import builders
 
 
 def _with(builder):
@@ -33,18 +33,18 @@ SUPERVISION_MATRIX = {
     # The parties, and leads and admins (metadata only); nobody else knows it exists.
     "supervision:session": (
         row(404, lead=200, supervisor=200, peer=200, admin=200),
-        _with(builders.matrix_session),
+        _with(factories.matrix_session),
     ),
-    "supervision:confirm": (_POST_ONLY, _with(builders.matrix_session)),
-    "supervision:dispute": (_POST_ONLY, _with(builders.matrix_session)),
-    "supervision:action_add": (_POST_ONLY, _with(builders.matrix_session)),
-    "supervision:action_complete": (_POST_ONLY, _with(builders.matrix_action)),
+    "supervision:confirm": (_POST_ONLY, _with(factories.matrix_session)),
+    "supervision:dispute": (_POST_ONLY, _with(factories.matrix_session)),
+    "supervision:action_add": (_POST_ONLY, _with(factories.matrix_session)),
+    "supervision:action_complete": (_POST_ONLY, _with(factories.matrix_action)),
     # Peer's own record: peer, their supervisor, leads and admins.
     "supervision:record": (
         row(404, lead=200, supervisor=200, peer=200, admin=200),
-        _with(builders.matrix_person),
+        _with(factories.matrix_person),
     ),
     "supervision:compliance": (_METADATA, None),
-    "supervision:team_compliance": (_METADATA_OBJECT, _with(builders.matrix_team)),
-    "supervision:compliance_export": (_METADATA_OBJECT, _with(builders.matrix_organisation)),
+    "supervision:team_compliance": (_METADATA_OBJECT, _with(factories.matrix_team)),
+    "supervision:compliance_export": (_METADATA_OBJECT, _with(factories.matrix_organisation)),
 }

@@ -13,9 +13,15 @@ from django.utils import timezone
 from roles.models import RoleVersion
 from supervision import selectors
 from supervision.selectors.compliance import Status, annotate_compliance
-from tests.factories import make_login, make_role_version, make_supervision_session
+from tests.factories import (
+    assign_direct,
+    days_ago,
+    make_login,
+    make_role_version,
+    make_supervision_session,
+    version_with,
+)
 from tests.reports.helpers import page_tables, table
-from tests.supervision.builders import assign, days_ago, version_with
 from workforce.models import Assignment
 from workforce.models import Capacity as C
 from workforce.organisations import access
@@ -47,7 +53,7 @@ def _one(person):
 def test_new_starter_is_due_frequency_days_after_starting(
     version, peer, supervisor, started_days_ago, status, due_in_days
 ):
-    assign(peer.person, version, supervisor=supervisor, start=days_ago(started_days_ago))
+    assign_direct(peer.person, version, supervisor=supervisor, start=days_ago(started_days_ago))
     row = _one(peer.person)
     assert row.last_confirmed is None
     assert row.next_due == timezone.localdate() + datetime.timedelta(days=due_in_days)
@@ -55,7 +61,7 @@ def test_new_starter_is_due_frequency_days_after_starting(
 
 
 def test_next_due_runs_from_the_last_confirmed_session(version, peer, supervisor):
-    assign(peer.person, version, supervisor=supervisor, start=days_ago(200))
+    assign_direct(peer.person, version, supervisor=supervisor, start=days_ago(200))
     make_supervision_session(supervisor=supervisor, supervisees=[peer.person], date=days_ago(60))
     make_supervision_session(supervisor=supervisor, supervisees=[peer.person], date=days_ago(10))
     row = _one(peer.person)
@@ -65,7 +71,7 @@ def test_next_due_runs_from_the_last_confirmed_session(version, peer, supervisor
 
 
 def test_overdue_after_a_session_is_overdue_not_never(version, peer, supervisor):
-    assign(peer.person, version, supervisor=supervisor, start=days_ago(200))
+    assign_direct(peer.person, version, supervisor=supervisor, start=days_ago(200))
     make_supervision_session(supervisor=supervisor, supervisees=[peer.person], date=days_ago(40))
     assert _one(peer.person).status == Status.OVERDUE
 
@@ -80,7 +86,7 @@ def test_overdue_after_a_session_is_overdue_not_never(version, peer, supervisor)
     ],
 )
 def test_only_confirmed_sessions_of_the_type_and_length_count(version, peer, supervisor, session):
-    assign(peer.person, version, supervisor=supervisor, start=days_ago(200))
+    assign_direct(peer.person, version, supervisor=supervisor, start=days_ago(200))
     make_supervision_session(
         supervisor=supervisor, supervisees=[peer.person], date=days_ago(5), **session
     )
@@ -90,14 +96,14 @@ def test_only_confirmed_sessions_of_the_type_and_length_count(version, peer, sup
 
 def test_a_session_with_another_supervisor_counts(org, version, peer, supervisor):
     locum = make_login("locum", org, C.SUPERVISOR)
-    assign(peer.person, version, supervisor=supervisor, start=days_ago(200))
+    assign_direct(peer.person, version, supervisor=supervisor, start=days_ago(200))
     make_supervision_session(supervisor=locum, supervisees=[peer.person], date=days_ago(3))
     assert _one(peer.person).last_confirmed == days_ago(3)
 
 
 def test_group_sessions_count_for_everyone_in_them(version, peer, peer2, supervisor):
     for who in (peer, peer2):
-        assign(who.person, version, supervisor=supervisor, start=days_ago(200))
+        assign_direct(who.person, version, supervisor=supervisor, start=days_ago(200))
     make_supervision_session(
         supervisor=supervisor,
         supervisees=[peer.person, peer2.person],
@@ -109,7 +115,7 @@ def test_group_sessions_count_for_everyone_in_them(version, peer, peer2, supervi
 
 def test_several_requirements_give_a_row_each(org, peer, supervisor):
     version = version_with(org, ("line_management", 56, 60), ("clinical", 90, 45), ("peer", 28, 30))
-    assign(peer.person, version, supervisor=supervisor, start=days_ago(100))
+    assign_direct(peer.person, version, supervisor=supervisor, start=days_ago(100))
     make_supervision_session(
         supervisor=supervisor, supervisees=[peer.person], date=days_ago(50), kind="line_management"
     )
@@ -136,7 +142,7 @@ def _move_to_new_version(version, assignment, *requirements, on):
         supervision=requirements,
     )
     Assignment.objects.filter(pk=assignment.pk).update(end_date=on - datetime.timedelta(days=1))
-    return assign(
+    return assign_direct(
         assignment.person,
         newer,
         supervisor=assignment.supervisor,
@@ -149,7 +155,7 @@ def _move_to_new_version(version, assignment, *requirements, on):
 def test_a_role_version_change_keeps_the_clock_and_starts_new_types_from_the_move(
     version, peer, supervisor
 ):
-    first = assign(peer.person, version, supervisor=supervisor, start=days_ago(300))
+    first = assign_direct(peer.person, version, supervisor=supervisor, start=days_ago(300))
     # Under version 1: line management 28 days; never supervised, so badly overdue.
     assert _one(peer.person).status == Status.NEVER
     _move_to_new_version(
@@ -171,8 +177,8 @@ def test_a_role_version_change_keeps_the_clock_and_starts_new_types_from_the_mov
 
 
 def test_ended_and_future_assignments_have_no_rows(version, peer, peer2, supervisor):
-    assign(peer.person, version, supervisor=supervisor, start=days_ago(100), end=days_ago(1))
-    assign(
+    assign_direct(peer.person, version, supervisor=supervisor, start=days_ago(100), end=days_ago(1))
+    assign_direct(
         peer2.person,
         version,
         supervisor=supervisor,
@@ -182,7 +188,7 @@ def test_ended_and_future_assignments_have_no_rows(version, peer, peer2, supervi
 
 
 def test_an_assignment_ending_today_still_counts(version, peer, supervisor):
-    assign(peer.person, version, supervisor=supervisor, start=days_ago(10), end=days_ago(0))
+    assign_direct(peer.person, version, supervisor=supervisor, start=days_ago(10), end=days_ago(0))
     assert len(_rows(peer.person)) == 1
 
 
@@ -191,8 +197,8 @@ def test_organisation_summaries_count_per_team_and_supervisor(org, lead, version
     second = org.teams.create(name="Recovery College")
     people = [make_login(f"worker{i}", org, C.PEER_WORKER).person for i in range(4)]
     for person in people[:3]:
-        assign(person, version, supervisor=supervisor, start=days_ago(100), team=teams[0])
-    assign(people[3], version, supervisor=lead, start=days_ago(100), team=second)
+        assign_direct(person, version, supervisor=supervisor, start=days_ago(100), team=teams[0])
+    assign_direct(people[3], version, supervisor=lead, start=days_ago(100), team=second)
     make_supervision_session(supervisor=supervisor, supervisees=[people[0]], date=days_ago(1))
     make_supervision_session(supervisor=supervisor, supervisees=[people[1]], date=days_ago(20))
     total, by_team, by_supervisor = selectors.organisation_summaries(lead, org)
@@ -206,8 +212,8 @@ def test_organisation_summaries_count_per_team_and_supervisor(org, lead, version
 
 
 def test_my_supervisees_puts_the_most_overdue_first(version, peer, peer2, supervisor):
-    assign(peer.person, version, supervisor=supervisor, start=days_ago(200))
-    assign(peer2.person, version, supervisor=supervisor, start=days_ago(200))
+    assign_direct(peer.person, version, supervisor=supervisor, start=days_ago(200))
+    assign_direct(peer2.person, version, supervisor=supervisor, start=days_ago(200))
     make_supervision_session(supervisor=supervisor, supervisees=[peer.person], date=days_ago(2))
     rows = list(selectors.supervisee_compliance(supervisor))
     assert [r.person for r in rows] == [peer2.person, peer.person]
@@ -215,8 +221,8 @@ def test_my_supervisees_puts_the_most_overdue_first(version, peer, peer2, superv
 
 
 def test_compliance_is_scoped_by_the_access_layer(version, peer, peer2, supervisor, outsider):
-    assign(peer.person, version, supervisor=supervisor)
-    assign(peer2.person, version, supervisor=supervisor)
+    assign_direct(peer.person, version, supervisor=supervisor)
+    assign_direct(peer2.person, version, supervisor=supervisor)
     assert {r.person for r in selectors.my_compliance(peer)} == {peer.person}
     assert list(selectors.supervisee_compliance(peer)) == []
     assert list(selectors.my_compliance(outsider)) == []
@@ -224,7 +230,7 @@ def test_compliance_is_scoped_by_the_access_layer(version, peer, peer2, supervis
 
 def test_the_type_a_peer_most_needs_is_the_default(org, peer, supervisor):
     version = version_with(org, ("line_management", 56, 60), ("peer", 28, 30))
-    assign(peer.person, version, supervisor=supervisor, start=days_ago(40))
+    assign_direct(peer.person, version, supervisor=supervisor, start=days_ago(40))
     # Peer supervision was due 12 days ago; line management is due in 16 days.
     assert selectors.default_kind(peer) == "peer"
 
@@ -240,7 +246,7 @@ def test_month_ends_are_the_last_days_of_earlier_months():
 
 
 def test_compliance_by_month_follows_assignments_and_sessions(org, lead, version, peer, supervisor):
-    assign(peer.person, version, supervisor=supervisor, start=days_ago(100))
+    assign_direct(peer.person, version, supervisor=supervisor, start=days_ago(100))
     make_supervision_session(supervisor=supervisor, supervisees=[peer.person], date=days_ago(5))
     months = selectors.monthly_summaries(lead, org)
     assert len(months) == 12
@@ -265,14 +271,14 @@ def test_next_due_has_one_definition_for_the_pages_the_reports_and_the_database(
     starter, never, long_ago, recent, leaving, leaver = (
         person(name) for name in ("starter", "never", "longago", "recent", "leaving", "leaver")
     )
-    assign(starter, version, supervisor=supervisor, start=days_ago(3))
-    assign(never, version, supervisor=supervisor, start=days_ago(100))
-    assign(long_ago, version, supervisor=supervisor, start=days_ago(400))
+    assign_direct(starter, version, supervisor=supervisor, start=days_ago(3))
+    assign_direct(never, version, supervisor=supervisor, start=days_ago(100))
+    assign_direct(long_ago, version, supervisor=supervisor, start=days_ago(400))
     make_supervision_session(supervisor=supervisor, supervisees=[long_ago], date=days_ago(300))
-    assign(recent, version, supervisor=supervisor, start=days_ago(400))
+    assign_direct(recent, version, supervisor=supervisor, start=days_ago(400))
     make_supervision_session(supervisor=supervisor, supervisees=[recent], date=days_ago(20))
-    assign(leaving, version, supervisor=supervisor, start=days_ago(60), end=days_ago(-1))
-    assign(leaver, version, supervisor=supervisor, start=days_ago(200), end=days_ago(5))
+    assign_direct(leaving, version, supervisor=supervisor, start=days_ago(60), end=days_ago(-1))
+    assign_direct(leaver, version, supervisor=supervisor, start=days_ago(200), end=days_ago(5))
 
     day = datetime.timedelta
     expected = {

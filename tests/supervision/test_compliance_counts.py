@@ -14,8 +14,14 @@ from django.utils import timezone
 from roles.models import RoleVersion
 from supervision import selectors
 from supervision.selectors.compliance import Status, annotate_compliance
-from tests.factories import make_login, make_role_version, make_supervision_session
-from tests.supervision.builders import assign, days_ago, version_with
+from tests.factories import (
+    assign_direct,
+    days_ago,
+    make_login,
+    make_role_version,
+    make_supervision_session,
+    version_with,
+)
 from workforce.models import Assignment
 from workforce.models import Capacity as C
 from workforce.organisations import access
@@ -70,7 +76,7 @@ def varied(org, other_org, lead, supervisor):
             end = days_ago(rng.choice([1, 45, 380]))
             end = max(end, start)
         version = several if i % 3 == 0 else simple
-        assignment = assign(
+        assignment = assign_direct(
             person,
             version,
             supervisor=supervisors[i % 2],
@@ -119,7 +125,7 @@ def varied(org, other_org, lead, supervisor):
     for assignment in moved:
         on = days_ago(50)
         Assignment.objects.filter(pk=assignment.pk).update(end_date=on - datetime.timedelta(days=1))
-        assign(
+        assign_direct(
             assignment.person,
             newer,
             supervisor=assignment.supervisor,
@@ -129,7 +135,9 @@ def varied(org, other_org, lead, supervisor):
         )
     # Someone in another organisation, who must not be counted.
     outsider = make_login("elsewhere", other_org, C.PEER_WORKER).person
-    assign(outsider, version_with(other_org), supervisor=make_login("s2", other_org, C.SUPERVISOR))
+    assign_direct(
+        outsider, version_with(other_org), supervisor=make_login("s2", other_org, C.SUPERVISOR)
+    )
     return {"moved": moved}
 
 

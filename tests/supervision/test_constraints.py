@@ -8,8 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from supervision.models import SessionAction, SessionNote, SessionSupervisee, SupervisionSession
-from tests.factories import make_login, make_supervision_session
-from tests.supervision.builders import days_ago
+from tests.factories import days_ago, make_login, make_supervision_session
 from workforce.models import Capacity as C
 
 

@@ -13,8 +13,8 @@ from django.utils import timezone
 from payments import services as payments_services
 from payments.models import BatchLine
 from supervision.selectors import organisation_overview, organisation_summaries
+from tests import factories
 from tests.factories import OrganisationFactory, TeamFactory
-from tests.supervision import builders
 from workforce.platform import figures
 from workforce.reports.dashboard import attention
 
@@ -88,7 +88,7 @@ def test_a_transaction_counts_live_once_it_has_changed_the_topics_tables():
 def test_confirming_a_session_updates_the_compliance_page_and_the_home_page(
     client, fixture, lead, supervisor, org
 ):
-    session = builders.logged_by_peer(fixture)  # peer and peer2 never supervised
+    session = factories.logged_by_peer(fixture)  # peer and peer2 never supervised
 
     def figures_seen():
         page = client.get(reverse("supervision:compliance")).content.decode()
@@ -110,7 +110,7 @@ def test_confirming_a_session_updates_the_compliance_page_and_the_home_page(
 def test_the_figures_are_kept_between_views_until_something_changes(
     fixture, lead, org, django_assert_num_queries
 ):
-    builders.supervised_peers(fixture)
+    factories.supervised_peers(fixture)
     first = organisation_overview(lead, org)
     summaries = organisation_summaries(lead, org)
     # Kept: one query for the version each, none to count.
@@ -158,7 +158,7 @@ def test_a_batchs_totals_are_kept_for_good_and_its_unpaid_count_until_a_payment(
 def test_the_team_page_is_kept_until_a_session_is_confirmed(
     client, fixture, lead, supervisor, org, django_assert_max_num_queries
 ):
-    session = builders.logged_by_peer(fixture)
+    session = factories.logged_by_peer(fixture)
     url = reverse("supervision:team_compliance", kwargs={"pk": org.teams.order_by("pk")[0].pk})
 
     def statuses():

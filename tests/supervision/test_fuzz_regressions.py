@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from supervision.models import SessionAction
-from tests.supervision.builders import matrix_action
+from tests.factories import matrix_action
 
 
 def test_a_body_with_too_many_fields_is_refused_before_the_action_is_ticked_off(

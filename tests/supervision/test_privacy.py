@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from supervision import selectors
-from tests.supervision.builders import SECRET, logged_by_peer
+from tests.factories import SECRET, logged_by_peer
 
 PARTIES = {"peer", "supervisor"}
 EVERYONE = ["lead", "supervisor", "peer", "peer2", "safeguarding", "finance", "admin", "outsider"]

@@ -8,8 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from supervision.models import SessionAction
-from tests.factories import make_login, make_supervision_session
-from tests.supervision.builders import assign, days_ago
+from tests.factories import assign_direct, days_ago, make_login, make_supervision_session
 from workforce.models import Capacity as C
 
 
@@ -36,7 +35,7 @@ def _grow(org, version, peer, supervisor, *, people: int, sessions_each: int, fi
     """More supervisees, each with a history; and a long history of peer's own."""
     workers = [make_login(f"worker{first + i}", org, C.PEER_WORKER).person for i in range(people)]
     for person in workers:
-        assign(person, version, supervisor=supervisor, start=days_ago(400))
+        assign_direct(person, version, supervisor=supervisor, start=days_ago(400))
         for n in range(sessions_each):
             make_supervision_session(
                 supervisor=supervisor, supervisees=[person], date=days_ago(10 + 30 * n)

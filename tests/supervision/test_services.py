@@ -9,8 +9,7 @@ from django.utils import timezone
 from supervision import services
 from supervision.models import SessionAction, SessionStatus, SupervisionSession
 from supervision.services import ActionInput, SupervisionError
-from tests.factories import make_login
-from tests.supervision.builders import SECRET, days_ago, logged_by_peer
+from tests.factories import SECRET, days_ago, logged_by_peer, make_login
 from workforce.models import AuditEntry
 from workforce.models import Capacity as C
 

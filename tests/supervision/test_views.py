@@ -8,9 +8,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from supervision.models import SessionAction, SessionStatus, SupervisionSession
-from tests.factories import make_login, make_supervision_session
-from tests.supervision.builders import SECRET, days_ago, logged_by_peer, version_with
-from tests.supervision.builders import assign as assign_to
+from tests.factories import (
+    SECRET,
+    assign_direct,
+    days_ago,
+    logged_by_peer,
+    make_login,
+    make_supervision_session,
+    version_with,
+)
 from workforce.models import Capacity as C
 
 
@@ -38,7 +44,7 @@ def test_log_form_defaults_to_today_my_supervisor_and_the_type_i_need(
     client, org, peer, supervisor
 ):
     version = version_with(org, ("line_management", 56, 60), ("peer", 28, 45))
-    assign_to(peer.person, version, supervisor=supervisor, start=days_ago(40))
+    assign_direct(peer.person, version, supervisor=supervisor, start=days_ago(40))
     client.force_login(peer)
     response = client.get(reverse("supervision:log"))
     assert response.status_code == 200
@@ -315,7 +321,7 @@ def test_compliance_page_shows_percent_compliant_by_team_and_supervisor(
 
 def test_compliance_export_is_csv_with_safe_cells(client, org, lead, supervisor, version):
     sly = make_login("sly", org, C.PEER_WORKER, full_name="=HYPERLINK(evil)")
-    assign_to(sly.person, version, supervisor=supervisor)
+    assign_direct(sly.person, version, supervisor=supervisor)
     client.force_login(lead)
     response = client.get(reverse("supervision:compliance_export", kwargs={"pk": org.pk}))
     assert response["Content-Type"].startswith("text/csv")
