@@ -10,7 +10,7 @@ the answer says the input was refused (the form again with 200, or a 4xx), the d
 be as it was. Each example is rolled back, so all start from the same data.
 
 FUZZ_EXAMPLES=50 in the environment makes a quick local run; the default is the 500 the
-brief asks for, which `make fuzz` runs; `make test` (and so CI) runs 100 a form to stay
+brief asks for, which `make fuzz` runs; `make test` (and so CI) runs 30 a form to stay
 inside CI's 20 minutes. Cost, measured: about 27 ms of CPU per example (request, view, service,
 savepoint and checks; Hypothesis's own drawing is about a fifth of it), so 55 forms x 500
 is about 12 CPU-minutes: some 6-7 minutes on two idle cores with pytest-xdist. The role
