@@ -105,6 +105,10 @@ def test_exit_code_of_the_command_is_kept(var_dir):
     assert _postgres_running_for(var_dir) == []
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize(
     ("sig", "whole_group"),
     [(signal.SIGINT, True), (signal.SIGTERM, False), (signal.SIGTERM, True)],
@@ -119,6 +123,10 @@ def test_runserver_stopped_by_signal_leaves_no_postgres(var_dir, sig, whole_grou
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
+        # A shell that starts a job in the background without job control leaves SIGINT
+        # ignored in every process it starts, and an ignored signal stays ignored across
+        # exec: give runserver the default a terminal's Ctrl-C would meet.
+        preexec_fn=_default_sigint,
     )
     try:
 
