@@ -18,6 +18,18 @@ from workforce.models import Capacity as C
 from workforce.models import Organisation
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix, django_db_blocker, tmp_path_factory
+):
+    """Each worker's test database is a copy of one migrated template (tests/db_template.py).
+    xdist workers share the parent of their temporary directories, so the lock is there."""
+    from tests.db_template import use_template
+
+    with django_db_blocker.unblock():
+        use_template(tmp_path_factory.getbasetemp().parent)
+
+
 @pytest.fixture(autouse=True, scope="session")
 def flush_past_the_truncate_guards():
     """Transactional and live-server tests end with Django's flush, and the append-only
