@@ -24,6 +24,7 @@ from roles.choices import (
     Urgency,
     VersionStatus,
 )
+from workforce.platform.checks import OneQueryChecks
 
 
 class Role(models.Model):
@@ -64,7 +65,7 @@ class Role(models.Model):
         return self.family in self.FAMILIES_NEEDING_EXCLUSIONS
 
 
-class RoleVersion(models.Model):
+class RoleVersion(OneQueryChecks):
     Status = VersionStatus
     LivedExperience = LivedExperience
     EmploymentBasis = EmploymentBasis
@@ -211,7 +212,7 @@ class RoleVersion(models.Model):
         return self.get_employment_basis_display()
 
 
-class _VersionItem(models.Model):
+class _VersionItem(OneQueryChecks):
     """A row of one of a version's ordered lists. Rows of a non-draft version never change
     (the database refuses it), so the lists are part of what was published."""
 

@@ -27,6 +27,7 @@ from django.utils import timezone
 # without importing the models.
 from roles.choices import SupervisionKind
 from supervision.choices import SessionFormat, SessionStatus, Topic
+from workforce.platform.checks import OneQueryChecks
 
 # A session longer than a working day is a typing mistake, not supervision.
 MAX_MINUTES = 600
@@ -44,7 +45,7 @@ def _status_consistent() -> Q:
     )
 
 
-class SupervisionSession(models.Model):
+class SupervisionSession(OneQueryChecks):
     """That a session happened: the metadata everyone allowed to know about it may see."""
 
     Kind = SupervisionKind
@@ -222,7 +223,7 @@ class SessionNote(models.Model):
         return [Topic(value).label for value in self.topics]
 
 
-class SessionAction(models.Model):
+class SessionAction(OneQueryChecks):
     """Something agreed in a session: one owner (a party to it), a due date, done or not.
     Private to the parties, like the notes."""
 

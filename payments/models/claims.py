@@ -11,6 +11,7 @@ from payments.choices import ClaimState
 from payments.models.people import NO_FEE, PaymentMethod
 from payments.tiers import MAX_MINUTES, Preparation, Unit
 from workforce.organisations.models import Organisation, Team
+from workforce.platform.checks import OneQueryChecks
 from workforce.register.models import Person
 
 
@@ -62,7 +63,7 @@ class Activity(models.Model):
         return f"{self.title} ({self.date:%d/%m/%Y})"
 
 
-class Claim(models.Model):
+class Claim(OneQueryChecks):
     """One person's claim for one piece of involvement work.
 
     It moves only through payments.services; the constraints below (and the triggers in
@@ -324,7 +325,7 @@ def receipt_upload_to(instance, filename: str) -> str:
     return f"receipts/{uuid.uuid4().hex}{instance.receipt_suffix}"
 
 
-class ExpenseLine(models.Model):
+class ExpenseLine(OneQueryChecks):
     class Kind(models.TextChoices):
         TRAVEL = "travel", "Travel"
         SUBSISTENCE = "subsistence", "Food and drink (subsistence)"

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 
 from workforce.organisations.models import Organisation
+from workforce.platform.checks import OneQueryChecks
 from workforce.register.models import Person
 
 
@@ -47,7 +48,7 @@ class PaymentDiscussion(models.Model):
         return f"Discussion with {self.person} on {self.held_on:%d/%m/%Y}"
 
 
-class BenefitsThreshold(models.Model):
+class BenefitsThreshold(OneQueryChecks):
     """A limit an organisation asks the app to watch, e.g. a weekly permitted-work limit.
 
     Reference points only (configured, dated): the app warns, it never blocks and it never
@@ -116,7 +117,7 @@ class BenefitsThreshold(models.Model):
         return f"{self.name}: £{self.amount} {self.get_period_display().lower()}"
 
 
-class PaymentPreference(models.Model):
+class PaymentPreference(OneQueryChecks):
     """How one person wants to be paid, and whether they want benefits-aware totals."""
 
     person = models.OneToOneField(

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 
 from workforce.organisations.models import Organisation
+from workforce.platform.checks import OneQueryChecks
 
 # Used by an organisation that has not set its own payments policy.
 DEFAULT_CORRECTION_MAX_INCREASE = Decimal("50.00")
@@ -13,7 +14,7 @@ DEFAULT_EXPENSE_LINE_MAX = Decimal("250.00")
 DEFAULT_RECEIPT_REQUIRED_OVER = Decimal("25.00")
 
 
-class PaymentPolicy(models.Model):
+class PaymentPolicy(OneQueryChecks):
     """An organisation's own payments settings, changed only through
     payments.services.payment_policy_set (audited). Without a row the defaults above apply.
     """

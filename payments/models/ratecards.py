@@ -6,6 +6,7 @@ from django.db import models
 
 from payments.tiers import MAX_MINUTES, PREPARATION_ORDER, Preparation, Unit, band_words
 from workforce.organisations.models import Organisation
+from workforce.platform.checks import OneQueryChecks
 
 # The NIHR involvement rates as given in the seed documents (DOMAIN.md). They are data for
 # the first card only: later tables (NIHR raised its rates by 10% from 16 December 2025) are
@@ -98,7 +99,7 @@ class RateCard(models.Model):
         return f"{self.name} (from {self.effective_from:%d/%m/%Y})"
 
 
-class RateCardTier(models.Model):
+class RateCardTier(OneQueryChecks):
     """One row of a card: a unit, an amount per unit, what it covers, and the bands of
     duration and preparation that suggest it. `tier` is the row's place on the card (1 is
     checked first); `fee` is the amount per unit."""

@@ -38,6 +38,7 @@ from supervision.incidents.models.choices import (
     State,
     TriageDecision,
 )
+from workforce.platform.checks import OneQueryChecks
 
 _USER = settings.AUTH_USER_MODEL
 
@@ -132,7 +133,7 @@ SAFEGUARDING_RECORD_CONSTRAINTS = [
 ]
 
 
-class Incident(models.Model):
+class Incident(OneQueryChecks):
     Category = Category
     Severity = Severity
     Safeguarding = Safeguarding

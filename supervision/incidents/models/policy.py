@@ -10,9 +10,10 @@ from supervision.incidents import deadlines
 from supervision.incidents.models.choices import NoticeKind
 from supervision.incidents.models.incident import Incident
 from supervision.incidents.models.records import IncidentAction
+from workforce.platform.checks import OneQueryChecks
 
 
-class IncidentPolicy(models.Model):
+class IncidentPolicy(OneQueryChecks):
     """An organisation's own deadlines. Without a row the defaults in deadlines.py apply.
 
     A change applies to incidents reported or escalated after it: deadlines already set stay

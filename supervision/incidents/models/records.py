@@ -13,11 +13,12 @@ from django.db.models import F, Q
 
 from supervision.incidents.models.choices import Agency, EventKind
 from supervision.incidents.models.incident import Incident
+from workforce.platform.checks import OneQueryChecks
 
 _USER = settings.AUTH_USER_MODEL
 
 
-class IncidentEvent(models.Model):
+class IncidentEvent(OneQueryChecks):
     """One step in an incident's chronology: who, when, what, and the values before and after.
 
     `summary` is a short plain statement shown in lists ("Triaged: escalate"); `detail` is the
@@ -55,7 +56,7 @@ class IncidentEvent(models.Model):
         return f"{self.incident} — {self.get_kind_display()} at {self.at:%Y-%m-%d %H:%M}"
 
 
-class IncidentAction(models.Model):
+class IncidentAction(OneQueryChecks):
     """Something agreed to put things right or prevent a recurrence: owner, due date, done."""
 
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="actions")
@@ -101,7 +102,7 @@ class IncidentAction(models.Model):
         return self.done_at is not None
 
 
-class IncidentReferral(models.Model):
+class IncidentReferral(OneQueryChecks):
     """An external referral the safeguarding lead made: agency, their reference, the date."""
 
     Agency = Agency

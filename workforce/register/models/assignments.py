@@ -13,6 +13,7 @@ from django.db.models import F, Func, Q, Value
 from django.utils import timezone
 
 from workforce.organisations.models import Team
+from workforce.platform.checks import OneQueryChecks
 from workforce.register.models.people import Person
 
 
@@ -42,7 +43,7 @@ def _range(lower: str, upper: str, function: str, output_field) -> Func:
     return Func(F(lower), F(upper), Value("[]"), function=function, output_field=output_field)
 
 
-class Assignment(models.Model):
+class Assignment(OneQueryChecks):
     """A person in a published role version, in a team, from a date, with a named supervisor.
 
     Rules the database keeps (migration 0007's trigger and the constraints below): only a

@@ -7,6 +7,7 @@ never individual rows (see workforce/selectors/diversity.py).
 
 from django.db import models
 
+from workforce.platform.checks import OneQueryChecks
 from workforce.register.models.people import Person
 
 PREFER_NOT_TO_SAY = "prefer_not_to_say"
@@ -115,7 +116,7 @@ def _answer(choices: type[models.TextChoices]) -> models.CharField:
     return models.CharField(max_length=20, choices=choices.choices, blank=True)
 
 
-class DiversityProfile(models.Model):
+class DiversityProfile(OneQueryChecks):
     person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="diversity")
     age = _answer(AgeBand)
     disability = _answer(YesNo)

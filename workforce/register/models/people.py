@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models.functions import Lower
 
 from workforce.organisations.models import Organisation
+from workforce.platform.checks import OneQueryChecks
 
 
 class EngagementType(models.TextChoices):
@@ -30,7 +31,7 @@ class LeavingReason(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class Person(models.Model):
+class Person(OneQueryChecks):
     """Someone in the lived experience workforce (or who supervises or manages it).
 
     Bank details are never stored here: finance keeps them, we keep finance's payee reference.
