@@ -85,20 +85,46 @@ def menu_link(page, name, exact=False):
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 
 
+# Each page reports the Content Security Policy violations it sees to the test, across
+# navigations (a page's own variables do not survive one).
+CSP_LISTENER = """
+document.addEventListener('securitypolicyviolation', e =>
+  window.__cspViolation(e.violatedDirective + ' ' + (e.blockedURI || 'inline')));
+"""
+
+
+def csp_watched(context):
+    """Give the context the CSP listener; returns the list its violations go into, each as
+    (page address, directive and what it blocked)."""
+    violations = []
+    context.expose_binding(
+        "__cspViolation", lambda source, what: violations.append((source["frame"].url, what))
+    )
+    context.add_init_script(CSP_LISTENER)
+    return violations
+
+
 @pytest.fixture
 def browser_context(chromium, live_server):
-    """Fresh browser profiles for a test. CSP is bypassed only so that axe can be injected;
-    the app's own policy is never weakened."""
+    """Fresh browser profiles for a test, each under the app's own Content Security Policy
+    (never bypassed: axe is injected through the DevTools protocol, which the policy does not
+    govern). Every journey is thereby also a CSP test: a violation on any page fails it."""
     contexts = []
 
     def make(viewport=DESKTOP):
-        context = chromium.new_context(viewport=viewport, base_url=live_server.url, bypass_csp=True)
-        contexts.append(context)
+        context = chromium.new_context(viewport=viewport, base_url=live_server.url)
+        contexts.append((context, csp_watched(context)))
         return context
 
     yield make
-    for context in contexts:
+    found = []
+    for context, violations in contexts:
+        for open_page in context.pages:
+            # A violation's report is a message from the page; a round trip lets it arrive.
+            open_page.evaluate("0")
+        found.extend(violations)
         context.close()
+    assert found == [], f"Content Security Policy violations: {found}"
 
 
 @pytest.fixture

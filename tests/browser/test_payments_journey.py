@@ -19,65 +19,52 @@ from tests.factories import PDF
 # Generous waits: the suite runs on two shared cores, where a page can take seconds.
 SLOW = 20_000
 
-CSP_LISTENER = """
-window.__cspViolations = [];
-document.addEventListener('securitypolicyviolation', e =>
-  window.__cspViolations.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline')));
-"""
 
+def _peer_claims(browser_context, sign_in, peer, artifacts, tmp_path):
+    # The live suggestion works under the app's own policy: browser_context fails the test
+    # on any violation.
+    page = browser_context(PHONE).new_page()
+    sign_in(page, peer)
+    page.goto("/")
+    menu_link(page, "My claims").click()
+    expect(page.locator("h1")).to_have_text("My claims", timeout=SLOW)
+    page.get_by_role("link", name="Make a claim").click()
+    expect(page.locator("h1")).to_have_text("Make a claim", timeout=SLOW)
 
-def _peer_claims(chromium, live_server, sign_in, peer, artifacts, tmp_path):
-    # No CSP bypass here: the live suggestion must work under the app's own policy.
-    context = chromium.new_context(viewport=PHONE, base_url=live_server.url)
-    context.add_init_script(CSP_LISTENER)
-    page = context.new_page()
-    try:
-        sign_in(page, peer)
-        page.goto("/")
-        menu_link(page, "My claims").click()
-        expect(page.locator("h1")).to_have_text("My claims", timeout=SLOW)
-        page.get_by_role("link", name="Make a claim").click()
-        expect(page.locator("h1")).to_have_text("Make a claim", timeout=SLOW)
+    day = timezone.localdate() - timedelta(days=2)
+    page.get_by_label("What did you do?").fill("Video meeting about discharge letters")
+    page.get_by_label("When was it?").fill(day.isoformat())
+    page.get_by_label("How long did it take, in hours?").fill("2")
+    page.get_by_label("Some (for example papers to read)").check()
+    # The suggestion updates as the form is filled in (htmx), before anything is saved.
+    suggestion = page.locator("#tier-suggestion")
+    expect(suggestion).to_contain_text(
+        "Suggested: row 2, 1 × £50.00 per task or item = £50.00", timeout=SLOW
+    )
+    expect(suggestion).to_contain_text("it was 2 hours, with some preparation", timeout=SLOW)
+    page.screenshot(path=str(artifacts / "payments-claim-form-phone.png"), full_page=True)
+    page.get_by_role("button", name="Save as draft").click()
 
-        day = timezone.localdate() - timedelta(days=2)
-        page.get_by_label("What did you do?").fill("Video meeting about discharge letters")
-        page.get_by_label("When was it?").fill(day.isoformat())
-        page.get_by_label("How long did it take, in hours?").fill("2")
-        page.get_by_label("Some (for example papers to read)").check()
-        # The suggestion updates as the form is filled in (htmx), before anything is saved.
-        suggestion = page.locator("#tier-suggestion")
-        expect(suggestion).to_contain_text(
-            "Suggested: row 2, 1 × £50.00 per task or item = £50.00", timeout=SLOW
-        )
-        expect(suggestion).to_contain_text("it was 2 hours, with some preparation", timeout=SLOW)
-        page.screenshot(path=str(artifacts / "payments-claim-form-phone.png"), full_page=True)
-        page.get_by_role("button", name="Save as draft").click()
-
-        expect(page.get_by_text("Saved as a draft: row 2, £50.00.")).to_be_visible(timeout=SLOW)
-        # An expense with its receipt.
-        page.get_by_label("Type of expense").select_option("travel")
-        page.get_by_label("What was it for?").fill("Bus fare there and back")
-        page.get_by_label("Amount (£)").fill("4.50")
-        receipt = tmp_path / "bus-ticket.pdf"
-        receipt.write_bytes(PDF)
-        page.get_by_label("Receipt (optional)").set_input_files(str(receipt))
-        page.get_by_role("button", name="Add expense").click()
-        expect(page.get_by_text("Expense added.")).to_be_visible(timeout=SLOW)
-        expect(page.get_by_role("link", name="bus-ticket.pdf")).to_be_visible(timeout=SLOW)
-        page.get_by_role("button", name="Submit for approval").click()
-        expect(page.get_by_text("Submitted.")).to_be_visible(timeout=SLOW)
-        assert page.evaluate("window.__cspViolations") == []
-        # Phone width: nothing wider than the screen.
-        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    finally:
-        context.close()
+    expect(page.get_by_text("Saved as a draft: row 2, £50.00.")).to_be_visible(timeout=SLOW)
+    # An expense with its receipt.
+    page.get_by_label("Type of expense").select_option("travel")
+    page.get_by_label("What was it for?").fill("Bus fare there and back")
+    page.get_by_label("Amount (£)").fill("4.50")
+    receipt = tmp_path / "bus-ticket.pdf"
+    receipt.write_bytes(PDF)
+    page.get_by_label("Receipt (optional)").set_input_files(str(receipt))
+    page.get_by_role("button", name="Add expense").click()
+    expect(page.get_by_text("Expense added.")).to_be_visible(timeout=SLOW)
+    expect(page.get_by_role("link", name="bus-ticket.pdf")).to_be_visible(timeout=SLOW)
+    page.get_by_role("button", name="Submit for approval").click()
+    expect(page.get_by_text("Submitted.")).to_be_visible(timeout=SLOW)
+    # Phone width: nothing wider than the screen.
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
 @pytest.mark.parametrize("viewport", WIDTHS, ids=WIDTH_IDS)
 def test_claim_approve_batch_and_download(
-    chromium,
     browser_context,
-    live_server,
     personas,
     seed_card,
     sign_in,
@@ -86,9 +73,9 @@ def test_claim_approve_batch_and_download(
     viewport,
 ):
     """The lead and finance work at 1280 px, then again on a phone (the peer always on one)."""
-    _peer_claims(chromium, live_server, sign_in, personas["peer"], artifacts, tmp_path)
+    _peer_claims(browser_context, sign_in, personas["peer"], artifacts, tmp_path)
 
-    # --- The peer's pages pass axe at phone width (CSP bypassed only to inject axe).
+    # --- The peer's pages pass axe at phone width.
     page = browser_context(PHONE).new_page()
     sign_in(page, personas["peer"])
     page.goto("/payments/")
