@@ -265,36 +265,78 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-def verify_second_factor(client, user):
-    """Mark the client's session as past two-step sign-in, as a user who typed a valid code
-    would be: anyone with an authenticator, and anyone who must have one (created for them
-    if they have none)."""
-    from django_otp import DEVICE_ID_SESSION_KEY
+def _second_factor(user):
+    """(whether the login had an authenticator, the one a user who typed a valid code would
+    have used): theirs, or one made for them if they must have one; None if they neither
+    have nor need one."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from workforce.accounts import twofactor
 
     fresh = type(user).objects.get(pk=user.pk)  # capacities may have changed since
     device = twofactor.confirmed_device(fresh)
-    if device is None:
-        if not twofactor.required_for(fresh):
-            return
+    had_one = device is not None
+    if device is None and twofactor.required_for(fresh):
         device = TOTPDevice.objects.create(user=fresh, name=twofactor.DEVICE_NAME, confirmed=True)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
+    return had_one, device
+
+
+def verify_second_factor(client, user):
+    """Mark the client's session as past two-step sign-in, as a user who typed a valid code
+    would be: anyone with an authenticator, and anyone who must have one (created for them
+    if they have none)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    _, device = _second_factor(user)
+    if device is not None:
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
 
 
 @pytest.fixture(autouse=True)
 def force_login_passes_two_step(monkeypatch):
     """`client.force_login` stands for a completed sign-in, second step included; the
-    two-step flow itself is tested in tests/accounts/test_twofactor.py and the browser journeys."""
-    from django.test import Client
+    two-step flow itself is tested in tests/accounts/test_twofactor.py and the browser journeys.
 
-    original = Client.force_login
+    The session is written directly, once, with what a real sign-in leaves in it (the user,
+    the backend, the password hash, whether the login has an authenticator, the verified
+    device). Django's own force_login runs the whole sign-in: a throwaway session, a new key,
+    the signals that log the sign-in and stamp last_login. The sign-in page's tests, which
+    type a password, prove those; the thousands of tests that only need someone signed in
+    need not repeat them."""
+    from http.cookies import SimpleCookie
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.http import HttpRequest
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from workforce.accounts.twofactor import HAS_DEVICE
 
     def force_login(self, user, backend=None):
-        original(self, user, backend)
-        verify_second_factor(self, user)
+        user.backend = backend = backend or self._get_backend()
+        session = import_module(settings.SESSION_ENGINE).SessionStore()
+        session[SESSION_KEY] = user._meta.pk.value_to_string(user)
+        session[BACKEND_SESSION_KEY] = backend
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session[HAS_DEVICE], device = _second_factor(user)
+        if device is not None:
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        request = HttpRequest()
+        request.session = session
+        self._set_login_cookies(request)
+
+    def logout(self):
+        """The session ends and the cookie goes, as Client.logout does, without first
+        making a session for a client that has none."""
+        cookie = self.cookies.get(settings.SESSION_COOKIE_NAME)
+        if cookie is not None and cookie.value:
+            import_module(settings.SESSION_ENGINE).SessionStore(cookie.value).delete()
+        self.cookies = SimpleCookie()
 
     monkeypatch.setattr(Client, "force_login", force_login)
+    monkeypatch.setattr(Client, "logout", logout)
