@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.contrib.auth import get_user_model
 
 from roles.models import RoleExclusion
 from supervision.incidents import deadlines, rules
@@ -294,8 +295,6 @@ class ActionForm(forms.Form):
     def __init__(self, *args, owners: list, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = helper()
-        from django.contrib.auth import get_user_model
-
         self.fields["owner"].queryset = (
             get_user_model()
             .objects.filter(pk__in=[user.pk for user in owners])

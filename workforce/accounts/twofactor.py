@@ -17,6 +17,9 @@ current code. The session gets a new key once the code is accepted.
 
 from __future__ import annotations
 
+from base64 import b32encode
+
+import segno
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -275,8 +278,6 @@ def cancel(request):
 
 
 def _qr_svg(uri: str) -> str:
-    import segno
-
     # Inline SVG markup, no style attributes: allowed by the site's Content Security Policy.
     return segno.make(uri, error="m").svg_inline(
         scale=5, dark="#000", light="#fff", title="QR code for your authenticator app"
@@ -284,7 +285,5 @@ def _qr_svg(uri: str) -> str:
 
 
 def _grouped_secret(device: TOTPDevice) -> str:
-    from base64 import b32encode
-
     secret = b32encode(device.bin_key).decode().rstrip("=")
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))

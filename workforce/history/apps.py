@@ -1,6 +1,7 @@
 from functools import wraps
 
 from django.apps import AppConfig
+from django.core.management.base import BaseCommand
 
 # Management commands of these apps run inside a history context naming the command, so a
 # row changed by `seed_demo`, `import_people` or `send_reminders` says where it came from.
@@ -9,8 +10,8 @@ _NOT_WRAPPED = {"runlocal"}  # starts a server: its requests carry their own con
 
 
 def _label_management_commands() -> None:
+    # Imported once the app registry is ready: pghistory's package defines models.
     import pghistory
-    from django.core.management.base import BaseCommand
 
     if getattr(BaseCommand.execute, "_history_context", False):
         return

@@ -17,6 +17,7 @@ record's organisation, which scopes the audit page.
 from __future__ import annotations
 
 import pghistory
+from django.apps import apps
 from django.db import models
 
 from payments.models import Batch, BatchLine, Claim, ExpenseLine
@@ -186,8 +187,6 @@ class BatchLineEvent(tracked(BatchLine)):
 
 def event_models() -> list[type[models.Model]]:
     """Every row-history model, in the order above."""
-    from django.apps import apps
-
     return [
         m for m in apps.get_app_config("history").get_models() if hasattr(m, "pgh_tracked_model")
     ]

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.admin.filters import SimpleListFilter
+from django.core.checks import Error
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db.models.constants import LOOKUP_SEP
 
@@ -195,8 +196,6 @@ def _check_related_path(cls, model, name: str) -> None:
 
 def check_admins(app_configs=None, **kwargs):
     """System check: every registered model admin is a ScopedAdmin within its allow-list."""
-    from django.core.checks import Error
-
     errors = []
     for model, model_admin in admin.site._registry.items():
         if not isinstance(model_admin, ScopedAdmin):

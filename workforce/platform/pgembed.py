@@ -30,6 +30,7 @@ import contextlib
 import fcntl
 import hashlib
 import os
+import pwd
 import shutil
 import signal
 import subprocess
@@ -37,6 +38,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+import psycopg
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 SYSTEM_USER = "pgserver"
@@ -78,6 +81,7 @@ def find_bindir() -> Path:
         return Path(override)
     if os.environ.get("WORKFORCE_PG_NO_PGSERVER") != "1":
         _prepare_runtime_dir()
+        # pgserver's wheel is optional (not every platform has one): imported only to ask.
         try:
             from pgserver._commands import POSTGRES_BIN_PATH
         except ImportError:
@@ -121,8 +125,6 @@ def _run_as_user(args: list[str], **kwargs) -> subprocess.CompletedProcess:
 
 
 def _ensure_system_user() -> None:
-    import pwd
-
     try:
         pwd.getpwnam(SYSTEM_USER)
     except KeyError:
@@ -142,8 +144,6 @@ def _open_path_for_system_user(path: Path) -> None:
 
 
 def _chown_to_system_user(path: Path) -> None:
-    import pwd
-
     entry = pwd.getpwnam(SYSTEM_USER)
     os.chown(path, entry.pw_uid, entry.pw_gid)
 
@@ -273,8 +273,6 @@ def _start_locked() -> None:
 
 
 def _ensure_database(bindir: Path, sock: Path) -> None:
-    import psycopg
-
     with psycopg.connect(
         host=str(sock), user="postgres", dbname="postgres", autocommit=True
     ) as conn:

@@ -9,6 +9,7 @@ from django.contrib.auth import logout
 from django.contrib.sessions.models import Session
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 
 STARTED = "_wf_started"
 LAST_SEEN = "_wf_last_seen"
@@ -60,8 +61,6 @@ def end_sessions_of(user) -> int:
 
 
 def _now():
-    from django.utils import timezone
-
     return timezone.now()
 
 

@@ -11,6 +11,7 @@ import calendar
 import datetime
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -76,8 +77,6 @@ class Filters:
         return Q(Exists(held))
 
     def query_string(self) -> str:
-        from urllib.parse import urlencode
-
         params = {"start": self.start.isoformat(), "end": self.end.isoformat()}
         if self.organisation is not None and len(self.allowed) > 1:
             params["organisation"] = self.organisation.pk

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
+from django.utils import timezone
 
 from supervision.incidents import deadlines
 from supervision.incidents.models import OPEN_STATES, Incident, IncidentEvent, State
@@ -30,8 +31,6 @@ def name_of(user) -> str:
 
 
 def when(moment: datetime.datetime) -> str:
-    from django.utils import timezone
-
     local = timezone.localtime(moment)
     return f"{local:%H:%M} on {local.day} {local:%B %Y}"
 

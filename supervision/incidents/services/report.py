@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
+from django.db.models import Min
+from django.utils import timezone
 
 from roles.models import RoleExclusion
 from supervision.incidents import deadlines, rules, selectors
@@ -54,8 +56,6 @@ UNKNOWN_START_MONTHS = 12
 def worker_time(person: Person) -> tuple[datetime.date, datetime.date, bool]:
     """The first and last days an incident about `person` can have happened on: their time
     with the organisation. The bool says whether the first day is known from the register."""
-    from django.db.models import Min
-
     today = deadlines.today()
     first = person.start_date or person.assignments.aggregate(first=Min("start_date"))["first"]
     last = min(person.end_date, today) if person.end_date else today
@@ -87,13 +87,12 @@ def _check_when(
             "co-production lead to add it.",
             field="occurred_on",
         )
-    if occurred_time is not None and occurred_on == deadlines.today():
-        from django.utils import timezone
-
-        if occurred_time > timezone.localtime(now).time():
-            raise IncidentError(
-                "The time it happened cannot be later than now.", field="occurred_time"
-            )
+    if (
+        occurred_time is not None
+        and occurred_on == deadlines.today()
+        and occurred_time > timezone.localtime(now).time()
+    ):
+        raise IncidentError("The time it happened cannot be later than now.", field="occurred_time")
 
 
 def _check_exclusion(person: Person, exclusion: RoleExclusion | None) -> None:
