@@ -52,7 +52,7 @@ format: $(STAMP)
 check: $(STAMP)
 	$(PY) manage.py makemigrations --check --dry-run
 	DJANGO_DEBUG=false SECRET_KEY=ci-check-$$(date +%s)-not-a-real-secret-key-but-long-enough-for-django \
-	  ALLOWED_HOSTS=workforce.example.org DATABASE_URL=postgresql://app:app@127.0.0.1:5432/app \
+	  ALLOWED_HOSTS=workforce.example.org SITE_URL=https://workforce.example.org DATABASE_URL=postgresql://app:app@127.0.0.1:5432/app \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
 ## Known vulnerabilities in the installed dependencies (needs PyPI's JSON API; --strict

@@ -440,6 +440,7 @@ def _run(args, url: str) -> int:
         "DJANGO_DEBUG": "false",
         "SECRET_KEY": "bench-export-not-a-secret-" + "x" * 40,
         "ALLOWED_HOSTS": "testserver",
+        "SITE_URL": "https://testserver",
         "PASSWORD_BREACH_CHECK": "false",
         "DJANGO_SETTINGS_MODULE": "workforce.settings",
     }

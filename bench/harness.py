@@ -152,6 +152,7 @@ def django_env(
         env.update(
             SECRET_KEY=env.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(50),
             ALLOWED_HOSTS="127.0.0.1",
+            SITE_URL="https://127.0.0.1",
             # Production runs behind a TLS-terminating proxy; the bench client plays that
             # proxy by sending X-Forwarded-Proto: https (the documented switch).
             TRUST_X_FORWARDED_PROTO="true",

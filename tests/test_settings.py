@@ -17,13 +17,14 @@ PROBE = (
     "'hosts': s.ALLOWED_HOSTS, 'tz': s.TIME_ZONE, 'lang': s.LANGUAGE_CODE, "
     "'cookies': [s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.SESSION_COOKIE_SECURE, "
     "s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY], 'hsts': s.SECURE_HSTS_SECONDS, "
-    "'validators': [v['NAME'] for v in s.AUTH_PASSWORD_VALIDATORS]}, "
+    "'validators': [v['NAME'] for v in s.AUTH_PASSWORD_VALIDATORS], 'site_url': s.SITE_URL}, "
     "default=str))"
 )
 PROD = {
     "DJANGO_DEBUG": "false",
     "SECRET_KEY": "x" * 60,
     "ALLOWED_HOSTS": "workforce.example.org",
+    "SITE_URL": "https://workforce.example.org",
     "DATABASE_URL": "postgresql://app:secret@db.example.org:5433/workforce",
 }
 
@@ -32,7 +33,7 @@ def _settings_in_subprocess(**env_vars):
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "DJANGO_DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}
+        if k not in {"DATABASE_URL", "DJANGO_DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "SITE_URL"}
     }
     env.update(env_vars, DJANGO_SETTINGS_MODULE="workforce.settings")
     return subprocess.run(
@@ -99,6 +100,19 @@ def test_production_without_allowed_hosts_refuses_to_start():
     result = _settings_in_subprocess(**env)
     assert result.returncode != 0
     assert "ALLOWED_HOSTS is not set" in result.stderr
+
+
+def test_production_without_site_url_refuses_to_start():
+    env = {k: v for k, v in PROD.items() if k != "SITE_URL"}
+    result = _settings_in_subprocess(**env)
+    assert result.returncode != 0
+    assert "SITE_URL is not set" in result.stderr
+
+
+def test_site_url_is_kept_without_its_trailing_slash():
+    result = _settings_in_subprocess(**{**PROD, "SITE_URL": "https://workforce.example.org/"})
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["site_url"] == "https://workforce.example.org"
 
 
 def test_sqlite_is_refused():

@@ -12,6 +12,8 @@ import pghistory
 import pgtrigger
 from django.core.exceptions import ImproperlyConfigured
 
+from workforce.platform.links import site_url_setting
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -43,6 +45,10 @@ if not ALLOWED_HOSTS:
         )
     ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]", "testserver"]
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# The site's own address: every link in an email is built from it, never from a request's
+# Host header (which a sender controls) and never left relative (useless in a mail client).
+SITE_URL = site_url_setting(env.str("SITE_URL", default=""), debug=DEBUG)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

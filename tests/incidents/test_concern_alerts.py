@@ -4,6 +4,7 @@ commit, never twice, without the narrative) and an entry on their home page that
 whatever its later corrections."""
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from supervision.incidents import services
@@ -44,7 +45,7 @@ def test_a_report_needing_escalation_emails_every_safeguarding_lead_of_that_orga
         assert "dual relationship" in email.body
         assert "critical severity" in email.body
         assert "child at risk" in email.body.lower()
-        assert f"/incidents/{incident.pk}/" in email.body
+        assert f"{settings.SITE_URL}/incidents/{incident.pk}/" in email.body
         assert NARRATIVE not in email.body and "youth club" not in email.body
         assert peer.person.full_name not in email.body
     notices = IncidentNotice.objects.filter(incident=incident, kind="concern")

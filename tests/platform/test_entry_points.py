@@ -43,7 +43,14 @@ print(json.dumps({"db": settings.DATABASES["default"], "spawned": spawned}, defa
 
 
 def _clean_env(var_dir, **extra):
-    drop = {"DATABASE_URL", pgembed.SUPERVISED_ENV, "DJANGO_DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}
+    drop = {
+        "DATABASE_URL",
+        pgembed.SUPERVISED_ENV,
+        "DJANGO_DEBUG",
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "SITE_URL",
+    }
     env = {k: v for k, v in os.environ.items() if k not in drop}
     env.update(WORKFORCE_VAR_DIR=str(var_dir), DJANGO_SETTINGS_MODULE="workforce.settings", **extra)
     return env

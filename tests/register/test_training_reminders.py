@@ -6,6 +6,7 @@ import datetime
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
@@ -70,7 +71,9 @@ def test_n_days_before_and_on_the_day_each_send_once(peer_assignment, lead, outb
     # The supervisor's email names the training, not the person.
     for detail in (peer.full_name, peer.display_name, peer.email):
         assert detail not in theirs.body and detail not in theirs.subject
-    assert reverse("workforce:person", args=[peer.pk]) in theirs.body
+    # Links are absolute, on the site's own address (SITE_URL).
+    assert settings.SITE_URL + reverse("workforce:person", args=[peer.pk]) in theirs.body
+    assert settings.SITE_URL + reverse("workforce:my_profile") in mine.body
 
     outbox.clear()
     for day in (expires - 29 * DAY, expires - DAY):

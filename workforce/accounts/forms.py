@@ -9,6 +9,7 @@ from django.db import transaction
 
 from workforce.accounts import credentials
 from workforce.platform.forms import helper
+from workforce.platform.links import site_link
 
 # Wrong passwords in a row (per session) before the page signs the person out: a stolen
 # session must not become a way to guess the password without django-axes noticing.
@@ -112,3 +113,8 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         )
         if allowed:
             super().save(*args, request=request, **kwargs)
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        # The link is on the site's own address, not the Host header of the request.
+        context["site_url"] = site_link("")
+        super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)

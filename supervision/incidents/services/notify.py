@@ -21,14 +21,9 @@ from django.urls import reverse
 
 from supervision.incidents import deadlines, rules
 from supervision.incidents.models import Incident, IncidentAction, IncidentNotice, NoticeKind
+from workforce.platform.links import site_link
 
 logger = logging.getLogger(__name__)
-
-
-def base_url(explicit: str = "") -> str:
-    """Where links in emails point: the request's own address when a page triggered the email;
-    otherwise settings.SITE_URL if the deployment sets one; otherwise a relative link."""
-    return (explicit or getattr(settings, "SITE_URL", "") or "").rstrip("/")
 
 
 def record(
@@ -67,7 +62,7 @@ def _render(notice: IncidentNotice, link_base: str) -> tuple[str, str]:
         "notice": notice,
         "incident": incident,
         "action": notice.action,
-        "link": base_url(link_base) + reverse("incidents:detail", kwargs={"pk": incident.pk}),
+        "link": site_link(reverse("incidents:detail", kwargs={"pk": incident.pk}), base=link_base),
         "deadline": _deadline(notice),
     }
     subject = render_to_string("incidents/email/subject.txt", context).strip()

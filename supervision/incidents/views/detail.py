@@ -171,7 +171,6 @@ def report(request):
                 told_someone=data["told_someone"],
                 told_whom=data["told_whom"],
                 abuse_types=data["abuse_types"],
-                link_base=request.build_absolute_uri("/"),
             )
         except services.IncidentError as error:
             show_error(form, error)

@@ -90,7 +90,6 @@ def triage(request, pk: int):
             decision=data["decision"],
             reason=data["reason"],
             escalate_to=data.get("escalate_to"),
-            link_base=request.build_absolute_uri("/"),
         )
 
     response = _run_step(
@@ -126,7 +125,6 @@ def escalate(request, pk: int):
             by=request.user,
             to=data["escalate_to"],
             reason=data["reason"],
-            link_base=request.build_absolute_uri("/"),
         )
 
     return _run_step(
@@ -286,7 +284,6 @@ def correct(request, pk: int):
             by=request.user,
             reason=data["reason"],
             lift_escalation=data.get("lift_escalation", False),
-            link_base=request.build_absolute_uri("/"),
             **changes,
         )
 

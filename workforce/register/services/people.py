@@ -20,6 +20,7 @@ from django.utils.http import urlsafe_base64_encode
 from workforce.organisations.models import Capacity, Membership, Organisation
 from workforce.platform import audit
 from workforce.platform.base import WorkforceError, diff, snapshot
+from workforce.platform.links import site_link
 from workforce.register.models import (
     Assignment,  # the assignments module imports this one
     Person,
@@ -225,7 +226,7 @@ def person_leave(
 
 @transaction.atomic
 def person_invite(
-    *, person: Person, by: AbstractBaseUser | None, capacity: str, base_url: str
+    *, person: Person, by: AbstractBaseUser | None, capacity: str
 ) -> AbstractBaseUser:
     """Give the person a login and email them a link to choose their own password.
 
@@ -276,12 +277,14 @@ def person_invite(
         summary=summary,
         changes={"username": user.get_username(), "capacity": capacity},
     )
-    link = base_url.rstrip("/") + reverse(
-        "password_reset_confirm",
-        kwargs={
-            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": default_token_generator.make_token(user),
-        },
+    link = site_link(
+        reverse(
+            "password_reset_confirm",
+            kwargs={
+                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                "token": default_token_generator.make_token(user),
+            },
+        )
     )
     context = {
         "person": person,

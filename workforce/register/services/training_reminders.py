@@ -25,6 +25,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from workforce.platform.links import site_link
 from workforce.register.models import Assignment, TrainingRecord, TrainingReminder
 from workforce.register.selectors.training import needing_attention
 
@@ -170,12 +171,13 @@ def _deliver_one(reminder_id: int, link_base: str) -> int:
 
 def render(reminder: TrainingReminder, *, link_base: str = "") -> tuple[str, str]:
     record = reminder.record
-    base = (link_base or getattr(settings, "SITE_URL", "") or "").rstrip("/")
     to_person = reminder.recipient_id is None
     if to_person:
-        link = base + reverse("workforce:my_profile")
+        link = site_link(reverse("workforce:my_profile"), base=link_base)
     else:
-        link = base + reverse("workforce:person", kwargs={"pk": record.person_id})
+        link = site_link(
+            reverse("workforce:person", kwargs={"pk": record.person_id}), base=link_base
+        )
     context = {
         "to_person": to_person,
         "on_the_day": reminder.kind == Kind.ON_THE_DAY,

@@ -190,7 +190,6 @@ def person_invite(request, pk: int):
                 person=person,
                 by=request.user,
                 capacity=form.cleaned_data["capacity"],
-                base_url=request.build_absolute_uri("/"),
             )
         except services.WorkforceError as error:
             form_error(form, error)

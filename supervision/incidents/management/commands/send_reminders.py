@@ -24,7 +24,7 @@ class Command(BaseCommand):
             "--base-url",
             default="",
             help="The site's address for links in emails, e.g. https://workforce.example.org "
-            "(default: settings.SITE_URL if set, otherwise links are relative).",
+            "(default: settings.SITE_URL).",
         )
 
     def handle(self, *args, base_url="", **options):
