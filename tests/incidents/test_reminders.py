@@ -31,8 +31,9 @@ def _flush(mailbox):
 
 
 def test_escalation_emails_the_lead_after_commit(
-    make, supervisor, safeguarding, mailbox, django_capture_on_commit_callbacks
+    make, supervisor, safeguarding, mailbox, django_capture_on_commit_callbacks, settings
 ):
+    settings.SITE_URL = "https://workforce.example.org"  # the link is built on it
     incident = make("reported", severity="high")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.incident_triage(
@@ -41,7 +42,6 @@ def test_escalation_emails_the_lead_after_commit(
             decision="escalate",
             reason="High.",
             escalate_to=safeguarding,
-            link_base="https://workforce.example.org/",
         )
     assert mailbox == []  # nothing before commit
     for callback in callbacks:

@@ -49,11 +49,11 @@ def record(
         return None
 
 
-def send_after_commit(notice: IncidentNotice, *, link_base: str = "") -> None:
+def send_after_commit(notice: IncidentNotice) -> None:
     """Send this notice as soon as the surrounding transaction commits (never if it rolls
     back). A failure is logged and left for `send_reminders` to retry."""
     notice_id = notice.pk
-    transaction.on_commit(lambda: deliver([notice_id], link_base=link_base), robust=True)
+    transaction.on_commit(lambda: deliver([notice_id]), robust=True)
 
 
 def _render(notice: IncidentNotice, link_base: str) -> tuple[str, str]:

@@ -142,7 +142,7 @@ def _earlier_incidents(person: Person, category: str, occurred_on: datetime.date
     )
 
 
-def _alert_safeguarding_leads(incident: Incident, event, link_base: str) -> None:
+def _alert_safeguarding_leads(incident: Incident, event) -> None:
     """Tell every safeguarding lead of the organisation at once that a report needs one of
     them (it became so with `event`: the report, or the correction that made it so). Each
     email is recorded first, so it is sent once, after commit, and retried by send_reminders
@@ -155,7 +155,7 @@ def _alert_safeguarding_leads(incident: Incident, event, link_base: str) -> None
             recipient=lead,
         )
         if notice is not None:
-            notify.send_after_commit(notice, link_base=link_base)
+            notify.send_after_commit(notice)
 
 
 @transaction.atomic
@@ -173,7 +173,6 @@ def incident_report(
     told_someone: bool = False,
     told_whom: str = "",
     abuse_types=(),
-    link_base: str = "",
 ) -> Incident:
     """Record a boundary incident. The report can never be edited afterwards (the types of
     abuse, if any, change later as a step: services.incident_record_abuse_types). If it must
@@ -249,7 +248,7 @@ def incident_report(
         },
     )
     if rules.escalation_mandatory(incident):
-        _alert_safeguarding_leads(incident, event, link_base)
+        _alert_safeguarding_leads(incident, event)
     return incident
 
 
@@ -315,7 +314,6 @@ def incident_correct(
     by,
     reason: str,
     lift_escalation: bool = False,
-    link_base: str = "",
     **changes,
 ) -> Incident:
     """Append a correction. Changes (any of CORRECTABLE) update the current classification;
@@ -428,7 +426,7 @@ def incident_correct(
         Incident.objects.filter(pk=incident.pk).update(acknowledge_due_at=sooner)
     incident.refresh_from_db()
     if not was_mandatory and rules.escalation_mandatory(incident):
-        _alert_safeguarding_leads(incident, event, link_base)
+        _alert_safeguarding_leads(incident, event)
     return incident
 
 

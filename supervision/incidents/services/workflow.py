@@ -71,7 +71,7 @@ def _escalate(incident: Incident, *, to, by, now: datetime.datetime) -> None:
     incident.state = State.ESCALATED
 
 
-def _tell_lead(incident: Incident, event, lead, link_base: str) -> None:
+def _tell_lead(incident: Incident, event, lead) -> None:
     """Email the safeguarding lead at once, after commit (recorded first, so a failed email is
     retried by send_reminders rather than lost)."""
     notice = notify.record(
@@ -81,7 +81,7 @@ def _tell_lead(incident: Incident, event, lead, link_base: str) -> None:
         recipient=lead,
     )
     if notice is not None:
-        notify.send_after_commit(notice, link_base=link_base)
+        notify.send_after_commit(notice)
 
 
 def _escalation_step(incident: Incident, *, kind: str, by, at, detail: str = ""):
@@ -111,7 +111,6 @@ def incident_triage(
     decision: str,
     reason: str,
     escalate_to=None,
-    link_base: str = "",
 ) -> Incident:
     """Decide: manage it through supervision, or escalate it to a named safeguarding lead
     (mandatory for high or critical severity or any safeguarding concern)."""
@@ -168,12 +167,12 @@ def incident_triage(
     )
     if decision == TriageDecision.ESCALATE:
         event = _escalation_step(incident, kind=EventKind.ESCALATED, by=by, at=now)
-        _tell_lead(incident, event, escalate_to, link_base)
+        _tell_lead(incident, event, escalate_to)
     return incident
 
 
 @transaction.atomic
-def incident_escalate(*, incident: Incident, to, by, reason: str, link_base: str = "") -> Incident:
+def incident_escalate(*, incident: Incident, to, by, reason: str) -> Incident:
     """Escalate an incident being managed through supervision, or pass an escalation nobody has
     acknowledged yet to another safeguarding lead (the deadline stays as it was)."""
     incident = lock(incident)
@@ -214,7 +213,7 @@ def incident_escalate(*, incident: Incident, to, by, reason: str, link_base: str
             ]
         )
         event = _escalation_step(incident, kind=EventKind.ESCALATED, by=by, at=now, detail=reason)
-    _tell_lead(incident, event, to, link_base)
+    _tell_lead(incident, event, to)
     return incident
 
 
