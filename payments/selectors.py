@@ -101,7 +101,10 @@ def approval_queue_count(user) -> int:
     """How many claims wait for this user's decision (the dashboards' figure), kept until a
     claim or the user's access changes (workforce/figures.py)."""
     return figures.cached(
-        figures.PAYMENTS, ("approval_queue", user.pk), lambda: approval_queue(user).count()
+        figures.PAYMENTS,
+        ("approval_queue", user.pk),
+        lambda: approval_queue(user).count(),
+        organisations=access.organisation_ids(user),
     )
 
 
@@ -139,17 +142,21 @@ def median_days_to_pay(user, since: date | None = None) -> Decimal | None:
     a claim or batch changes (workforce/figures.py): over every paid claim of a large trust
     it is most of a second to count (bench/README.md)."""
 
+    organisations = access.organisation_ids(user, *groups.FINANCE_AND_ADMINS)
+
     def count() -> Decimal | None:
-        claims = access.scoped(user, Claim).filter(
-            state=S.PAID,
-            organisation_id__in=access.organisation_ids(user, *groups.FINANCE_AND_ADMINS),
-        )
+        claims = access.scoped(user, Claim).filter(state=S.PAID, organisation_id__in=organisations)
         if since is not None:
             claims = claims.filter(paid_on__gte=since)
         median = Median(DaysBetween(F("paid_on"), TruncDate("submitted_at")))
         return claims.aggregate(median=median)["median"]
 
-    return figures.cached(figures.PAYMENTS, ("median_days_to_pay", user.pk, since), count)
+    return figures.cached(
+        figures.PAYMENTS,
+        ("median_days_to_pay", user.pk, since),
+        count,
+        organisations=organisations,
+    )
 
 
 def batches_for(user) -> QuerySet[Batch]:
@@ -172,8 +179,7 @@ def with_figures(batches) -> list[Batch]:
     on the page, and a large trust's batches have thousands of lines (bench/README.md).
     """
     batches = list(batches)
-    ids = tuple(sorted(batch.pk for batch in batches))
-    totals, unpaid = _totals_of(ids), _unpaid_of(ids)
+    totals, unpaid = _totals_of(batches), _unpaid_of(batches)
     for batch in batches:
         counted = totals[batch.pk]
         batch.line_count = counted.count
@@ -183,8 +189,13 @@ def with_figures(batches) -> list[Batch]:
     return batches
 
 
-def _totals_of(ids: tuple[int, ...]) -> dict[int, Totals]:
+def _ids_and_organisations(batches) -> tuple[tuple[int, ...], set[int]]:
+    return tuple(sorted(b.pk for b in batches)), {b.organisation_id for b in batches}
+
+
+def _totals_of(batches) -> dict[int, Totals]:
     """{batch id: its Totals}, kept for good (see batch_totals)."""
+    ids, organisations = _ids_and_organisations(batches)
 
     def count() -> dict[int, Totals]:
         fees = (
@@ -206,12 +217,19 @@ def _totals_of(ids: tuple[int, ...]) -> dict[int, Totals]:
             counted[batch] = Totals(row["count"], row["fees"], expenses.get(batch, ZERO))
         return counted
 
-    return figures.cached(figures.PAYMENTS, ("batch_totals", *ids), count, for_good=True)
+    return figures.cached(
+        figures.PAYMENTS,
+        ("batch_totals", *ids),
+        count,
+        organisations=organisations,
+        for_good=True,
+    )
 
 
-def _unpaid_of(ids: tuple[int, ...]) -> dict[int, int]:
+def _unpaid_of(batches) -> dict[int, int]:
     """{batch id: how many of its claims are not yet recorded as paid}, kept until a claim
-    or batch changes."""
+    or batch of their organisations changes."""
+    ids, organisations = _ids_and_organisations(batches)
 
     def count() -> dict[int, int]:
         exported = (
@@ -222,7 +240,9 @@ def _unpaid_of(ids: tuple[int, ...]) -> dict[int, int]:
         )
         return dict.fromkeys(ids, 0) | {row["batch_id"]: row["unpaid"] for row in exported}
 
-    return figures.cached(figures.PAYMENTS, ("batch_unpaid", *ids), count)
+    return figures.cached(
+        figures.PAYMENTS, ("batch_unpaid", *ids), count, organisations=organisations
+    )
 
 
 def batches_to_mark_paid(user) -> QuerySet[Batch]:
@@ -249,6 +269,7 @@ def batches_to_mark_paid_count(user) -> int:
         figures.PAYMENTS,
         ("batches_to_mark_paid", user.pk),
         lambda: batches_to_mark_paid(user).count(),
+        organisations=access.organisation_ids(user),
     )
 
 
@@ -286,13 +307,13 @@ def batch_totals(batch: Batch) -> Totals:
     """The batch's line count, fees and expenses. A batch never changes once made: its
     lines are append-only and its claims' amounts and expenses are frozen by triggers
     (payments migration 0002), so the figures are kept for good (workforce/figures.py)."""
-    return _totals_of((batch.pk,))[batch.pk]
+    return _totals_of([batch])[batch.pk]
 
 
 def batch_unpaid(batch: Batch) -> int:
     """How many of the batch's claims are not yet recorded as paid; kept until a claim or
     batch changes (workforce/figures.py)."""
-    return _unpaid_of((batch.pk,))[batch.pk]
+    return _unpaid_of([batch])[batch.pk]
 
 
 def rate_cards_for(user) -> QuerySet[RateCard]:
@@ -323,7 +344,12 @@ def with_claim_counts(items, *, via: str) -> list:
     if not ids:
         counts = {}
     elif via == "rate_card":
-        counts = figures.cached(figures.PAYMENTS, ("claims_using", via, *ids), count)
+        counts = figures.cached(
+            figures.PAYMENTS,
+            ("claims_using", via, *ids),
+            count,
+            organisations={item.organisation_id for item in items},
+        )
     else:
         counts = count()
     for item in items:

@@ -234,8 +234,8 @@ class FiguresVersionAdmin(ScopedAdmin):
     to help explain why a figure was or was not counted afresh."""
 
     installation_wide = True
-    fields = ["topic", "version"]
-    list_display = ["topic", "version"]
+    fields = ["topic", "organisation", "version"]
+    list_display = ["topic", "organisation", "version"]
 
 
 # The sign-in lockout log (django-axes) names logins and addresses of every organisation:

@@ -121,6 +121,7 @@ def batch_detail(request, pk: int):
         "payments/partials/batch_lines.html",
         lines_context,
         request,
+        organisations=[batch.organisation_id],
         for_good=True,
     )
     return render(
@@ -222,6 +223,7 @@ def totals(request):
         "payments/partials/totals_table.html",
         table_context,
         request,
+        organisations=access.organisation_ids(request.user),
     )
     return render(
         request,

@@ -509,7 +509,10 @@ def organisation_summaries(
         return _split(counted, 1, organisation)
 
     return figures.cached(
-        figures.SUPERVISION, ("summaries", user.pk, organisation.pk, today), count
+        figures.SUPERVISION,
+        ("summaries", user.pk, organisation.pk, today),
+        count,
+        organisations=[organisation.pk],
     )
 
 
@@ -541,7 +544,10 @@ def organisation_overview(
         return total, teams, supervisors, _months(by_day, days)
 
     return figures.cached(
-        figures.SUPERVISION, ("overview", user.pk, organisation.pk, today, months), count
+        figures.SUPERVISION,
+        ("overview", user.pk, organisation.pk, today, months),
+        count,
+        organisations=[organisation.pk],
     )
 
 

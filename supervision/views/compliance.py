@@ -51,6 +51,7 @@ def compliance(request):
             "supervision/partials/organisation_figures.html",
             figures_context,
             request,
+            organisations=[organisation.pk],
         )
         overview.append({"organisation": organisation, "figures": shown if shown.strip() else ""})
     return render(
@@ -80,7 +81,12 @@ def team_compliance(request, pk: int):
     # most of the page's time (bench/README.md).
     key = (user.pk, team.pk, status, today, ROWS_PER_PAGE, page_number)
     table = figures.kept_html(
-        figures.SUPERVISION, key, "supervision/partials/team_table.html", table_context, request
+        figures.SUPERVISION,
+        key,
+        "supervision/partials/team_table.html",
+        table_context,
+        request,
+        organisations=[team.organisation_id],
     )
     return render(
         request,

@@ -3,6 +3,7 @@
 The versions are raised by triggers at commit, so most of these tests commit for real
 (`transaction=True`); the rest check what a transaction sees of its own changes."""
 
+import importlib
 import re
 
 import pytest
@@ -16,6 +17,7 @@ from supervision.selectors import organisation_overview, organisation_summaries
 from tests import factories
 from tests.factories import OrganisationFactory, TeamFactory
 from workforce.platform import figures
+from workforce.platform.models import FiguresVersion
 from workforce.reports.dashboard import attention
 
 
@@ -34,54 +36,163 @@ def _triggers() -> set[tuple[str, str]]:
 
 
 @pytest.mark.django_db
-def test_every_table_of_a_topic_has_both_triggers_and_no_other_table_has_any():
+def test_every_table_of_a_topic_has_its_triggers_and_no_other_table_has_any():
     expected = {
         (table, f"figures_{kind}_{topic}")
         for topic, tables in figures.TOPIC_TABLES.items()
         for table in tables
-        for kind in ("mark", "raise")
+        for kind in ("note_insert", "note_update", "note_delete", "raise")
     }
     assert _triggers() == expected
 
 
+def _versions(topic: str) -> dict[int, int]:
+    return dict(FiguresVersion.objects.filter(topic=topic).values_list("organisation", "version"))
+
+
 @pytest.mark.django_db(transaction=True)
-def test_a_committed_change_raises_its_topics_version_once_and_a_rollback_not_at_all():
-    organisation = OrganisationFactory()
+def test_a_committed_change_raises_its_organisations_version_once_and_a_rollback_not_at_all():
+    organisation, other = OrganisationFactory(), OrganisationFactory()
     for name in ("A", "B", "C"):
         TeamFactory(organisation=organisation, name=name)
-    before = figures.version(figures.SUPERVISION)
-    payments_before = figures.version(figures.PAYMENTS)
+    TeamFactory(organisation=other)
+    before = _versions(figures.SUPERVISION)
+    payments_before = _versions(figures.PAYMENTS)
+    other_version = figures.version(figures.SUPERVISION, [other.pk])
 
     with transaction.atomic():
         organisation.teams.update(description="Three rows, one statement")
         organisation.teams.filter(name="A").update(name="A team")
-    assert figures.version(figures.SUPERVISION) == before + 1
+    after = _versions(figures.SUPERVISION)
+    assert after[organisation.pk] == before[organisation.pk] + 1
+    # Only that organisation's row: the other's figures stay kept.
+    assert after[other.pk] == before[other.pk]
+    assert figures.version(figures.SUPERVISION, [other.pk]) == other_version
+    assert figures.version(figures.SUPERVISION, [organisation.pk]) != figures.version(
+        figures.SUPERVISION, [other.pk]
+    )
     # Teams are not counted by any payments figure.
-    assert figures.version(figures.PAYMENTS) == payments_before
+    assert _versions(figures.PAYMENTS) == payments_before
 
     with pytest.raises(RuntimeError), transaction.atomic():
         organisation.teams.update(description="Never committed")
         raise RuntimeError
-    assert figures.version(figures.SUPERVISION) == before + 1
+    assert _versions(figures.SUPERVISION) == after
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_in_one_organisation_keeps_the_others_figures():
+    first, second = OrganisationFactory(), OrganisationFactory()
+    counted = []
+
+    def count(org):
+        return lambda: counted.append(org) or len(counted)
+
+    def figure(org):
+        return figures.cached(
+            figures.SUPERVISION, ("t", org.pk), count(org), organisations=[org.pk]
+        )
+
+    figure(first), figure(second)
+    figure(first), figure(second)  # both kept
+    assert counted == [first, second]
+    TeamFactory(organisation=first)
+    figure(first), figure(second)
+    assert counted == [first, second, first]
+
+
+# The organisation of each watched table's rows, by the ORM, for the triggers' own lookups.
+ORGANISATION_OF = {
+    "supervision_supervisionsession": ("supervision", "SupervisionSession", "organisation"),
+    "supervision_sessionsupervisee": ("supervision", "SessionSupervisee", "session__organisation"),
+    "workforce_assignment": ("workforce", "Assignment", "person__organisation"),
+    "workforce_person": ("workforce", "Person", "organisation"),
+    "workforce_team": ("workforce", "Team", "organisation"),
+    "workforce_membership": ("workforce", "Membership", "organisation"),
+    "roles_roleversion": ("roles", "RoleVersion", "role__organisation"),
+    "roles_supervisionrequirement": (
+        "roles",
+        "SupervisionRequirement",
+        "version__role__organisation",
+    ),
+    "payments_claim": ("payments", "Claim", "organisation"),
+    "payments_batch": ("payments", "Batch", "organisation"),
+    "payments_batchline": ("payments", "BatchLine", "batch__organisation"),
+}
 
 
 @pytest.mark.django_db
-def test_a_transaction_counts_live_once_it_has_changed_the_topics_tables():
-    organisation = OrganisationFactory()  # organisations are in no topic
-    counted = []
+def test_the_triggers_find_the_organisation_of_every_row_of_every_watched_table():
+    """Each table's lookup in migration 0014 (child tables through their parent) gives
+    every row of the demo data the organisation the ORM gives it."""
+    from django.apps import apps
 
-    def count():
-        counted.append(1)
-        return len(counted)
+    from workforce import demo
 
-    assert figures.version(figures.SUPERVISION) is not None
-    assert figures.cached(figures.SUPERVISION, ("t",), count) == 1
-    assert figures.cached(figures.SUPERVISION, ("t",), count) == 1  # kept
+    demo.seed()
+    migration = importlib.import_module(
+        "workforce.migrations.0014_figures_versions_per_organisation"
+    )
+    watched = {table for tables in figures.TOPIC_TABLES.values() for table in tables}
+    assert set(migration.ORG_OF) == watched == set(ORGANISATION_OF)
+    for table, (app, model, path) in ORGANISATION_OF.items():
+        expected = dict(apps.get_model(app, model).objects.values_list("pk", path))
+        with connection.cursor() as cursor:
+            lookup = migration.ORG_OF[table]  # the migration's own SQL, and table names
+            cursor.execute(f"SELECT changed.id, {lookup} FROM {table} changed")  # noqa: S608
+            found = dict(cursor.fetchall())
+        assert expected, f"{table}: the demo has no rows"
+        assert found == expected, table
+
+
+@pytest.mark.django_db(transaction=True)
+def test_raised_under_set_constraints_immediate_too():
+    """With the deferred triggers made immediate (as Django's constraint checks do), each
+    statement's row trigger fires before its statement trigger has noted the
+    organisations: the versions are raised all the same, once per statement."""
+    organisation = OrganisationFactory()
     TeamFactory(organisation=organisation)
-    # This transaction sees its new team; the kept figure does not: count afresh, keep none.
-    assert figures.version(figures.SUPERVISION) is None
-    assert figures.cached(figures.SUPERVISION, ("t",), count) == 2
-    assert figures.cached(figures.SUPERVISION, ("t",), count) == 3
+    before = _versions(figures.SUPERVISION)[organisation.pk]
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        organisation.teams.update(description="First")
+        organisation.teams.update(description="Second")
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        organisation.teams.update(description="Third, at commit")
+    assert _versions(figures.SUPERVISION)[organisation.pk] == before + 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_commit_in_one_organisation_never_waits_for_a_writer_in_another():
+    """Before, every commit raised one row per topic: a writer whose raise had fired held
+    it until its transaction ended, and every other writer's commit queued behind it."""
+    import psycopg
+    from django.db import connection as django_connection
+
+    first, second = OrganisationFactory(), OrganisationFactory()
+    held, beside = TeamFactory(organisation=first), TeamFactory(organisation=first)
+    TeamFactory(organisation=second)
+    params = django_connection.get_connection_params()
+    params.pop("cursor_factory", None), params.pop("context", None)
+    with psycopg.connect(**params) as holder, psycopg.connect(**params) as other:
+        # The first organisation's writer raises its version and keeps its transaction open.
+        holder.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        holder.execute("UPDATE workforce_team SET description = 'held' WHERE id = %s", [held.pk])
+        # The second's commit would have queued on the shared row: now it cannot wait.
+        other.execute("SET lock_timeout = '2s'")
+        other.execute(
+            "UPDATE workforce_team SET description = 'free' WHERE organisation_id = %s",
+            [second.pk],
+        )
+        other.commit()
+        # A writer of another row in the holder's organisation still waits for it.
+        other.execute("SET lock_timeout = '200ms'")
+        other.execute("UPDATE workforce_team SET description = 'queued' WHERE id = %s", [beside.pk])
+        with pytest.raises(psycopg.errors.LockNotAvailable):
+            other.commit()
+        holder.rollback()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -233,7 +344,9 @@ def test_tax_year_totals_are_kept_until_a_claim_is_paid(client, finance, lead, c
 
 
 def test_a_long_key_or_one_with_odd_characters_is_a_safe_cache_key(db, recwarn):
-    kept = figures.cached(figures.PAYMENTS, ("page", "2 \n ☃", *range(200)), lambda: "counted")
+    kept = figures.cached(
+        figures.PAYMENTS, ("page", "2 \n ☃", *range(200)), lambda: "counted", organisations=[1]
+    )
     assert kept == "counted"
     assert not [w for w in recwarn.list if "CacheKeyWarning" in w.category.__name__]
 

@@ -89,20 +89,27 @@ class ReadLogEntry(models.Model):
 
 
 class FiguresVersion(models.Model):
-    """How many committed changes a topic's tables have had (workforce/figures.py).
+    """How many committed changes an organisation's rows of a topic's tables have had
+    (workforce/platform/figures.py); organisation 0 stands for rows whose organisation
+    could not be found, and counts towards every organisation's figures.
 
-    Written only by the triggers of migration 0007, at commit; read by
+    Written only by the triggers of migration 0014, at commit; read by
     workforce_figures_version(). Nothing in the app writes it.
     """
 
-    topic = models.CharField(max_length=40, primary_key=True)
+    # "<topic>:<organisation>", the row the triggers' upsert finds.
+    key = models.CharField(max_length=80, primary_key=True)
+    topic = models.CharField(max_length=40)
+    # A plain number, not a foreign key: raising a version takes no lock on the organisation.
+    organisation = models.BigIntegerField()
     version = models.BigIntegerField(default=0)
 
     class Meta:
+        ordering = ["topic", "organisation"]
         verbose_name = "figures version"
 
     def __str__(self):
-        return f"{self.topic} v{self.version}"
+        return f"{self.topic} in organisation {self.organisation}: v{self.version}"
 
 
 class PasswordResetRequest(models.Model):

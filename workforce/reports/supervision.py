@@ -62,7 +62,9 @@ def supervision_report(user, filters: Filters) -> list[Table]:
         )
         return counts, late_on(base, days[-1])
 
-    counts, late = figures.cached(figures.SUPERVISION, key, count)
+    counts, late = figures.cached(
+        figures.SUPERVISION, key, count, organisations=filters.organisation_ids
+    )
     by_team_month: list[list] = []
     by_month: list[list] = []
     latest: list[list] = []
