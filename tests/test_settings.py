@@ -17,7 +17,8 @@ PROBE = (
     "'hosts': s.ALLOWED_HOSTS, 'tz': s.TIME_ZONE, 'lang': s.LANGUAGE_CODE, "
     "'cookies': [s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.SESSION_COOKIE_SECURE, "
     "s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY], 'hsts': s.SECURE_HSTS_SECONDS, "
-    "'validators': [v['NAME'] for v in s.AUTH_PASSWORD_VALIDATORS], 'site_url': s.SITE_URL}, "
+    "'validators': [v['NAME'] for v in s.AUTH_PASSWORD_VALIDATORS], 'site_url': s.SITE_URL, "
+    "'cache': s.CACHES['default']}, "
     "default=str))"
 )
 PROD = {
@@ -64,12 +65,41 @@ def test_database_url_selects_a_real_server():
     assert "django.contrib.auth.password_validation.CommonPasswordValidator" in data["validators"]
     # A real server keeps each process's connection a minute, checked before use.
     assert (db["CONN_MAX_AGE"], db["CONN_HEALTH_CHECKS"]) == (60, True)
+    # Without CACHE_URL each process keeps its own figures.
+    assert data["cache"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert data["cache"]["OPTIONS"] == {"MAX_ENTRIES": 5000}
 
 
 def test_connection_lifetime_can_be_set():
     result = _settings_in_subprocess(**PROD, DB_CONN_MAX_AGE="0")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["db"]["CONN_MAX_AGE"] == 0
+
+
+def test_cache_url_dbcache_shares_a_table_of_the_database():
+    result = _settings_in_subprocess(**PROD, CACHE_URL="dbcache://workforce_cache")
+    assert result.returncode == 0, result.stderr
+    cache = json.loads(result.stdout)["cache"]
+    assert cache["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
+    assert cache["LOCATION"] == "workforce_cache"
+    assert cache["OPTIONS"] == {"MAX_ENTRIES": 5000}
+    assert cache["KEY_PREFIX"].startswith("release-")
+
+
+def test_cache_url_redis_is_djangos_own_backend(tmp_path):
+    # Stand-ins for packages this machine need not have: the settings only check that redis
+    # can be imported, and django-environ would pick django-redis's backend were it there.
+    for package in ("redis", "django_redis"):
+        (tmp_path / package).mkdir()
+        (tmp_path / package / "__init__.py").write_text("")
+    result = _settings_in_subprocess(
+        **PROD, CACHE_URL="redis://cache.internal:6379/0?key_prefix=trust", PYTHONPATH=str(tmp_path)
+    )
+    assert result.returncode == 0, result.stderr
+    cache = json.loads(result.stdout)["cache"]
+    assert cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert cache["LOCATION"] == "redis://cache.internal:6379/0"
+    assert cache["KEY_PREFIX"].startswith("trust:release-")
 
 
 BREACH_VALIDATOR = "pwned_passwords_django.validators.PwnedPasswordsValidator"

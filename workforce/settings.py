@@ -12,6 +12,7 @@ import pghistory
 import pgtrigger
 from django.core.exceptions import ImproperlyConfigured
 
+from workforce.platform.caches import caches_setting
 from workforce.platform.links import site_url_setting
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -170,16 +171,16 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int(
 )
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
-# Each server process keeps its own cache: only figures that are costly to count, each
-# kept under a version the database raises when what it counts changes
-# (workforce/figures.py), so a process never serves a figure older than the data.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "workforce-figures",
-        "OPTIONS": {"MAX_ENTRIES": env.int("FIGURES_CACHE_ENTRIES", default=5000)},
-    }
-}
+# The cache holds only figures that are costly to count, each kept under a version the
+# database raises when what it counts changes (workforce/platform/figures.py), so no server
+# serves a figure older than the data. Without CACHE_URL each server process keeps its own
+# (local memory); with several servers CACHE_URL (redis://, rediss://, dbcache://TABLE)
+# gives them one store, so each figure is counted once (workforce/platform/caches.py).
+CACHES = caches_setting(
+    env.str("CACHE_URL", default=""),
+    max_entries=env.int("FIGURES_CACHE_ENTRIES", default=5000),
+    root=BASE_DIR,
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Argon2id first (OWASP ASVS 6.2/11.4); older hashes still verify and are upgraded at sign-in.

@@ -50,8 +50,18 @@ def _url(user: str, password: str, dbname: str) -> str:
     return f"postgresql://{user}:{password}@/{dbname}?host={host}{port}"
 
 
+# Both roles run with the database cache, so `migrate` makes its table (as the owner) and
+# the app's role must be able to use it.
+CACHE_URL = "dbcache://workforce_cache"
+
+
 def _manage(user: str, password: str, dbname: str, *args: str) -> None:
-    env = {**os.environ, "DATABASE_URL": _url(user, password, dbname), "DJANGO_DEBUG": "true"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": _url(user, password, dbname),
+        "DJANGO_DEBUG": "true",
+        "CACHE_URL": CACHE_URL,
+    }
     result = subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
     )
@@ -86,7 +96,8 @@ def test_the_documented_roles_migrate_work_and_cannot_undo_the_guards():
                 conn.execute(sql)
         _manage(owner, "OWNER_PASSWORD", db, "migrate", "--noinput", "-v0")
         # The app's ordinary work as the app role: rows in, sequences used, the row-history
-        # and figures triggers writing their own tables.
+        # and figures triggers writing their own tables, figures kept in the cache table
+        # (and the cache emptied, which deletes rather than truncates).
         _manage(
             app,
             "APP_PASSWORD",
@@ -95,7 +106,12 @@ def test_the_documented_roles_migrate_work_and_cannot_undo_the_guards():
             "-c",
             "from tests.factories import MembershipFactory, PersonFactory; "
             "person = PersonFactory(); person.full_name = 'Changed'; person.save(); "
-            "MembershipFactory(organisation=person.organisation)",
+            "MembershipFactory(organisation=person.organisation); "
+            "from django.core.cache import cache; from workforce.platform import figures; "
+            "kept = dict(organisations=[person.organisation_id]); "
+            "assert figures.cached(figures.PAYMENTS, ('roles',), lambda: 7, **kept) == 7; "
+            "assert figures.cached(figures.PAYMENTS, ('roles',), lambda: 8, **kept) == 7; "
+            "cache.clear(); assert cache.get('anything') is None",
         )
         with _connect(app, db, "APP_PASSWORD") as conn:
             assert conn.execute(
@@ -106,6 +122,10 @@ def test_the_documented_roles_migrate_work_and_cannot_undo_the_guards():
             ).fetchone() == (0,)
             before = _counts(conn)
             assert before["workforce_person"] == 1 and before["history_personevent"] == 2
+            # migrate made the cache table, as the owner; the app role owns nothing.
+            assert conn.execute(
+                "SELECT tableowner FROM pg_tables WHERE tablename = 'workforce_cache'"
+            ).fetchone() == (owner,)
             for sql in [
                 "TRUNCATE workforce_auditentry",
                 "TRUNCATE workforce_organisation CASCADE",
