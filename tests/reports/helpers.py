@@ -20,6 +20,7 @@ class _Tables(HTMLParser):
         self._in_body = False
         self._row = None
         self._cell = None
+        self._empty = False
 
     def handle_starttag(self, tag, attrs):
         if tag == "caption":
@@ -31,6 +32,8 @@ class _Tables(HTMLParser):
             self._row = []
         elif tag in ("td", "th") and self._row is not None:
             self._cell = ""
+            # A cell with no value says so in words (Table.blank): read as the CSV has it.
+            self._empty = any(name == "data-empty" for name, _ in attrs)
 
     def handle_endtag(self, tag):
         if tag == "caption":
@@ -42,7 +45,7 @@ class _Tables(HTMLParser):
             self.tables[self._caption].append(self._row)
             self._row = None
         elif tag in ("td", "th") and self._cell is not None:
-            self._row.append(self._cell.strip())
+            self._row.append("" if self._empty else self._cell.strip())
             self._cell = None
 
     def handle_data(self, data):

@@ -9,11 +9,14 @@ from django.utils.safestring import mark_safe
 
 from workforce.reports.common import Chart, Table
 
-# The loop as report.html had it.
+# The loop the tag stands for (report.html had it, before empty cells said so in words).
 LOOP = (
     "{% load reports_tags %}<tbody>\n"
     "          {% for row in table.rows %}\n"
-    '            <tr>{% for value in row %}{% if forloop.first %}<th scope="row" '
+    '            <tr>{% for value in row %}{% if value is None or value == "" %}'
+    '{% if forloop.first %}<th scope="row" class="fw-normal" data-empty>{{ table.blank }}</th>'
+    '{% else %}<td class="text-body-secondary" data-empty>{{ table.blank }}</td>{% endif %}'
+    '{% elif forloop.first %}<th scope="row" '
     'class="fw-normal">{{ value|cell }}</th>{% else %}<td{% if value|numeric %} '
     'class="text-end"{% endif %}>{{ value|cell }}</td>{% endif %}{% endfor %}</tr>\n'
     "          {% endfor %}\n"
@@ -37,6 +40,9 @@ def test_the_same_bytes_as_the_template_loop():
     assert _render(TAG, rows) == _render(LOOP, rows)
     assert _render(TAG, []) == _render(LOOP, [])
     assert "&lt;b&gt;&quot;Tom&quot; &amp; Jerry&#x27;s&lt;/b&gt;" in _render(TAG, rows)
+    # No value is said in words, never left blank.
+    assert '<td class="text-body-secondary" data-empty>Not recorded</td>' in _render(TAG, rows)
+    assert '<th scope="row" class="fw-normal" data-empty>Not recorded</th>' in _render(TAG, rows)
 
 
 # chart.html as it was, with its loop over the bars.

@@ -160,6 +160,7 @@ def access_review_tables(user, filters: Filters) -> list[Table]:
                 "quarter: end the access of anyone who no longer needs it.",
                 HEADERS,
                 rows,
+                blank="Nothing to check",
             )
         )
     return tables

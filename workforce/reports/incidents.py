@@ -162,5 +162,6 @@ def incidents_report(user, filters: Filters) -> list[Table]:
                 ],
             ],
             Chart(0, (1,), "hours"),
+            blank="No incidents yet",
         ),
     ]

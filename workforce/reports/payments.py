@@ -198,6 +198,7 @@ def payments_report(user, filters: Filters) -> list[Table]:
                 )
             ],
             Chart(0, (1,), "claims"),
+            blank="No claims waiting",
         ),
         Table(
             "time_to_pay",
@@ -205,6 +206,7 @@ def payments_report(user, filters: Filters) -> list[Table]:
             f"{period}, paid. Median days from submission to payment.",
             ["Measure", "Days", "Claims counted"],
             [["Median days from submission to payment", backlog["median"], backlog["paid"]]],
+            blank="No claims paid yet",
         ),
         Table(
             "tax_year",

@@ -163,5 +163,6 @@ def supervision_report(user, filters: Filters) -> list[Table]:
                 "Supervisor",
             ],
             overdue_rows,
+            blank="Never",  # no session counted yet, or never due
         ),
     ]

@@ -27,6 +27,8 @@ class Table:
     rows: list[list]
     chart: Chart | None = None
     note: str = ""
+    # What a page shows for a cell with no value (the CSV leaves it empty).
+    blank: str = "Not recorded"
 
     def csv_rows(self) -> Iterator[list]:
         for row in self.rows:

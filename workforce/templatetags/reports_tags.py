@@ -45,20 +45,30 @@ def table_rows(table: Table) -> SafeString:
     """The table's body rows, the bytes the template loop
 
         {% for row in table.rows %}
-            <tr>{% for value in row %}{% if forloop.first %}<th scope="row"
-            class="fw-normal">{{ value|cell }}</th>{% else %}<td{% if value|numeric %}
-            class="text-end"{% endif %}>{{ value|cell }}</td>{% endif %}{% endfor %}</tr>
+            <tr>{% for value in row %}{% if value is None or value == "" %}{% if
+            forloop.first %}<th scope="row" class="fw-normal" data-empty>{{ table.blank }}</th>
+            {% else %}<td class="text-body-secondary" data-empty>{{ table.blank }}</td>{% endif
+            %}{% elif forloop.first %}<th scope="row" class="fw-normal">{{ value|cell }}</th>{%
+            else %}<td{% if value|numeric %} class="text-end"{% endif %}>{{ value|cell }}</td>{%
+            endif %}{% endfor %}</tr>
         {% endfor %}
 
-    gave (one line per row), written in Python: a report of a few thousand rows has tens
+    gave (one line per row; a cell with no value says so in the table's `blank` words, and
+    is marked data-empty), written in Python: a report of a few thousand rows has tens
     of thousands of cells, and the template engine's cost per cell was most of the page's
     time (the access review of a large trust, bench/README.md)."""
     parts = []
     for row in table.rows:
         cells = []
         for position, value in enumerate(row):
-            text = cell_text(value)
-            text = _escape(text)
+            if value is None or value == "":
+                blank = _escape(table.blank)
+                if position == 0:
+                    cells.append(f'<th scope="row" class="fw-normal" data-empty>{blank}</th>')
+                else:
+                    cells.append(f'<td class="text-body-secondary" data-empty>{blank}</td>')
+                continue
+            text = _escape(cell_text(value))
             if position == 0:
                 cells.append(f'<th scope="row" class="fw-normal">{text}</th>')
             elif _number(value) is not None:
