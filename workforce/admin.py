@@ -234,8 +234,8 @@ class FiguresVersionAdmin(ScopedAdmin):
     to help explain why a figure was or was not counted afresh."""
 
     installation_wide = True
-    fields = ["topic", "organisation", "version"]
-    list_display = ["topic", "organisation", "version"]
+    fields = ["topic", "organisation_number", "version"]
+    list_display = ["topic", "organisation_number", "version"]
 
 
 # The sign-in lockout log (django-axes) names logins and addresses of every organisation:

@@ -47,7 +47,9 @@ def test_every_table_of_a_topic_has_its_triggers_and_no_other_table_has_any():
 
 
 def _versions(topic: str) -> dict[int, int]:
-    return dict(FiguresVersion.objects.filter(topic=topic).values_list("organisation", "version"))
+    return dict(
+        FiguresVersion.objects.filter(topic=topic).values_list("organisation_number", "version")
+    )
 
 
 @pytest.mark.django_db(transaction=True)

@@ -224,10 +224,13 @@ class Migration(migrations.Migration):
             fields=[
                 ("key", models.CharField(max_length=80, primary_key=True, serialize=False)),
                 ("topic", models.CharField(max_length=40)),
-                ("organisation", models.BigIntegerField()),
+                ("organisation_number", models.BigIntegerField(db_column="organisation")),
                 ("version", models.BigIntegerField(default=0)),
             ],
-            options={"verbose_name": "figures version", "ordering": ["topic", "organisation"]},
+            options={
+                "verbose_name": "figures version",
+                "ordering": ["topic", "organisation_number"],
+            },
         ),
         migrations.RunSQL(FUNCTIONS, DROP_FUNCTIONS),
         *[migrations.RunSQL(create, drop) for create, drop in TRIGGERS],

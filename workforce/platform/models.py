@@ -100,16 +100,17 @@ class FiguresVersion(models.Model):
     # "<topic>:<organisation>", the row the triggers' upsert finds.
     key = models.CharField(max_length=80, primary_key=True)
     topic = models.CharField(max_length=40)
-    # A plain number, not a foreign key: raising a version takes no lock on the organisation.
-    organisation = models.BigIntegerField()
+    # A plain number, not a foreign key: raising a version takes no lock on the organisation
+    # (and not named `organisation`, which the app's code reads as the relation).
+    organisation_number = models.BigIntegerField(db_column="organisation")
     version = models.BigIntegerField(default=0)
 
     class Meta:
-        ordering = ["topic", "organisation"]
+        ordering = ["topic", "organisation_number"]
         verbose_name = "figures version"
 
     def __str__(self):
-        return f"{self.topic} in organisation {self.organisation}: v{self.version}"
+        return f"{self.topic} in organisation {self.organisation_number}: v{self.version}"
 
 
 class PasswordResetRequest(models.Model):
