@@ -52,27 +52,10 @@ ORG_OF = {
     ),
 }
 
-TOPIC_TABLES = {
-    "supervision": (
-        "supervision_supervisionsession",
-        "supervision_sessionsupervisee",
-        "workforce_assignment",
-        "workforce_person",
-        "workforce_team",
-        "workforce_membership",
-        "roles_roleversion",
-        "roles_supervisionrequirement",
-    ),
-    "payments": (
-        "payments_claim",
-        "payments_batch",
-        "payments_batchline",
-        "workforce_person",
-        "workforce_membership",
-    ),
-}
+# The same tables as 0007's: only how their changes are counted is new.
+TOPIC_TABLES = _0007.TOPIC_TABLES
 
-OLD_FUNCTIONS = """
+FUNCTIONS = """
 DROP FUNCTION IF EXISTS workforce_figures_version(text);
 DROP FUNCTION IF EXISTS workforce_figures_raise();
 DROP FUNCTION IF EXISTS workforce_figures_mark();
@@ -170,15 +153,6 @@ DROP FUNCTION IF EXISTS workforce_figures_raise_now(text, text);
 """
 
 
-def _old_triggers_dropped() -> str:
-    return "".join(
-        f"DROP TRIGGER IF EXISTS figures_mark_{topic} ON {table};\n"
-        f"DROP TRIGGER IF EXISTS figures_raise_{topic} ON {table};\n"
-        for topic, tables in TOPIC_TABLES.items()
-        for table in tables
-    )
-
-
 def _triggers(topic: str, table: str) -> tuple[str, str]:
     org_of = ORG_OF[table].replace("'", "''")
     create = f"""
@@ -215,7 +189,7 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunSQL(
-            _old_triggers_dropped() + OLD_FUNCTIONS,
+            "".join(drop for _create, drop in _0007.TRIGGERS) + _0007.DROP_FUNCTIONS,
             _0007.FUNCTIONS + "".join(create for create, _drop in _0007.TRIGGERS),
         ),
         migrations.DeleteModel(name="FiguresVersion"),
