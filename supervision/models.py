@@ -272,3 +272,49 @@ class SessionAction(OneQueryChecks):
 
     def is_overdue(self, on=None) -> bool:
         return not self.is_done and self.due_date < (on or timezone.localdate())
+
+
+class SupervisionDue(models.Model):
+    """Each assignment's clock per supervision requirement of its role version: the last
+    session that counts for it and the day it was first required, kept by the database.
+
+    Compliance reads these instead of searching every person's sessions on every view, so
+    a page straight after a change costs what it costs when nothing changed. Only
+    `supervision_due_refresh()` (migration 0004) writes the table, from statement
+    triggers on sessions, their supervisees, assignments and requirements, in the same
+    transaction as the change; a trigger refuses any other write. The rules are those of
+    `supervision.selectors.compliance`, which proves in tests that the kept rows equal the
+    ones worked out from scratch.
+
+    - last_confirmed: the person's latest confirmed session of this type at least this
+      many minutes long, whichever supervisor or role version it was under.
+    - required_since: the first day the person held a version of this role asking for
+      this type of supervision.
+    """
+
+    # DO_NOTHING: the triggers remove these rows with what they depend on; Django's own
+    # cascade would be a write the guard refuses.
+    assignment = models.ForeignKey(
+        "workforce.Assignment", on_delete=models.DO_NOTHING, related_name="due_rows"
+    )
+    requirement = models.ForeignKey(
+        "roles.SupervisionRequirement", on_delete=models.DO_NOTHING, related_name="+"
+    )
+    person = models.ForeignKey("workforce.Person", on_delete=models.DO_NOTHING, related_name="+")
+    kind = models.CharField(max_length=30, choices=SupervisionKind.choices)
+    days = models.PositiveSmallIntegerField()
+    minutes = models.PositiveSmallIntegerField()
+    last_confirmed = models.DateField(null=True)
+    required_since = models.DateField()
+
+    class Meta:
+        verbose_name = "supervision due date"
+        indexes = [models.Index(fields=["person", "kind"], name="supervisiondue_person_kind_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "requirement"], name="supervisiondue_once_per_requirement"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} for assignment #{self.assignment_id}"

@@ -90,32 +90,42 @@ def _status_expression(today: datetime.date) -> Func:
     )
 
 
-def _required_since(today: datetime.date) -> Subquery:
-    """The first day the row's person held, by `today`, a version of the row's role that
-    asked for the row's type of supervision."""
-    return Subquery(
-        Assignment.objects.filter(
-            person=OuterRef("person_id"),
-            role_version__role_id=OuterRef("role_version__role_id"),
-            role_version__supervision_requirements__kind=OuterRef("requirement_kind"),
-            start_date__lte=today,
-        )
-        .order_by("start_date")
-        .values("start_date")[:1],
-        output_field=DateField(),
-    )
-
-
 def _per_requirement(assignments: QuerySet[Assignment]) -> QuerySet[Assignment]:
     """One row per assignment and supervision requirement of its role version, with the
-    requirement's id, kind, frequency (days) and minimum minutes."""
-    requirement = "role_version__supervision_requirements__"
+    requirement's id, kind, frequency (days) and minimum minutes, the day it was first
+    required and the last counted session, as the database keeps them (SupervisionDue)."""
+    due = "due_rows__"
     return assignments.annotate(
-        requirement_id=F(f"{requirement}id"),
-        requirement_kind=F(f"{requirement}kind"),
-        requirement_days=F(f"{requirement}min_frequency_days"),
-        requirement_minutes=F(f"{requirement}min_minutes"),
+        requirement_id=F(f"{due}requirement_id"),
+        requirement_kind=F(f"{due}kind"),
+        requirement_days=F(f"{due}days"),
+        requirement_minutes=F(f"{due}minutes"),
+        required_since=F(f"{due}required_since"),
+        kept_last_confirmed=F(f"{due}last_confirmed"),
     ).filter(requirement_id__isnull=False)
+
+
+def _is_current(day: datetime.date) -> bool:
+    """Whether the kept last session holds on `day`: sessions are never dated after the
+    day they were logged, so on today (or later) every confirmed one counts."""
+    return day >= timezone.localdate()
+
+
+def last_confirmed_on(today: datetime.date) -> Subquery:
+    """The row's last counted session on or before `today`, searched from scratch: for
+    a day in the past, and the proof that the kept one is right."""
+    return Subquery(
+        SessionSupervisee.objects.filter(
+            person=OuterRef("person_id"),
+            kind=OuterRef("requirement_kind"),
+            date__lte=today,
+            session__status=SessionStatus.CONFIRMED,
+            session__minutes__gte=OuterRef("requirement_minutes"),
+        )
+        .order_by("-date")
+        .values("date")[:1],
+        output_field=DateField(),
+    )
 
 
 def annotate_compliance(
@@ -127,23 +137,10 @@ def annotate_compliance(
     requirement_minutes, last_confirmed, required_since, next_due, status and status_rank.
     """
     today = today or timezone.localdate()
-    last_confirmed = (
-        SessionSupervisee.objects.filter(
-            person=OuterRef("person_id"),
-            kind=OuterRef("requirement_kind"),
-            date__lte=today,
-            session__status=SessionStatus.CONFIRMED,
-            session__minutes__gte=OuterRef("requirement_minutes"),
-        )
-        .order_by("-date")
-        .values("date")[:1]
-    )
+    last_confirmed = F("kept_last_confirmed") if _is_current(today) else last_confirmed_on(today)
     return (
         _per_requirement(assignments.filter(current_q(on=today)))
-        .annotate(
-            last_confirmed=Subquery(last_confirmed, output_field=DateField()),
-            required_since=_required_since(today),
-        )
+        .annotate(last_confirmed=last_confirmed)
         .annotate(
             next_due=_NextDue(F("last_confirmed"), F("required_since"), F("requirement_days"))
         )
@@ -233,8 +230,8 @@ def _window_rows(user, organisation, first: datetime.date, last: datetime.date) 
     `first` and `last`, one per requirement of their role version: the rows that
     `annotate_compliance` gives on any day in between, before its filter to that day.
 
-    `required_since` is taken once, on `last`: the row's own assignment has started by any
-    day it is in force, so the earliest start by that day is the earliest start of all.
+    The kept `required_since` (the earliest start of all) holds on any day the row is in
+    force: its own assignment has started by then, so no later start is the earliest.
     """
     return _in_window(access.scoped(user, Assignment), first, last).filter(
         team__organisation=organisation
@@ -245,12 +242,11 @@ def _in_window(
     assignments: QuerySet[Assignment], first: datetime.date, last: datetime.date
 ) -> QuerySet[Assignment]:
     """`assignments` in force at some time between `first` and `last`, one row per
-    requirement of their role version, with `required_since` taken on `last` (see
-    `_window_rows`)."""
+    requirement of their role version."""
     in_force = assignments.filter(
         Q(start_date__lte=last) & (Q(end_date__isnull=True) | Q(end_date__gte=first))
     )
-    return _per_requirement(in_force).annotate(required_since=_required_since(last))
+    return _per_requirement(in_force)
 
 
 def counts_on_days(
@@ -287,6 +283,7 @@ def late_on(assignments: QuerySet[Assignment], today: datetime.date) -> list[dic
         "requirement_days",
         "required_since",
         "requirement_minutes",
+        "kept_last_confirmed",
     )
     sql, params = inner.query.sql_with_params()
     last_dates, last_values = _last_confirmed_dates([today])
@@ -357,6 +354,7 @@ def _counts_by_day(
             "requirement_days",
             "requirement_minutes",
             "required_since",
+            "kept_last_confirmed",
             *[f"key_{alias}" for alias in keys],
         )
     )
@@ -417,10 +415,14 @@ def _last_confirmed_dates(days: list[datetime.date]) -> tuple[str, list]:
     hash-joined to all of them (of the rows' people only: without that, the join reads the
     whole sessions table). For one day only the latest counted session does: a lateral
     index scan newest first (supsupervisee_person_kind_idx) stops at it, after one or two
-    session lookups instead of every session the person has had (bench/README.md).
+    session lookups instead of every session the person has had (bench/README.md). For
+    today, the database keeps it (SupervisionDue): nothing is searched.
     """
     session_link = SessionSupervisee._meta.db_table
     session = SupervisionSession._meta.db_table
+    if len(days) == 1 and _is_current(days[0]):
+        kept = "SELECT c_id, requirement_id, ARRAY[kept_last_confirmed] AS lasts FROM base"
+        return f"last_dates AS ({kept})", []
     if len(days) == 1:
         cte = f"""last_dates AS (
             SELECT r.c_id, r.requirement_id, l.lasts
