@@ -8,7 +8,13 @@ administrator's organisations' (workforce/adminscope.py).
 
 from django.contrib import admin
 
-from supervision.models import SessionAction, SessionNote, SessionSupervisee, SupervisionSession
+from supervision.models import (
+    SessionAction,
+    SessionNote,
+    SessionSupervisee,
+    SupervisionDue,
+    SupervisionSession,
+)
 from workforce.organisations.adminscope import ScopedAdmin
 
 PRIVATE = "Private to the people in the session: not shown here."
@@ -83,3 +89,16 @@ class SessionActionAdmin(ScopedAdmin):
     @admin.display(description="action")
     def private(self, action):
         return PRIVATE
+
+
+@admin.register(SupervisionDue)
+class SupervisionDueAdmin(ScopedAdmin):
+    """Kept by database triggers (migration 0004), which refuse any other write: here to
+    explain a compliance figure, never to change one."""
+
+    organisation_path = "person__organisation"
+    fields = ["assignment", "person", "kind", "days", "minutes", "last_confirmed", "required_since"]
+    list_display = ["person", "kind", "last_confirmed", "required_since", "days"]
+    list_filter = ["kind"]
+    list_select_related = ["person"]
+    search_fields = ["person__full_name"]
