@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -21,6 +21,7 @@ from supervision.models import (
     SessionNote,
     SessionStatus,
     SessionSupervisee,
+    SupervisionDue,
     SupervisionSession,
 )
 from workforce.organisations import access
@@ -130,6 +131,34 @@ def session_detail(user, pk: int) -> SupervisionSession:
     if not access.can(user, "view", session):
         raise Http404
     return session
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """A supervisee whose role asks for longer sessions of this type than this one was."""
+
+    person: Person
+    minimum: int
+
+
+def session_shortfalls(session: SupervisionSession) -> list[Shortfall]:
+    """Supervisees of `session` for whom it is too short to count, even once confirmed:
+    one of their roles in force on its date asks for at least `minimum` minutes of this
+    type (the counting rule of supervision_due_refresh, read from its kept rows). For
+    each person, the longest minimum the session falls short of."""
+    people = {link.person_id: link.person for link in session.supervisee_links.all()}
+    rows = (
+        SupervisionDue.objects.filter(
+            current_q("assignment__", on=session.date),
+            person_id__in=people,
+            kind=session.kind,
+            minutes__gt=session.minutes,
+        )
+        .values("person_id")
+        .annotate(minimum=Max("minutes"))
+        .order_by("person_id")
+    )
+    return [Shortfall(people[row["person_id"]], row["minimum"]) for row in rows]
 
 
 def private_content(user, sessions: list[SupervisionSession]) -> dict[int, dict]:

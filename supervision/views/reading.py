@@ -114,6 +114,26 @@ def action_form_for(session: SupervisionSession, data=None) -> ActionForm:
     return ActionForm(data, parties=_parties(session), initial=initial, prefix="action")
 
 
+def shortfall_text(session: SupervisionSession, *, confirmed: bool = False) -> str:
+    """What to tell the parties when a session is too short to count for someone in it;
+    empty when it counts for everyone."""
+    shortfalls = selectors.session_shortfalls(session)
+    if not shortfalls:
+        return ""
+    who = ", ".join(f"{s.person.full_name} (at least {s.minimum} minutes)" for s in shortfalls)
+    kind = session.get_kind_display().lower()
+    outcome = (
+        "It is on the record, but does not count towards their supervision."
+        if confirmed
+        else "It stays on the record, but will not count towards their supervision, even "
+        "once confirmed."
+    )
+    return (
+        f"This {session.minutes}-minute session is shorter than their role asks for "
+        f"{kind}: {who}. {outcome}"
+    )
+
+
 def render_detail(request, session, *, dispute_form=None, action_form=None, status=200):
     user = request.user
     private = None
@@ -137,6 +157,7 @@ def render_detail(request, session, *, dispute_form=None, action_form=None, stat
             "dispute_form": dispute_form or DisputeForm(),
             "action_form": (action_form or action_form_for(session)) if private else None,
             "today": timezone.localdate(),
+            "shortfall": shortfall_text(session, confirmed=session.is_confirmed),
         },
         status=status,
     )

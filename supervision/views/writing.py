@@ -13,7 +13,7 @@ from supervision import selectors, services
 from supervision.forms import DEFAULT_MINUTES, DisputeForm, SessionForm
 from supervision.models import SessionAction
 from supervision.services import SupervisionError
-from supervision.views.reading import action_form_for, render_detail
+from supervision.views.reading import action_form_for, render_detail, shortfall_text
 from workforce.organisations import access
 from workforce.organisations import capacities as groups
 
@@ -71,10 +71,13 @@ def _log(request, *, mode: str):
         except SupervisionError as error:
             _show_error(form, error)
         else:
-            messages.success(
-                request,
-                "Session logged. It counts once the other party confirms it.",
-            )
+            short = shortfall_text(session)
+            if short:
+                messages.warning(request, f"Session logged. {short}")
+            else:
+                messages.success(
+                    request, "Session logged. It counts once the other party confirms it."
+                )
             return redirect("supervision:session", pk=session.pk)
     return render(
         request,
@@ -105,7 +108,11 @@ def confirm(request, pk: int):
     except SupervisionError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, "Confirmed. This session now counts towards supervision.")
+        short = shortfall_text(session, confirmed=True)
+        if short:
+            messages.warning(request, f"Confirmed. {short}")
+        else:
+            messages.success(request, "Confirmed. This session now counts towards supervision.")
     return redirect("supervision:session", pk=session.pk)
 
 
