@@ -39,6 +39,32 @@ def test_bars_title_description_and_hidden_cells():
     assert "style=" not in svg and "<script" not in svg
 
 
+def test_long_labels_wrap_and_a_label_too_long_even_so_keeps_its_whole_text():
+    cut = "Being managed through supervision with the safeguarding lead and the team"
+    table = Table(
+        "why",
+        "Incidents by outcome",
+        "",
+        ["Outcome", "Incidents"],
+        [["Being managed through supervision", 4], [cut, 2], ["Closed", 1]],
+        Chart(0, (1,), "incidents"),
+    )
+    svg = _render(table)
+    labels = re.findall(r'<text x="222" y="(\d+)" text-anchor="end"[^>]*>([^<]*)</text>', svg)
+    # Two lines, nothing lost, the second 15 px below the first.
+    assert labels[:2] == [("25", "Being managed through"), ("40", "supervision")]
+    # Too long for two lines: the second ends in an ellipsis, the whole label is the
+    # group's title (a tooltip), and the bars below move down to make room.
+    assert labels[2][1] == "Being managed through" and labels[3][1].endswith("…")
+    assert len(labels[3][1]) <= 30
+    assert f"<g><title>{cut}</title>" in svg
+    assert svg.count("<title") == 2  # the chart's and the cut label's
+    assert labels[4][1] == "Closed"
+    bars = [int(y) for y in re.findall(r'<rect x="230" y="(\d+)"', svg)]
+    assert bars == sorted(bars) and all(b - a >= 33 for a, b in zip(bars, bars[1:], strict=False))
+    assert "supervision" in svg and "…" not in labels[1][1]
+
+
 def test_two_series_get_a_legend_and_money_stays_exact():
     table = Table(
         "money",

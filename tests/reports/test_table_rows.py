@@ -45,16 +45,17 @@ def test_the_same_bytes_as_the_template_loop():
     assert '<th scope="row" class="fw-normal" data-empty>Not recorded</th>' in _render(TAG, rows)
 
 
-# chart.html as it was, with its loop over the bars.
+# chart.html as it was, with its loops over the label's lines and the bars.
 OLD_CHART = (
     '<svg class="wf-chart" role="img" aria-labelledby="{{ id }}-title {{ id }}-desc" '
     'viewBox="0 0 {{ width }} {{ height }}" width="100%" preserveAspectRatio="xMinYMin meet" '
     'focusable="false">\n  <title id="{{ id }}-title">{{ title }}</title>\n  '
     '<desc id="{{ id }}-desc">{{ description }}</desc>\n  <line x1="{{ axis_x }}" '
     'x2="{{ axis_x }}" y1="0" y2="{{ legend_y }}" stroke="#4c6272" stroke-width="1"/>\n  '
-    "{% for group in groups %}\n  <g>\n    "
-    '<text x="{{ label_x }}" y="{{ group.label_y }}" text-anchor="end" font-size="13" '
-    'fill="#212b32">{{ group.label }}</text>\n    {% for bar in group.bars %}\n    '
+    "{% for group in groups %}\n  <g>{% if group.title %}<title>{{ group.title }}</title>"
+    "{% endif %}\n    {% for line in group.lines %}\n    "
+    '<text x="{{ label_x }}" y="{{ line.y }}" text-anchor="end" font-size="13" '
+    'fill="#212b32">{{ line.text }}</text>\n    {% endfor %}{% for bar in group.bars %}\n    '
     '<rect x="{{ axis_x }}" y="{{ bar.y }}" width="{{ bar.width }}" height="16" '
     'fill="{{ bar.colour }}" class="wf-chart-bar"/>\n    <text x="{{ bar.value_x }}" '
     'y="{{ bar.text_y }}" font-size="12" fill="#212b32">{{ bar.text }}</text>\n    '

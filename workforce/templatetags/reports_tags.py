@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import textwrap
 from decimal import Decimal
 
 from django import template
@@ -18,6 +19,11 @@ LABEL_WIDTH = 230
 BAR_AREA = 340
 BAR_HEIGHT = 18
 GAP = 12
+# A label wraps onto a second line rather than being cut: about 30 characters of 13 px
+# text fit left of the axis. Longer still, the second line ends in "…" and the whole label
+# is the group's tooltip (and always in the table beside the chart).
+LINE_CHARS = 30
+LINE_HEIGHT = 15
 # NHS blue and NHS purple: both over 3:1 against white (WCAG 1.4.11) and distinct in greyscale.
 COLOURS = ("#005eb8", "#330072")
 
@@ -86,8 +92,19 @@ def _number(value) -> float | None:
     return float(value)
 
 
-def _short(text: str, limit: int = 28) -> str:
+def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _label_lines(label) -> tuple[list, str]:
+    """(the label's lines, the whole label if they had to cut it, else "")."""
+    if hasattr(label, "__html__"):  # already HTML: drawn as it is, never split mid-tag
+        return [label], ""
+    label = str(label)
+    lines = textwrap.wrap(label, LINE_CHARS) or [label]
+    if len(lines) <= 2:
+        return lines, ""
+    return [lines[0], _short(" ".join(lines[1:]), LINE_CHARS)], label
 
 
 @register.inclusion_tag("reports/partials/chart.html")
@@ -114,14 +131,18 @@ def bar_chart(table: Table, prefix: str = "chart"):
                     "colour": COLOURS[position % len(COLOURS)],
                 }
             )
+        lines, whole = _label_lines(row[spec.label])
         groups.append(
             {
-                "label": _short(str(row[spec.label])),
-                "label_y": y + BAR_HEIGHT - 5,
+                "lines": [
+                    {"y": y + BAR_HEIGHT - 5 + n * LINE_HEIGHT, "text": line}
+                    for n, line in enumerate(lines)
+                ],
+                "title": whole,
                 "bars": bars,
             }
         )
-        y += BAR_HEIGHT * len(spec.values) + GAP
+        y += max(BAR_HEIGHT * len(spec.values), LINE_HEIGHT * len(lines) + 3) + GAP
     legend_y = y + 4
     legend = (
         [
@@ -173,8 +194,10 @@ def _groups_svg(groups: list[dict], label_x: int, axis_x: int) -> SafeString:
     second):
 
         {% for group in groups %}
-        <g>
-          <text x="{{ label_x }}" y="{{ group.label_y }}" ...>{{ group.label }}</text>
+        <g>{% if group.title %}<title>{{ group.title }}</title>{% endif %}
+          {% for line in group.lines %}
+          <text x="{{ label_x }}" y="{{ line.y }}" ...>{{ line.text }}</text>
+          {% endfor %}
           {% for bar in group.bars %}
           <rect x="{{ axis_x }}" y="{{ bar.y }}" width="{{ bar.width }}" height="16"
                 fill="{{ bar.colour }}" class="wf-chart-bar"/>
@@ -185,10 +208,13 @@ def _groups_svg(groups: list[dict], label_x: int, axis_x: int) -> SafeString:
     """
     parts = []
     for group in groups:
-        parts.append(
-            f'\n  <g>\n    <text x="{label_x}" y="{group["label_y"]}" text-anchor="end" '
-            f'font-size="13" fill="#212b32">{_escape(group["label"])}</text>\n    '
-        )
+        title = f"<title>{_escape(group['title'])}</title>" if group["title"] else ""
+        parts.append(f"\n  <g>{title}\n    ")
+        for line in group["lines"]:
+            parts.append(
+                f'\n    <text x="{label_x}" y="{line["y"]}" text-anchor="end" '
+                f'font-size="13" fill="#212b32">{_escape(line["text"])}</text>\n    '
+            )
         for bar in group["bars"]:
             parts.append(
                 f'\n    <rect x="{axis_x}" y="{bar["y"]}" width="{bar["width"]}" height="16" '
