@@ -101,7 +101,7 @@ def test_replacing_needs_a_verified_session_the_password_and_a_current_code(
     client.force_login(safeguarding)  # verified, with an authenticator
     old = TOTPDevice.objects.get(user=safeguarding, confirmed=True)
     no_code = client.post(MANAGE, {"password": PASSWORD})
-    assert "This field is required." in no_code.content.decode()
+    assert "Enter the 6-digit code from your authenticator app." in no_code.content.decode()
     wrong_code = client.post(MANAGE, {"password": PASSWORD, "code": "000000"})
     assert "That code did not work" in wrong_code.content.decode()
     wrong_password = client.post(MANAGE, {"password": "guess", "code": _code(old.bin_key)})

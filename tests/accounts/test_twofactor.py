@@ -123,7 +123,7 @@ def test_replacing_the_authenticator_needs_the_password_and_a_code(client, lead)
     )
     assert b"That is not your current password" in wrong.content
     no_code = client.post(reverse("two_factor_manage"), {"password": PASSWORD})
-    assert b"This field is required" in no_code.content
+    assert b"Enter the 6-digit code from your authenticator app." in no_code.content
     right = client.post(
         reverse("two_factor_manage"), {"password": PASSWORD, "code": _code(device.bin_key)}
     )
@@ -157,4 +157,42 @@ def test_wrong_codes_slow_down_guessing(lead):
     # Straight after a wrong code even the right one must wait.
     throttled = client.post(reverse("two_factor_verify"), {"code": _code(device.bin_key)})
     assert b"Too many wrong codes" in throttled.content
+    assert client.get(reverse("home")).status_code == 302
+
+
+def _spaced(code: str, separator: str) -> str:
+    return f" {code[:3]}{separator}{code[3:]} "
+
+
+def test_a_pasted_code_with_a_space_or_hyphen_works_and_is_never_cut_short(lead):
+    """WCAG 2.2, 3.3.8: the code may be pasted or filled in as an app shows it."""
+    device = TOTPDevice.objects.create(user=lead, name="app", confirmed=True)
+    client = _password_login("lead")
+    page = client.get(reverse("two_factor_verify")).content.decode()
+    box = re.search(r'<input [^>]*name="code"[^>]*>', page).group(0)
+    assert 'autocomplete="one-time-code"' in box and 'inputmode="numeric"' in box
+    # Room for "123 456" with a stray space each side; no pattern to refuse the space.
+    assert 'maxlength="12"' in box and "pattern=" not in box and "paste" not in page
+    response = client.post(
+        reverse("two_factor_verify"), {"code": _spaced(_code(device.bin_key), " ")}
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("home")).status_code == 200
+
+    # The same field on the page that replaces the authenticator, with a hyphen.
+    right = client.post(
+        reverse("two_factor_manage"),
+        {"password": PASSWORD, "code": _spaced(_code(device.bin_key, 1), "-")},
+    )
+    assert right["Location"] == reverse("two_factor_setup")
+
+
+def test_a_code_that_is_not_six_digits_says_so_and_spends_no_try(lead):
+    device = TOTPDevice.objects.create(user=lead, name="app", confirmed=True)
+    client = _password_login("lead")
+    for typed in ("12345", "1234567", "12a456", "１２３４５６"):
+        response = client.post(reverse("two_factor_verify"), {"code": typed})
+        assert "Enter the 6 digits your authenticator app shows" in response.content.decode()
+    device.refresh_from_db()
+    assert device.throttling_failure_count == 0  # nothing was checked against the device
     assert client.get(reverse("home")).status_code == 302

@@ -8,6 +8,7 @@ from django.contrib.auth import forms as auth_forms
 from django.db import transaction
 
 from workforce.accounts import credentials
+from workforce.accounts.codes import CodeField, check_code
 from workforce.platform.forms import helper
 from workforce.platform.links import site_link
 
@@ -33,14 +34,9 @@ class EmailChangeForm(forms.Form):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
-    code = forms.CharField(
+    code = CodeField(
         label="6-digit code from your authenticator app",
         help_text="Open your authenticator app and type the code it shows now.",
-        min_length=6,
-        max_length=6,
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]*"}
-        ),
     )
 
     def __init__(self, *args, user, device=None, **kwargs):
@@ -60,21 +56,10 @@ class EmailChangeForm(forms.Form):
         return password
 
     def clean_code(self):
-        code = self.cleaned_data["code"].strip()
         if self.password_failed:
             # Do not spend a code (each works once) on an attempt that has already failed.
             raise forms.ValidationError("Type a new code once your password is right.")
-        allowed, _ = self.device.verify_is_allowed()
-        if not allowed:
-            raise forms.ValidationError(
-                "Too many wrong codes in a row. Wait a few seconds, then try the newest code."
-            )
-        if not code.isdigit() or not self.device.verify_token(code):
-            raise forms.ValidationError(
-                "That code did not work. Codes change every 30 seconds and each works once: "
-                "wait for a new one and try again."
-            )
-        return code
+        return check_code(self.device, self.cleaned_data["code"])
 
 
 class _AnnouncesPassword:

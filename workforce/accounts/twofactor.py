@@ -33,6 +33,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from workforce.accounts import credentials
+from workforce.accounts.codes import CodeField, check_code
 from workforce.organisations import access
 from workforce.organisations import capacities as groups
 
@@ -94,31 +95,9 @@ class TwoFactorMiddleware:
         return self.get_response(request)
 
 
-def _check_code(device: TOTPDevice, code: str) -> str:
-    code = code.strip()
-    allowed, _ = device.verify_is_allowed()
-    if not allowed:
-        # django-otp doubles the wait after each wrong code, against guessing.
-        raise forms.ValidationError(
-            "Too many wrong codes in a row. Wait a few seconds, then try the newest code."
-        )
-    if not code.isdigit() or not device.verify_token(code):
-        raise forms.ValidationError(
-            "That code did not work. Codes change every 30 seconds and each works once: "
-            "wait for a new one and try again."
-        )
-    return code
-
-
 class CodeForm(forms.Form):
-    code = forms.CharField(
-        label="6-digit code",
+    code = CodeField(
         help_text="Open your authenticator app and type the 6-digit code it shows now.",
-        min_length=6,
-        max_length=6,
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]*"}
-        ),
     )
 
     def __init__(self, *args, device: TOTPDevice, **kwargs):
@@ -126,7 +105,7 @@ class CodeForm(forms.Form):
         self.device = device
 
     def clean_code(self):
-        return _check_code(self.device, self.cleaned_data["code"])
+        return check_code(self.device, self.cleaned_data["code"])
 
 
 def _next_url(request) -> str:
@@ -209,14 +188,9 @@ class ResetForm(forms.Form):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
-    code = forms.CharField(
+    code = CodeField(
         label="6-digit code from your authenticator app",
         help_text="Open the authenticator app you use now and type the code it shows.",
-        min_length=6,
-        max_length=6,
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]*"}
-        ),
     )
 
     def __init__(self, *args, user, device: TOTPDevice, **kwargs):
@@ -235,7 +209,7 @@ class ResetForm(forms.Form):
         if self.password_failed:
             # Do not spend a code (each works once) on an attempt that has already failed.
             raise forms.ValidationError("Type a new code once your password is right.")
-        return _check_code(self.device, self.cleaned_data["code"])
+        return check_code(self.device, self.cleaned_data["code"])
 
 
 @login_required
