@@ -41,6 +41,9 @@ def test_dashboards_reports_print_and_phone(browser_context, sign_in, demo_data,
     _lead_reads_compliance_and_incident_dashboards_on_a_phone(
         browser_context, sign_in, demo_data, artifacts
     )
+    _first_screen_on_a_phone_shows_what_needs_each_persona(
+        browser_context, sign_in, demo_data, artifacts
+    )
 
 
 def _dashboards_and_reports(page, sign_in, demo_data, artifacts, who):
@@ -88,3 +91,67 @@ def _lead_reads_compliance_and_incident_dashboards_on_a_phone(
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], path
         page.screenshot(path=str(artifacts / f"dashboards-lead-{name}-phone.png"))
         assert_accessible(page, f"{path} as lead on a phone")
+
+
+# Where each thing on the home page sits, in CSS pixels from the top of the page.
+HOME_LAYOUT = """() => {
+  const top = el => el ? Math.round(el.getBoundingClientRect().bottom + window.scrollY) : null;
+  const role = document.querySelector('.my-role details');
+  return {
+    attention: top(document.getElementById('attention-title')),
+    firstItem: top(document.querySelector('.wf-attention')),
+    firstUrgent: top(document.querySelector('.wf-attention-urgent')),
+    buttons: [...document.querySelectorAll('.wf-quick-actions .btn')].map(b => ({
+      label: b.innerText.trim(), bottom: top(b), height: b.getBoundingClientRect().height,
+    })),
+    roleOpen: role ? role.open : null,
+    roleContentShown: role ? role.querySelector('.role-content').checkVisibility() : null,
+  };
+}"""
+
+# What each demo persona must be able to start from their first screen.
+QUICK = {
+    "peer": {"Log a supervision session", "Start a claim"},
+    "supervisor": {"Log a supervision session"},
+    "lead": {"Log a supervision session"},
+    "safeguarding": set(),
+    "finance": set(),
+    "admin": set(),
+}
+
+
+def _first_screen_on_a_phone_shows_what_needs_each_persona(
+    browser_context, sign_in, demo_data, artifacts
+):
+    """Issue 19: at 375 x 812 the first screen of each home page holds "Needs your attention"
+    with its first item, the most urgent item if there is one, and the buttons to log a
+    session and start a claim; the role description is folded away."""
+    from tests.browser.conftest import PHONE
+
+    fold = PHONE["height"]
+    for who, wanted in QUICK.items():
+        page = browser_context(PHONE).new_page()
+        sign_in(page, demo_data.get(username=who))
+        page.goto("/")
+        layout = page.evaluate(HOME_LAYOUT)
+        page.screenshot(path=str(artifacts / f"home-{who}-phone.png"))
+        assert layout["attention"] is not None and layout["firstItem"] <= fold, (who, layout)
+        if layout["firstUrgent"] is not None:
+            assert layout["firstUrgent"] <= fold, (who, layout)
+        buttons = {b["label"]: b for b in layout["buttons"]}
+        assert wanted <= set(buttons), (who, layout)
+        for label in wanted:
+            assert buttons[label]["bottom"] <= fold and buttons[label]["height"] >= 44, (
+                who,
+                label,
+            )
+        if layout["roleOpen"] is not None:
+            assert layout["roleOpen"] is False and layout["roleContentShown"] is False, who
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], who
+        page.close()
+    # The peer's demo role is there, folded: one tap opens it.
+    page = browser_context(PHONE).new_page()
+    sign_in(page, demo_data.get(username="peer"))
+    page.goto("/")
+    page.get_by_text("What this role asks of you").click()
+    assert page.locator(".my-role .role-content").first.is_visible()

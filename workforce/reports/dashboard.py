@@ -195,6 +195,10 @@ def _finance(user) -> list[Item]:
     ]
 
 
+# A claim not approved stays on the home page this long, so its reason is read.
+RETURNED_SHOWN = datetime.timedelta(weeks=4)
+
+
 def _peer(user) -> list[Item]:
 
     S = Claim.State
@@ -205,6 +209,10 @@ def _peer(user) -> list[Item]:
         .aggregate(
             drafts=Count("pk", filter=Q(state=S.DRAFT)),
             waiting=Count("pk", filter=Q(state__in=(S.SUBMITTED, S.APPROVED, S.EXPORTED))),
+            returned=Count(
+                "pk",
+                filter=Q(state=S.REJECTED, decided_at__gte=timezone.now() - RETURNED_SHOWN),
+            ),
         )
     )
     items = []
@@ -221,6 +229,13 @@ def _peer(user) -> list[Item]:
             )
         )
     items += [
+        Item(
+            "Claims not approved in the last 4 weeks",
+            claims["returned"],
+            reverse("payments:my_claims"),
+            "See why in your claims",
+            claims["returned"] > 0,
+        ),
         Item(
             "Claims you have not submitted yet",
             claims["drafts"],
@@ -271,12 +286,22 @@ PANELS = [
 
 
 def attention(user) -> list[Panel]:
+    """One panel per capacity held; panels with something urgent first, and in each panel
+    the urgent items first, so a phone's first screen shows what needs doing."""
     held = access.all_capacities(user)
-    return [
-        Panel(capacity, heading, build(user))
-        for capacity, heading, build in PANELS
-        if capacity in held
-    ]
+    return _urgent_first(
+        [
+            Panel(capacity, heading, build(user))
+            for capacity, heading, build in PANELS
+            if capacity in held
+        ]
+    )
+
+
+def _urgent_first(panels: list[Panel]) -> list[Panel]:
+    for panel in panels:
+        panel.items.sort(key=lambda item: not item.urgent)
+    return sorted(panels, key=lambda panel: not any(item.urgent for item in panel.items))
 
 
 # How many open actions and logs to confirm the home page lists (the supervision pages
@@ -295,6 +320,43 @@ class HomePanels:
     actions: list[SessionAction]
     awaiting: list[SupervisionSession]
     today: datetime.date
+
+
+def _counted(listed: list, selector, user, limit: int) -> int:
+    """How many there are, counting in the database only when the list was cut short (the
+    selectors read the user's own sessions as they are built, so they are not built twice)."""
+    return len(listed) if len(listed) < limit else selector(user).count()
+
+
+def _supervision_panel(user, panels: HomePanels) -> Panel:
+    """Logs to confirm and actions due, from the lists the page shows below: whoever can be
+    in a session answers these first, whatever capacity they hold."""
+    awaiting = _counted(
+        panels.awaiting, supervision_selectors.awaiting_answer, user, AWAITING_LISTED
+    )
+    actions = _counted(panels.actions, supervision_selectors.open_actions, user, ACTIONS_LISTED)
+    overdue = sum(1 for action in panels.actions if action.due_date < panels.today)
+    return Panel(
+        "",
+        "From your supervision",
+        [
+            Item(
+                "Sessions waiting for you to confirm",
+                awaiting,
+                "#supervision-awaiting" if awaiting else "",
+                "Confirm or dispute them",
+                awaiting > 0,
+            ),
+            Item(
+                "Open actions from supervision",
+                actions,
+                "#supervision-actions" if actions else "",
+                "See your actions",
+                overdue > 0,
+                f"{overdue} overdue" if overdue else "",
+            ),
+        ],
+    )
 
 
 def home_panels(user) -> HomePanels:
@@ -316,4 +378,5 @@ def home_panels(user) -> HomePanels:
             .select_related("logged_by__person")
             .prefetch_related(None)[:AWAITING_LISTED]
         )
+        panels.attention = _urgent_first([_supervision_panel(user, panels), *panels.attention])
     return panels

@@ -65,3 +65,19 @@ def entries_for(user, held: frozenset[str]) -> list[dict]:
         for label, url_name, wanted in ENTRIES
         if not wanted or held.intersection(wanted)
     ]
+
+
+# The home page's buttons for what people do most, one tap from the first screen on a phone.
+QUICK_ACTIONS: list[tuple[str, str, tuple[str, ...]]] = [
+    ("Log a supervision session", "supervision:log", groups.SUPERVISED),
+    ("Start a claim", "payments:claim_create", groups.CLAIMANTS),
+    ("Report a boundary incident", "incidents:report", groups.INCIDENT_USERS),
+]
+
+
+def quick_actions_for(held: frozenset[str]) -> list[dict]:
+    return [
+        {"label": label, "url_name": url_name}
+        for label, url_name, wanted in QUICK_ACTIONS
+        if held.intersection(wanted)
+    ]

@@ -41,6 +41,7 @@ def home(request):
         {
             "memberships": memberships,
             "summaries": summaries,
+            "quick_actions": navigation.quick_actions_for(held),
             "training": training,
             "panels": panels,
         },
