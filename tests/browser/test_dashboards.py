@@ -1,5 +1,6 @@
 """Every capacity's home dashboard and every report they may open, with the demo data in
-them: screenshots into test-artifacts/ and zero axe-core violations on each page.
+them: screenshots into test-artifacts/ and zero axe-core violations on each page; each home
+page's first screen on a phone, and the size of every control a crawl reaches there.
 
 Seeding the demo and flushing it after a live-server test cost more than the pages, so one
 test seeds once and walks every persona, each in a fresh browser profile."""
@@ -44,6 +45,7 @@ def test_dashboards_reports_print_and_phone(browser_context, sign_in, demo_data,
     _first_screen_on_a_phone_shows_what_needs_each_persona(
         browser_context, sign_in, demo_data, artifacts
     )
+    _every_target_is_big_enough_on_a_phone(browser_context, sign_in, demo_data)
 
 
 def _dashboards_and_reports(page, sign_in, demo_data, artifacts, who):
@@ -155,3 +157,21 @@ def _first_screen_on_a_phone_shows_what_needs_each_persona(
     page.goto("/")
     page.get_by_text("What this role asks of you").click()
     assert page.locator(".my-role .role-content").first.is_visible()
+
+
+def _every_target_is_big_enough_on_a_phone(browser_context, sign_in, demo_data):
+    """Issue 19, WCAG 2.2 target size (2.5.8): every control on every page a crawl from the
+    home page reaches, as each demo persona at 375 px, is 24 x 24 px or spaced as allowed."""
+    from tests.browser.conftest import PHONE
+    from tests.browser.targets import crawl_targets
+
+    failures = {}
+    for who in QUICK:
+        page = browser_context(PHONE).new_page()
+        sign_in(page, demo_data.get(username=who))
+        found = crawl_targets(page)
+        failures.update({f"{path} as {who}": small for path, small in found.items()})
+        page.close()
+    assert not failures, "\n".join(
+        f"{where}:\n  " + "\n  ".join(small) for where, small in failures.items()
+    )
