@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -72,3 +74,14 @@ def test_no_cdn_assets_are_referenced(client, personas):
     html = client.get(reverse("home")).content.decode()
     for attr in ('src="http', 'src="//', 'href="http', 'href="//'):
         assert attr not in html
+
+
+def test_every_page_names_an_icon_the_app_serves(client, personas):
+    """Without one, Chromium asks for /favicon.ico, gets a 404 and logs an error to the
+    console, which costs every page its Lighthouse best-practices score (bench/README.md)."""
+    from django.contrib.staticfiles import finders
+
+    client.force_login(personas["peer"])
+    html = client.get(reverse("home")).content.decode()
+    icon = re.search(r'<link rel="icon" href="/static/([^"]+)"', html)
+    assert icon and finders.find(icon.group(1))
