@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test test-fast fuzz lint format check audit db-stop serve demo-code bench
+.PHONY: run test test-fast fuzz lint format check audit db-stop serve demo-code bench lighthouse
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed (found %s)" % sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -71,6 +71,14 @@ db-stop:
 ## Production-style server on the embedded database (for trying gunicorn locally).
 serve: $(STAMP)
 	$(PY) -m workforce.platform.pgembed run -- $(VENV)/bin/gunicorn workforce.wsgi --bind 127.0.0.1:8000 --workers 2
+
+## The outside accessibility audit (issue 19): Lighthouse 12.2.3, pinned in
+## bench/lighthouse/package-lock.json, on each persona's home page and main forms at 375 px,
+## driving Debian's Chromium. Fails unless accessibility is 100 and best practices >= 95.
+LIGHTHOUSE_VAR ?= /tmp/wf-lighthouse-var
+lighthouse: $(STAMP)
+	cd bench/lighthouse && npm ci --no-audit --no-fund --loglevel=error
+	WORKFORCE_VAR_DIR=$(LIGHTHOUSE_VAR) $(PY) -m workforce.platform.pgembed run -- $(PY) bench/lighthouse/run.py
 
 ## Benchmarks (not part of make test; see bench/README.md). BENCH_SCALE=10 seeds ~20,000 people
 ## once into $(BENCH_VAR) (slow: see the README), then measures the pages and the exports.
