@@ -1,5 +1,7 @@
-"""WCAG 2.2 target size (2.5.8, AA): every control at least 24 x 24 CSS px, or far enough
-from every other target that a 24 px circle centred on it touches none of them.
+"""WCAG 2.2's new criteria on every page a crawl reaches (and OTHER_CRITERIA below).
+
+Target size (2.5.8, AA): every control at least 24 x 24 CSS px, or far enough from every
+other target that a 24 px circle centred on it touches none of them.
 
 The criterion's exceptions are kept narrow on purpose: a link inside a sentence (its size is
 set by the line of text around it) and controls the browser draws itself (the date picker's
@@ -55,6 +57,31 @@ MEASURE = """() => {
   return small;
 }"""
 
+# The other WCAG 2.2 criteria a page can be checked for by itself, on the same pages.
+# 2.4.11 focus not obscured: nothing the app draws stays fixed or sticky over the page, so
+# nothing can hide the focused control. 2.5.7 dragging: nothing is dragged. 3.2.6 consistent
+# help: the same help, in the same place (the page's last landmark), on every page.
+OTHER_CRITERIA = """(help) => {
+  const problems = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const position = getComputedStyle(el).position;
+    if ((position === 'fixed' || position === 'sticky') && el.getBoundingClientRect().height > 0
+        && !el.classList.contains('skip-link')) {
+      problems.push(`2.4.11: <${el.tagName.toLowerCase()}> is ${position} and may hide focus`);
+    }
+  }
+  for (const el of document.querySelectorAll('[draggable=true]')) {
+    problems.push(`2.5.7: <${el.tagName.toLowerCase()}> can only be dragged`);
+  }
+  const landmarks = document.querySelectorAll('body > header, body > main, body > footer');
+  const last = landmarks[landmarks.length - 1];
+  if (!last || last.tagName !== 'FOOTER' || !last.innerText.includes(help)) {
+    problems.push('3.2.6: the help in the footer is missing or not the last landmark');
+  }
+  return problems;
+}"""
+HELP = "If something on this page is wrong or worries you, talk to your supervisor"
+
 # Links a crawl does not follow: downloads, printouts, sign-out, Django's own admin.
 SKIPPED = ("/admin", "/accounts/logout", "/static/", "/media/")
 SKIPPED_ENDS = (".csv", ".xlsx", "/print/", "/download/", "/receipt/")
@@ -66,8 +93,9 @@ def _pattern(path: str) -> str:
 
 
 def crawl_targets(page, start="/", limit=60) -> dict[str, list[str]]:
-    """{page: [controls too small and too close]} over the pages reachable from `start` by
-    following the app's own links, one page per address shape, at most `limit` pages."""
+    """{page: [controls too small and too close, and breaches of OTHER_CRITERIA]} over the
+    pages reachable from `start` by following the app's own links, one page per address
+    shape, at most `limit` pages."""
     failures, seen, queue = {}, set(), [start]
     while queue and len(seen) < limit:
         path = queue.pop(0)
@@ -81,7 +109,7 @@ def crawl_targets(page, start="/", limit=60) -> dict[str, list[str]]:
             or "text/html" not in (response.headers.get("content-type", ""))
         ):
             continue
-        small = page.evaluate(MEASURE)
+        small = page.evaluate(MEASURE) + page.evaluate(OTHER_CRITERIA, HELP)
         if small:
             failures[path] = small
         for href in page.eval_on_selector_all(

@@ -161,7 +161,9 @@ def _first_screen_on_a_phone_shows_what_needs_each_persona(
 
 def _every_target_is_big_enough_on_a_phone(browser_context, sign_in, demo_data):
     """Issue 19, WCAG 2.2 target size (2.5.8): every control on every page a crawl from the
-    home page reaches, as each demo persona at 375 px, is 24 x 24 px or spaced as allowed."""
+    home page reaches, as each demo persona at 375 px, is 24 x 24 px or spaced as allowed;
+    and nothing fixed can hide focus (2.4.11), nothing needs dragging (2.5.7), the help is
+    in the same place on every page (3.2.6)."""
     from tests.browser.conftest import PHONE
     from tests.browser.targets import crawl_targets
 
