@@ -37,6 +37,7 @@ class SupervisionSessionAdmin(ScopedAdmin):
         "confirmed_at",
         "disputed_by",
         "disputed_at",
+        "withdrawn_at",
     ]
     list_display = ["date", "kind", "format", "minutes", "status", "supervisor", "organisation"]
     list_filter = ["status", "kind", "format", "organisation"]
@@ -48,7 +49,7 @@ class SupervisionSessionAdmin(ScopedAdmin):
 @admin.register(SessionSupervisee)
 class SessionSuperviseeAdmin(ScopedAdmin):
     organisation_path = "session__organisation"
-    fields = ["session", "person", "supervisor", "date", "kind"]
+    fields = ["session", "person", "supervisor", "date", "kind", "answer", "answered_at"]
     list_display = ["person", "session", "date", "kind"]
     list_filter = ["kind"]
     list_select_related = ["person", "session"]

@@ -26,6 +26,18 @@ class SessionStatus(models.TextChoices):
     AWAITING = "awaiting", "Waiting for confirmation"
     CONFIRMED = "confirmed", "Confirmed"
     DISPUTED = "disputed", "Disputed"
+    # Taken back by whoever logged it: kept on the record, counted for nobody.
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class Answer(models.TextChoices):
+    """One attendee's answer to a log. Empty: no answer of their own yet recorded, so the
+    session's status is theirs (every log made before answers were kept per person)."""
+
+    NONE = "", "As the session"
+    AWAITING = "awaiting", "Waiting for an answer"
+    CONFIRMED = "confirmed", "Confirmed"
+    DISPUTED = "disputed", "Disputed"
 
 
 DUE_SOON_DAYS = 14

@@ -81,6 +81,7 @@ def _backdate(session: SupervisionSession) -> None:
     SupervisionSession.objects.filter(pk=session.pk).update(
         logged_at=logged, logged_on=timezone.localdate(logged), **answered
     )
+    session.supervisee_links.exclude(answered_at=None).update(answered_at=logged)
 
 
 def _log(*, by, supervisor, supervisees, days_ago, kind, n, minutes=60, actions=(), answer=True):
@@ -102,8 +103,9 @@ def _log(*, by, supervisor, supervisees, days_ago, kind, n, minutes=60, actions=
         ],
     )
     if answer:
-        other = supervisees[0] if by == supervisor else supervisor
-        services.session_confirm(session=session, by=other)
+        # Each member of a group confirms their own presence; a supervisor, a peer's log.
+        for other in supervisees if by == supervisor else [supervisor]:
+            services.session_confirm(session=session, by=other)
         session.refresh_from_db()
     _backdate(session)
     return session

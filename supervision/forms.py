@@ -38,23 +38,12 @@ class PersonChoices(forms.ModelMultipleChoiceField):
         return person.full_name
 
 
-class SessionForm(forms.Form):
-    """Log a session. `mode` is "supervisee" (I was supervised: choose the supervisor) or
-    "supervisor" (I supervised: choose who, one person or a group)."""
+DETAILS = ["date", "minutes", "kind", "format"]
 
-    supervisees = PersonChoices(
-        label="Who was supervised",
-        queryset=None,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="Tick everyone who was there. Tick several for a group session.",
-    )
-    supervisor = SupervisorChoice(
-        label="Supervisor",
-        queryset=None,
-        empty_label="Choose",
-        error_messages={"required": "Choose who supervised you."},
-        widget=LongSelect,  # every supervisor and lead of a large trust
-    )
+
+class SessionDetailsForm(forms.Form):
+    """What a session was: shared by the log form and the correction form."""
+
     date = forms.DateField(
         label="Date",
         widget=DateInput(),
@@ -85,6 +74,39 @@ class SessionForm(forms.Form):
         initial=SessionFormat.IN_PERSON,
         error_messages={"required": "Choose how you met, for example in person."},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if date > timezone.localdate():
+            raise forms.ValidationError(
+                "The date cannot be in the future. Enter the day the session happened."
+            )
+        return date
+
+
+class SessionForm(SessionDetailsForm):
+    """Log a session. `mode` is "supervisee" (I was supervised: choose the supervisor) or
+    "supervisor" (I supervised: choose who, one person or a group)."""
+
+    field_order = ["supervisees", "supervisor", *DETAILS]
+
+    supervisees = PersonChoices(
+        label="Who was supervised",
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Tick everyone who was there. Tick several for a group session.",
+    )
+    supervisor = SupervisorChoice(
+        label="Supervisor",
+        queryset=None,
+        empty_label="Choose",
+        error_messages={"required": "Choose who supervised you."},
+        widget=LongSelect,  # every supervisor and lead of a large trust
+    )
     topics = forms.MultipleChoiceField(
         label="Topics (optional)",
         choices=Topic.choices,
@@ -113,8 +135,6 @@ class SessionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.mode = mode
         self.user = user
-        today = timezone.localdate()
-        self.fields["date"].widget.attrs["max"] = today.isoformat()
         if mode == "supervisee":
             del self.fields["supervisees"]
             self.fields["supervisor"].queryset = supervisors
@@ -130,14 +150,6 @@ class SessionForm(forms.Form):
         self.fields["notes"].help_text = f"Only {private_to} can read these, never leads."
         self.fields["topics"].help_text = f"Private: only {private_to} see them."
         self.fields["action_owner"].initial = ME
-
-    def clean_date(self):
-        date = self.cleaned_data["date"]
-        if date > timezone.localdate():
-            raise forms.ValidationError(
-                "The date cannot be in the future. Enter the day the session happened."
-            )
-        return date
 
     def clean(self):
         data = super().clean()
@@ -173,6 +185,27 @@ class DisputeForm(forms.Form):
             "required": "Say why you disagree, for example “we did not meet that day”."
         },
     )
+
+
+class CorrectForm(SessionDetailsForm):
+    """Correct a log: its details as they were, to change, and for a group, anyone to take
+    off (someone who says they were not there)."""
+
+    remove = PersonChoices(
+        label="Take anyone off this session? (optional)",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Tick someone who was not there. Their open actions from it go with them.",
+    )
+
+    def __init__(self, *args, session: SupervisionSession, people, **kwargs):
+        kwargs.setdefault("initial", {name: getattr(session, name) for name in DETAILS})
+        super().__init__(*args, **kwargs)
+        if len(people) > 1:
+            self.fields["remove"].queryset = people
+        else:
+            del self.fields["remove"]
 
 
 class ActionForm(forms.Form):

@@ -12,6 +12,11 @@ Rules the database keeps (see the constraints below and migration 0001):
   whose copies of supervisor, date and type a composite foreign key keeps equal to the
   session's);
 - status and the confirm/dispute columns agree, and nobody confirms or disputes their own log;
+- each attendee answers for their own presence (`SessionSupervisee.answer`); the session's
+  status is what their answers add up to, checked at commit (migration 0005);
+- a withdrawn session keeps its rows but counts for nobody, and no longer blocks a fresh log
+  of the same session (the duplicate rule skips withdrawn links, kept equal to the session
+  by the composite foreign key);
 - a supervisee belongs to the session's organisation and is never their own supervisor.
 """
 
@@ -26,7 +31,7 @@ from django.utils import timezone
 # Choices live in their own module, as in roles, so template tags can label stored values
 # without importing the models.
 from roles.choices import SupervisionKind
-from supervision.choices import SessionFormat, SessionStatus, Topic
+from supervision.choices import Answer, SessionFormat, SessionStatus, Topic
 from workforce.platform.checks import OneQueryChecks
 
 # A session longer than a working day is a typing mistake, not supervision.
@@ -38,10 +43,24 @@ def _status_consistent() -> Q:
     confirmed = Q(confirmed_by__isnull=False, confirmed_at__isnull=False)
     never_disputed = Q(disputed_by__isnull=True, disputed_at__isnull=True, dispute_reason="")
     disputed = Q(disputed_by__isnull=False, disputed_at__isnull=False) & ~Q(dispute_reason="")
+    # A dispute stays on the session once made: after a correction (waiting again), a
+    # confirmation after all, or a withdrawal.
+    ever_disputed = never_disputed | disputed
+    live = Q(withdrawn_at__isnull=True)
     return (
-        (Q(status="awaiting") & never_confirmed & never_disputed)
-        | (Q(status="disputed") & never_confirmed & disputed)
-        | (Q(status="confirmed") & confirmed & (never_disputed | disputed))
+        (Q(status="awaiting") & never_confirmed & ever_disputed & live)
+        | (Q(status="disputed") & never_confirmed & disputed & live)
+        | (Q(status="confirmed") & confirmed & ever_disputed & live)
+        | (Q(status="withdrawn", withdrawn_at__isnull=False) & never_confirmed & ever_disputed)
+    )
+
+
+def _answer_consistent() -> Q:
+    answered = Q(answered_at__isnull=False)
+    return (
+        Q(answer__in=[Answer.NONE, Answer.AWAITING], answered_at__isnull=True)
+        | Q(answer=Answer.CONFIRMED) & answered
+        | (Q(answer=Answer.DISPUTED) & answered & ~Q(dispute_reason=""))
     )
 
 
@@ -87,6 +106,14 @@ class SupervisionSession(OneQueryChecks):
     )
     disputed_at = models.DateTimeField(null=True, blank=True)
     dispute_reason = models.TextField(blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # Copied to every supervisee link through the composite foreign key, so the duplicate
+    # rule there can leave withdrawn sessions out.
+    withdrawn = models.GeneratedField(
+        expression=Q(status=SessionStatus.WITHDRAWN),
+        output_field=models.BooleanField(),
+        db_persist=True,
+    )
 
     class Meta:
         ordering = ["-date", "-pk"]
@@ -138,7 +165,8 @@ class SupervisionSession(OneQueryChecks):
             ),
             # The target of SessionSupervisee's composite foreign key (migration 0001).
             models.UniqueConstraint(
-                fields=["id", "supervisor", "date", "kind"], name="supervisionsession_link_key"
+                fields=["id", "supervisor", "date", "kind", "withdrawn"],
+                name="supervisionsession_link_key",
             ),
         ]
 
@@ -153,8 +181,12 @@ class SupervisionSession(OneQueryChecks):
     def is_disputed(self) -> bool:
         return self.status == SessionStatus.DISPUTED
 
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.status == SessionStatus.WITHDRAWN
 
-class SessionSupervisee(models.Model):
+
+class SessionSupervisee(OneQueryChecks):
     """One person supervised in a session (several for a group or reflective session).
 
     `supervisor`, `date` and `kind` repeat the session's so that the duplicate rule can be
@@ -172,6 +204,12 @@ class SessionSupervisee(models.Model):
     )
     date = models.DateField()
     kind = models.CharField(max_length=30, choices=SupervisionKind.choices)
+    withdrawn = models.BooleanField(default=False, db_default=False)
+    answer = models.CharField(
+        max_length=20, choices=Answer.choices, blank=True, default="", db_default=""
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    dispute_reason = models.TextField(blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["session", "person__full_name"]
@@ -183,8 +221,15 @@ class SessionSupervisee(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["person", "supervisor", "date", "kind"],
+                condition=Q(withdrawn=False),
                 name="supervision_session_not_duplicated",
                 violation_error_message="This session is already logged.",
+            ),
+            models.CheckConstraint(
+                condition=Q(answer__in=Answer.values), name="sessionsupervisee_answer_valid"
+            ),
+            models.CheckConstraint(
+                condition=_answer_consistent(), name="sessionsupervisee_answer_consistent"
             ),
             models.UniqueConstraint(
                 fields=["session", "person"], name="sessionsupervisee_once_per_session"
@@ -239,6 +284,9 @@ class SessionAction(OneQueryChecks):
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Set when its session is withdrawn, or its owner taken off a corrected session: it is
+    # no longer anyone's to do, but stays on the record.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -261,6 +309,10 @@ class SessionAction(OneQueryChecks):
                 | Q(done_at__isnull=False, done_by__isnull=False),
                 name="sessionaction_done_consistent",
             ),
+            models.CheckConstraint(
+                condition=Q(done_at__isnull=True) | Q(withdrawn_at__isnull=True),
+                name="sessionaction_done_or_withdrawn",
+            ),
         ]
 
     def __str__(self):
@@ -270,8 +322,16 @@ class SessionAction(OneQueryChecks):
     def is_done(self) -> bool:
         return self.done_at is not None
 
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
     def is_overdue(self, on=None) -> bool:
-        return not self.is_done and self.due_date < (on or timezone.localdate())
+        return (
+            not self.is_done
+            and not self.is_withdrawn
+            and self.due_date < (on or timezone.localdate())
+        )
 
 
 class SupervisionDue(models.Model):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from supervision.choices import Answer
 from supervision.models import SessionAction, SessionNote, SessionSupervisee, SupervisionSession
 from workforce.organisations import access
 from workforce.organisations import capacities as groups
@@ -25,6 +26,9 @@ from workforce.register.models import Person
 
 # This app's scopes and rules, read by the access layer (settings.ACCESS_RULES).
 RULEBOOK = access.RuleBook()
+Status = SupervisionSession.Status
+# Nobody answers a session once everyone has confirmed it, or after it was withdrawn.
+CLOSED = (Status.CONFIRMED, Status.WITHDRAWN)
 
 # Capacities that see, across their organisation, that sessions happened and compliance.
 # Capacities offered the "my supervisees" page: the ones that can be named as a supervisor.
@@ -97,27 +101,68 @@ def is_party(user, session: SupervisionSession) -> bool:
     return session.supervisee_links.filter(person__user_id=user.pk).exists()
 
 
-def answers_log(user, session: SupervisionSession) -> bool:
-    """Whether `user` is the other party, who confirms or disputes the log: a supervisee
-    when the supervisor logged it (any one of them, for a group), otherwise the supervisor."""
-    if not is_party(user, session):
-        return False
+def answerer_id(session: SupervisionSession, link: SessionSupervisee) -> int | None:
+    """Who answers for this attendee: the attendee, when the supervisor logged the session
+    (each member of a group for their own presence), otherwise the supervisor."""
     if session.logged_by_id == session.supervisor_id:
-        return user.pk != session.supervisor_id
-    return user.pk == session.supervisor_id
+        return link.person.user_id
+    return session.supervisor_id
+
+
+def answer_of(session: SupervisionSession, link: SessionSupervisee) -> str:
+    """This attendee's answer: their own, or for a log made before answers were kept per
+    person, the session's (where one member of a group disputed for everyone, the others
+    are taken as not yet answered)."""
+    if link.answer:
+        return link.answer
+    if session.status == Status.DISPUTED and answerer_id(session, link) != session.disputed_by_id:
+        return Answer.AWAITING
+    if session.status in (Status.CONFIRMED, Status.DISPUTED):
+        return session.status
+    return Answer.AWAITING
+
+
+def confirmed_for(session: SupervisionSession, person_id: int) -> bool:
+    """Whether the session stands confirmed for this attendee (in a group, by their own
+    answer): the counting rule of compliance (`selectors.compliance.COUNTED`)."""
+    if session.status == Status.WITHDRAWN:
+        return False
+    return any(
+        answer_of(session, link) == Answer.CONFIRMED
+        for link in session.supervisee_links.all()
+        if link.person_id == person_id
+    )
+
+
+def links_answered_by(user, session: SupervisionSession) -> list[SessionSupervisee]:
+    """The attendee links whose answer is `user`'s to give (none for a non-party)."""
+    if not is_party(user, session) or session.status in CLOSED:
+        return []
+    return [
+        link for link in session.supervisee_links.all() if answerer_id(session, link) == user.pk
+    ]
+
+
+def _answers(user, session: SupervisionSession) -> set[str]:
+    return {answer_of(session, link) for link in links_answered_by(user, session)}
 
 
 def may_confirm(user, session: SupervisionSession) -> bool:
-    if session.status == SupervisionSession.Status.AWAITING:
-        return answers_log(user, session)
     # Whoever disputed may confirm after all, once it is talked through; the dispute stays.
-    if session.status == SupervisionSession.Status.DISPUTED:
-        return session.disputed_by_id == user.pk and is_party(user, session)
-    return False
+    return bool(_answers(user, session) & {Answer.AWAITING, Answer.DISPUTED})
 
 
 def may_dispute(user, session: SupervisionSession) -> bool:
-    return session.status == SupervisionSession.Status.AWAITING and answers_log(user, session)
+    return Answer.AWAITING in _answers(user, session)
+
+
+def may_correct(user, session: SupervisionSession) -> bool:
+    """Whoever logged a session may correct or withdraw it until everyone has confirmed."""
+    return (
+        session.logged_by_id == user.pk
+        and session.status in (Status.AWAITING, Status.DISPUTED)
+        and is_party(user, session)
+    )
 
 
 def may_view_person_supervision(user, person: Person) -> bool:
@@ -142,8 +187,12 @@ RULEBOOK.rule(SupervisionSession, "view_notes")(is_party)
 RULEBOOK.rule(SupervisionSession, "add_action")(is_party)
 RULEBOOK.rule(SupervisionSession, "confirm")(may_confirm)
 RULEBOOK.rule(SupervisionSession, "dispute")(may_dispute)
+RULEBOOK.rule(SupervisionSession, "correct")(may_correct)
+RULEBOOK.rule(SupervisionSession, "withdraw")(may_correct)
 RULEBOOK.rule(SessionAction, "complete")(
-    lambda user, action: not action.is_done and is_party(user, action.session)
+    lambda user, action: (
+        not action.is_done and not action.is_withdrawn and is_party(user, action.session)
+    )
 )
 RULEBOOK.rule(Person, "view_supervision")(may_view_person_supervision)
 RULEBOOK.rule(Organisation, "view_supervision_compliance")(

@@ -318,6 +318,9 @@ WRITE: dict[str, Write] = {
         _row(404, lead=400, supervisor=DONE, peer=400, admin=400),
         data={"reason": "We did not meet that day"},
     ),
+    # Whoever logged it (peer) corrects or withdraws it; the services refuse the others.
+    "supervision:correct": Write(_row(404, peer=DONE), data={"minutes": "45"}),
+    "supervision:withdraw": Write(_row(404, lead=302, supervisor=302, peer=DONE, admin=302)),
     "supervision:action_add": Write(
         _row(404, lead=400, supervisor=DONE, peer=DONE, admin=400),
         data={"action-text": "Read the policy"},

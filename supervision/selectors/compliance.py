@@ -6,7 +6,8 @@ confirmed session of that type, the next due date and a status. The rows are one
 there are, so a team of thousands costs what a team of three does.
 
 Rules:
-- Only confirmed sessions count, and only those at least as long as the requirement's
+- Only confirmed sessions count (for a group, for each attendee who confirmed their own
+  presence; a withdrawn session for nobody), and only those at least as long as the requirement's
   minimum minutes. Sessions count whichever supervisor held them and whichever version of
   the role the person held then, so moving to a newer version keeps the clock running.
 - next due = last counted session + the requirement's frequency. Someone never supervised
@@ -41,12 +42,22 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from supervision.choices import DUE_SOON_DAYS
+from supervision.choices import DUE_SOON_DAYS, Answer
 from supervision.choices import ComplianceStatus as Status
 from supervision.models import SessionStatus, SessionSupervisee, SupervisionSession
 from workforce.organisations import access
 from workforce.platform import figures
 from workforce.register.models import Assignment, Person, current_q
+
+# Whether a supervisee link counts: the attendee's own answer, or the session's status for a
+# link without one. The due-date refresh in migration 0005 holds the same test.
+COUNTED = Q(withdrawn=False) & (
+    Q(answer=Answer.CONFIRMED) | Q(answer=Answer.NONE, session__status=SessionStatus.CONFIRMED)
+)
+COUNTED_SQL = (
+    f"NOT s.withdrawn AND (s.answer = '{Answer.CONFIRMED.value}'"
+    f" OR (s.answer = '' AND ss.status = '{SessionStatus.CONFIRMED.value}'))"
+)
 
 
 class _NextDue(Func):
@@ -116,10 +127,10 @@ def last_confirmed_on(today: datetime.date) -> Subquery:
     a day in the past, and the proof that the kept one is right."""
     return Subquery(
         SessionSupervisee.objects.filter(
+            COUNTED,
             person=OuterRef("person_id"),
             kind=OuterRef("requirement_kind"),
             date__lte=today,
-            session__status=SessionStatus.CONFIRMED,
             session__minutes__gte=OuterRef("requirement_minutes"),
         )
         .order_by("-date")
@@ -433,18 +444,18 @@ def _last_confirmed_dates(days: list[datetime.date]) -> tuple[str, list]:
                   JOIN {session} ss ON ss.id = s.session_id
                  WHERE s.person_id = r.c_person AND s.kind = r.requirement_kind
                    AND s.date <= %s::date
-                   AND ss.status = %s AND ss.minutes >= r.requirement_minutes
+                   AND {COUNTED_SQL} AND ss.minutes >= r.requirement_minutes
                  ORDER BY s.date DESC
                  LIMIT 1
               ) l ON true
         )"""  # noqa: S608 - table names only
-        return cte, [days[0], SessionStatus.CONFIRMED]
+        return cte, [days[0]]
     lasts = ", ".join("max(s.date) FILTER (WHERE s.date <= %s::date)" for _ in days)
     cte = f"""sessions AS (
             SELECT s.person_id, s.kind, s.date, ss.minutes
               FROM {session_link} s
               JOIN {session} ss ON ss.id = s.session_id
-             WHERE ss.status = %s AND s.date <= %s::date
+             WHERE {COUNTED_SQL} AND s.date <= %s::date
                AND s.person_id IN (SELECT c_person FROM base)
         ),
         last_dates AS (
@@ -455,7 +466,7 @@ def _last_confirmed_dates(days: list[datetime.date]) -> tuple[str, list]:
                AND s.minutes >= r.requirement_minutes
              GROUP BY r.c_id, r.requirement_id
         )"""  # noqa: S608 - table names only
-    return cte, [SessionStatus.CONFIRMED, days[-1], *days]
+    return cte, [days[-1], *days]
 
 
 def _summary(row: dict, name: str, pk: int | None = None) -> Summary:

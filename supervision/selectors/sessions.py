@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from supervision import rules
+from supervision.choices import Answer
 from supervision.models import (
     SessionAction,
     SessionNote,
@@ -68,24 +69,32 @@ def given_sessions(user) -> QuerySet[SupervisionSession]:
 
 def awaiting_answer(user) -> QuerySet[SupervisionSession]:
     """Logs waiting for `user` to confirm or dispute: the other party's logs."""
-    # The supervisor answers a supervisee's log; a supervisee answers the supervisor's.
-    mine_to_answer = Q(supervisor_id=user.pk) & ~Q(logged_by_id=user.pk)
+    # The supervisor answers a supervisee's log; each supervisee answers the supervisor's
+    # for themselves, so a group disputed by one member still waits for the others.
+    mine_to_answer = (
+        Q(supervisor_id=user.pk) & ~Q(logged_by_id=user.pk) & Q(status=SessionStatus.AWAITING)
+    )
     own = access.own_person_ids(user)
     if own:  # only someone with a person record is ever supervised
-        as_supervisee = SessionSupervisee.objects.filter(session=OuterRef("pk"), person_id__in=own)
-        mine_to_answer |= Exists(as_supervisee) & Q(logged_by_id=F("supervisor_id"))
-    return (
-        visible_sessions(user)
-        .filter(mine_to_answer, status=SessionStatus.AWAITING)
-        .order_by("date", "pk")
-    )
+        as_supervisee = SessionSupervisee.objects.filter(
+            Q(answer=Answer.AWAITING)
+            | Q(answer=Answer.NONE, session__status=SessionStatus.AWAITING),
+            session=OuterRef("pk"),
+            person_id__in=own,
+        )
+        mine_to_answer |= (
+            Exists(as_supervisee)
+            & Q(logged_by_id=F("supervisor_id"))
+            & Q(status__in=[SessionStatus.AWAITING, SessionStatus.DISPUTED])
+        )
+    return visible_sessions(user).filter(mine_to_answer).order_by("date", "pk")
 
 
 def open_actions(user) -> QuerySet[SessionAction]:
     """Actions not yet done from sessions `user` was in, soonest due first."""
     return (
         access.scoped(user, SessionAction)
-        .filter(done_at__isnull=True)
+        .filter(done_at__isnull=True, withdrawn_at__isnull=True)
         .select_related("owner__person", "session")
         .order_by("due_date", "pk")
     )

@@ -3,8 +3,8 @@
 from django import template
 
 from roles.choices import SupervisionKind
+from supervision.choices import Answer, SessionStatus
 from supervision.choices import ComplianceStatus as Status
-from supervision.choices import SessionStatus
 
 register = template.Library()
 
@@ -19,6 +19,13 @@ SESSION_CLASSES = {
     SessionStatus.AWAITING: "text-bg-warning",
     SessionStatus.CONFIRMED: "text-bg-success",
     SessionStatus.DISPUTED: "text-bg-danger",
+    SessionStatus.WITHDRAWN: "text-bg-secondary",
+}
+# One attendee's answer to a group log, as the session page lists them.
+ANSWER_LABELS = {
+    Answer.AWAITING: "not answered yet",
+    Answer.CONFIRMED: "confirmed",
+    Answer.DISPUTED: "disputed",
 }
 KIND_LABELS = dict(SupervisionKind.choices)
 
@@ -36,6 +43,11 @@ def compliance_class(status: str) -> str:
 @register.filter
 def session_class(status: str) -> str:
     return SESSION_CLASSES.get(status, "text-bg-secondary")
+
+
+@register.filter
+def answer_label(answer: str) -> str:
+    return ANSWER_LABELS.get(answer, answer)
 
 
 @register.filter

@@ -6,9 +6,11 @@ from supervision.views.writing import (
     action_add,
     action_complete,
     confirm,
+    correct,
     dispute,
     log,
     log_given,
+    withdraw,
 )
 
 __all__ = [
@@ -17,6 +19,7 @@ __all__ = [
     "compliance",
     "compliance_export",
     "confirm",
+    "correct",
     "dispute",
     "log",
     "log_given",
@@ -26,4 +29,5 @@ __all__ = [
     "session_list",
     "supervisees",
     "team_compliance",
+    "withdraw",
 ]

@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 
-from supervision import selectors, services
+from supervision import rules, selectors, services
 from supervision.forms import ActionForm, DisputeForm, RecordRangeForm, SessionFilterForm
 from supervision.models import SupervisionSession
 from supervision.selectors.compliance import annotate_compliance
@@ -145,12 +145,18 @@ def render_detail(request, session, *, dispute_form=None, action_form=None, stat
         services.log_actions_shown(
             user, private["actions"], request.path, lambda action: session.organisation_id
         )
+    links = list(session.supervisee_links.all())
     return render(
         request,
         "supervision/session_detail.html",
         {
             "session": session,
-            "links": list(session.supervisee_links.all()),
+            "links": links,
+            # In a group each attendee answers for themselves: show where each one stands.
+            "answers": [(link, rules.answer_of(session, link)) for link in links]
+            if len(links) > 1 and not session.is_withdrawn
+            else [],
+            "may_correct": access.can(user, "correct", session),
             "private": private,
             "may_confirm": access.can(user, "confirm", session),
             "may_dispute": access.can(user, "dispute", session),
@@ -197,7 +203,7 @@ def record(request, pk: int):
     rows = annotate_compliance(access.scoped(user, Assignment).filter(person=person)).order_by(
         "status_rank", "next_due", "pk"
     )
-    confirmed = [s for s in sessions if s.is_confirmed]
+    confirmed = [s for s in sessions if rules.confirmed_for(s, person.pk)]
     return render(
         request,
         "supervision/record.html",

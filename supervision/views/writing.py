@@ -5,17 +5,19 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from supervision import selectors, services
-from supervision.forms import DEFAULT_MINUTES, DisputeForm, SessionForm
+from supervision.forms import DEFAULT_MINUTES, CorrectForm, DisputeForm, SessionForm
 from supervision.models import SessionAction
 from supervision.services import SupervisionError
 from supervision.views.reading import action_form_for, render_detail, shortfall_text
 from workforce.organisations import access
 from workforce.organisations import capacities as groups
+from workforce.register.models import Person
 
 # Who logs their own supervision (supervisors and leads are supervised too).
 
@@ -136,6 +138,65 @@ def dispute(request, pk: int):
             )
             return redirect("supervision:session", pk=session.pk)
     return render_detail(request, session, dispute_form=form, status=400)
+
+
+@access.access_required()
+def correct(request, pk: int):
+    """Whoever logged a session corrects it until everyone has confirmed it."""
+    session = selectors.session_detail(request.user, pk)
+    if not access.can(request.user, "correct", session):
+        raise Http404  # as for any object the user may not act on (access.get_object_for)
+    people = Person.objects.filter(supervision_links__session=session).order_by("full_name")
+    form = CorrectForm(
+        request.POST if request.method == "POST" else None, session=session, people=people
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.session_correct(
+                session=session,
+                by=request.user,
+                date=data["date"],
+                minutes=data["minutes"],
+                kind=data["kind"],
+                format=data["format"],
+                remove=list(data.get("remove") or ()),
+            )
+        except SupervisionError as error:
+            _show_error(form, error)
+        else:
+            session = selectors.session_detail(request.user, pk)
+            short = shortfall_text(session)
+            done = (
+                "Log corrected. Everyone in it is asked to confirm it again."
+                if session.status == session.Status.AWAITING
+                else f"Log corrected. It is now {session.get_status_display().lower()}."
+            )
+            (messages.warning if short else messages.success)(request, f"{done} {short}".strip())
+            return redirect("supervision:session", pk=session.pk)
+    return render(
+        request,
+        "supervision/session_correct.html",
+        {"form": form, "session": session},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@access.access_required()
+def withdraw(request, pk: int):
+    session = selectors.session_detail(request.user, pk)
+    try:
+        services.session_withdraw(session=session, by=request.user)
+    except SupervisionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            "Log withdrawn. It stays on the record but counts for nobody, and its open actions "
+            "are closed. You can log the session again if it did happen.",
+        )
+    return redirect("supervision:session", pk=session.pk)
 
 
 @require_POST

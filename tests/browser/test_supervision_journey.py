@@ -138,3 +138,53 @@ def test_every_supervision_page_is_accessible(page, browser_context, personas, o
     phone.get_by_role("button", name="Log session").click()
     expect(phone.get_by_text("There is a problem")).to_be_visible()
     assert_accessible(phone, "supervisor's log form with errors")
+
+
+def test_a_group_answers_one_by_one_and_the_supervisor_corrects_it_on_a_phone(
+    browser_context, personas, org, sign_in, artifacts
+):
+    """Each member of a group session answers for themselves; the supervisor who logged it
+    takes off the member who says they were not there, and it counts for the other."""
+    from supervision import services
+
+    peer, peer2, supervisor = personas["peer"], personas["peer2"], personas["supervisor"]
+    version = version_with(org, ("line_management", 28, 60))
+    for who in (peer, peer2):
+        assign_direct(who.person, version, supervisor=supervisor, start=days_ago(120))
+    session = services.session_log(
+        logged_by=supervisor,
+        supervisor=supervisor,
+        supervisees=[peer.person, peer2.person],
+        date=days_ago(1),
+        minutes=60,
+        kind="line_management",
+        format="in_person",
+    )
+    url = f"/supervision/sessions/{session.pk}/"
+
+    page = browser_context(PHONE).new_page()
+    sign_in(page, peer)
+    page.goto(url)
+    page.get_by_role("button", name="Yes, confirm it").click()
+    expect(page.get_by_role("status").filter(has_text="Confirmed")).to_be_visible()
+    expect(page.get_by_text("Peer: confirmed")).to_be_visible()
+
+    sign_in(page, peer2)
+    page.goto(url)
+    page.get_by_label("Why do you disagree with this log?").fill("I was on leave that day.")
+    page.get_by_role("button", name="No, dispute it").click()
+    expect(page.get_by_role("status").filter(has_text="Disputed.")).to_be_visible()
+    assert_accessible(page, "group session disputed by one member")
+
+    sign_in(page, supervisor)
+    page.goto(url)
+    expect(page.get_by_text("Peer2: disputed (I was on leave that day.)")).to_be_visible()
+    page.get_by_role("link", name="Correct this log").click()
+    expect(page.get_by_label("Minutes")).to_have_value("60")
+    assert_accessible(page, "correct a group log")
+    page.get_by_role("checkbox", name="Peer2").check()
+    page.screenshot(path=str(artifacts / "supervision-correct-phone.png"))
+    page.get_by_role("button", name="Save the correction").click()
+    expect(page.get_by_role("status").filter(has_text="It is now confirmed")).to_be_visible()
+    assert_accessible(page, "corrected group log")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

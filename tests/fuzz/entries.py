@@ -139,6 +139,7 @@ FUZZ: dict[str, Entry] = {
     "supervision:dispute": Entry(
         "supervisor", forms=(supervision_forms.DisputeForm,), page=_same("supervision:session")
     ),
+    "supervision:correct": Entry("peer", forms=(supervision_forms.CorrectForm,)),
     "supervision:action_add": Entry(
         "supervisor", forms=(supervision_forms.ActionForm,), page=_same("supervision:session")
     ),
@@ -212,6 +213,7 @@ EXCLUDED: dict[str, str] = {
     "roles:publish": "the confirm button of the publish page: reads nothing",
     "roles:discard_draft": "the confirm button of the discard page: reads nothing",
     "supervision:confirm": "the other party's confirm button: reads nothing",
+    "supervision:withdraw": "the logger's withdraw button: reads nothing",
     "payments:claim_submit": "the claimant's submit button: reads nothing",
     "payments:expense_remove": "the confirm button of the remove page: reads nothing",
     "workforce:capacity_end": "the end button beside one capacity: reads nothing",

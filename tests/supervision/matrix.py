@@ -37,6 +37,9 @@ SUPERVISION_MATRIX = {
     ),
     "supervision:confirm": (_POST_ONLY, _with(factories.matrix_session)),
     "supervision:dispute": (_POST_ONLY, _with(factories.matrix_session)),
+    # Peer logged it: only they may correct it.
+    "supervision:correct": (row(404, peer=200), _with(factories.matrix_session)),
+    "supervision:withdraw": (_POST_ONLY, _with(factories.matrix_session)),
     "supervision:action_add": (_POST_ONLY, _with(factories.matrix_session)),
     "supervision:action_complete": (_POST_ONLY, _with(factories.matrix_action)),
     # Peer's own record: peer, their supervisor, leads and admins.

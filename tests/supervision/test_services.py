@@ -145,11 +145,17 @@ def test_the_supervisor_confirms_a_peers_log(fixture, supervisor):
     assert AuditEntry.objects.filter(action="supervision.session_confirmed").count() == 1
 
 
-def test_a_supervisee_confirms_the_supervisors_log(peer, peer2, supervisor, assignments):
+def test_each_supervisee_confirms_their_own_presence_in_the_supervisors_log(
+    peer, peer2, supervisor, assignments
+):
     session = _log(supervisor, supervisor=supervisor, supervisees=[peer.person, peer2.person])
     services.session_confirm(session=session, by=peer2)
     session.refresh_from_db()
-    assert session.status == SessionStatus.CONFIRMED and session.confirmed_by == peer2
+    # One member's answer is theirs alone: the group waits for the other.
+    assert session.status == SessionStatus.AWAITING and session.confirmed_by is None
+    services.session_confirm(session=session, by=peer)
+    session.refresh_from_db()
+    assert session.status == SessionStatus.CONFIRMED and session.confirmed_by == peer
 
 
 @pytest.mark.parametrize(

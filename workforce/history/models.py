@@ -131,7 +131,8 @@ class DiversityProfileEvent(tracked(DiversityProfile, fields=["id", "person", "u
 
 
 # --- Supervision: sessions, who was in them, and (never their words) notes and actions.
-class SupervisionSessionEvent(tracked(SupervisionSession)):
+# `withdrawn` is generated from the status, which the event already holds.
+class SupervisionSessionEvent(tracked(SupervisionSession, exclude=("withdrawn",))):
     organisation_path = "organisation_id"
 
 
