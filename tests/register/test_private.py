@@ -167,10 +167,17 @@ def test_counts_are_rounded_and_small_ones_hidden(personas, org):
     assert report.population.display in ("25", "30")
 
 
-def test_zero_is_hidden_too_so_none_cannot_be_told_from_one(personas, org):
+def test_zero_is_hidden_too_so_none_cannot_be_told_from_one(personas, org, settings):
     _answer(org, 16, disability="no")
-    report = selectors.diversity_report(personas["lead"], org)
-    cells = _cells(report, "disability")
+    # This table (0, 16, 0 and 7 not answered) is withheld whole under about one key in six
+    # by the one-person check, and the key holds the organisation's id, which depends on the
+    # tests run before: try secrets until it is shown, so the test always sees the cells.
+    for attempt in range(20):
+        settings.SECRET_KEY = f"test-disclosure-secret-{attempt}"
+        cells = _cells(selectors.diversity_report(personas["lead"], org), "disability")
+        if disclosure.WITHHELD not in cells.values():
+            break
+        assert set(cells.values()) == {disclosure.WITHHELD}  # withheld means nothing shown
     assert cells["Yes"] == "fewer than 10" and cells["Prefer not to say"] == "fewer than 10"
     assert cells["No"] in ("15", "20")
 
