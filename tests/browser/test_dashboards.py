@@ -34,6 +34,32 @@ def demo_data(db):
     return get_user_model().objects
 
 
+# Chart labels as drawn (issue 19): none runs past its chart's edge, and each bar's label,
+# its lines put together (or its group's title where they had to be shortened), is a
+# label of the figure's table, whole.
+CUT_LABELS = """() => {
+  const cells = new Set([...document.querySelectorAll('table th, table td')]
+    .map(cell => cell.textContent.replace(/\\s+/g, ' ').trim()));
+  return [...document.querySelectorAll('svg[role=img]')].flatMap(svg => {
+    const edge = svg.getBoundingClientRect(), found = [];
+    for (const text of svg.querySelectorAll('text')) {
+      const box = text.getBoundingClientRect();
+      if (box.width && (box.left < edge.left - 1 || box.right > edge.right + 1)) {
+        found.push('past the edge: ' + text.textContent);
+      }
+    }
+    for (const group of svg.querySelectorAll('g')) {
+      const lines = [...group.querySelectorAll('text[text-anchor=end]')];
+      if (!lines.length) continue;
+      const title = group.querySelector(':scope > title')?.textContent.trim();
+      const label = title || lines.map(line => line.textContent.trim()).join(' ');
+      if (!cells.has(label)) found.push('not a whole label of the table: ' + label);
+    }
+    return found;
+  });
+}"""
+
+
 def test_dashboards_reports_print_and_phone(browser_context, sign_in, demo_data, artifacts):
     for who in PAGES:
         page = browser_context().new_page()
@@ -60,6 +86,7 @@ def _dashboards_and_reports(page, sign_in, demo_data, artifacts, who):
             charts = page.locator("svg[role=img]")
             assert charts.count() > 0, path
             assert page.locator("[role=region][tabindex='0'] table caption").count() > 0
+            assert page.evaluate(CUT_LABELS) == [], path
         name = path.strip("/").replace("/", "-") or "home"
         page.screenshot(path=str(artifacts / f"dashboards-{who}-{name}.png"), full_page=True)
         assert_accessible(page, f"{path} as {who}")
@@ -91,6 +118,7 @@ def _lead_reads_compliance_and_incident_dashboards_on_a_phone(
         page.goto(path)
         assert page.locator("svg[role=img]").count() > 0, path
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], path
+        assert page.evaluate(CUT_LABELS) == [], f"{path} on a phone"
         page.screenshot(path=str(artifacts / f"dashboards-lead-{name}-phone.png"))
         assert_accessible(page, f"{path} as lead on a phone")
 

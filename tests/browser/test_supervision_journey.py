@@ -188,3 +188,26 @@ def test_a_group_answers_one_by_one_and_the_supervisor_corrects_it_on_a_phone(
     expect(page.get_by_role("status").filter(has_text="It is now confirmed")).to_be_visible()
     assert_accessible(page, "corrected group log")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+    # A session shorter than the role's 60 minutes says it will not count, when logged and
+    # again when confirmed.
+    sign_in(page, peer)
+    page.goto("/supervision/")
+    page.get_by_role("link", name="Log a session").click()
+    page.get_by_label("Minutes").fill("30")
+    page.get_by_role("button", name="Log session").click()
+    # Said in the message after logging, and on the session's own page below it.
+    logged = page.get_by_role("status").filter(has_text="Session logged.")
+    expect(logged).to_contain_text("This 30-minute session is shorter than their role asks for")
+    expect(logged).to_contain_text("will not count towards their supervision")
+    expect(
+        page.get_by_role("paragraph").filter(has_text="This 30-minute session is shorter")
+    ).to_be_visible()
+    short_url = page.url
+    sign_in(page, supervisor)
+    page.goto(short_url)
+    page.get_by_role("button", name="Yes, confirm it").click()
+    confirmed = page.get_by_role("status").filter(has_text="Confirmed.")
+    expect(confirmed).to_contain_text("This 30-minute session is shorter")
+    expect(confirmed).to_contain_text("does not count towards their supervision")
+    assert_accessible(page, "confirmed session too short to count")
