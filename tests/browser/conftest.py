@@ -90,6 +90,18 @@ def menu_link(page, name, exact=False):
     return link
 
 
+def follow(link):
+    """Click a link and return once the page it points to has loaded, so that whatever
+    runs next sees the new page rather than the one being left."""
+    from urllib.parse import urljoin, urlsplit
+
+    page = link.page
+    target = urlsplit(urljoin(page.url, link.get_attribute("href")))
+    link.click()
+    page.wait_for_url(lambda url: urlsplit(url)[:4] == target[:4], wait_until="load")
+    return page
+
+
 # axe-core rules for WCAG 2.0, 2.1 and 2.2 at levels A and AA.
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 
@@ -164,6 +176,26 @@ def sign_in(live_server):
     return do
 
 
+# What Chromium says when a script runs in a document that a click has just replaced.
+_NAVIGATING = ("reading 'documentElement'", "Execution context was destroyed")
+
+
+def _settled(page, run):
+    """Run a whole-page script once the page has loaded. A click that follows a link only
+    waits for the navigation to start, so a script sent straight after it can land in the
+    document being replaced; then it waits for the new one and runs again, once."""
+    from playwright.sync_api import Error
+
+    page.wait_for_load_state("load")
+    try:
+        return run()
+    except Error as error:
+        if not any(sign in str(error) for sign in _NAVIGATING):
+            raise
+        page.wait_for_load_state("load")
+        return run()
+
+
 def assert_accessible(page, label=""):
     """Zero axe-core violations (WCAG 2.0/2.1/2.2 A and AA) on the page as it is now."""
     from axe_playwright_python.sync_playwright import Axe
@@ -171,7 +203,7 @@ def assert_accessible(page, label=""):
     # resultTypes keeps axe from building a selector and an HTML excerpt for every element
     # that passed; without it, axe spends a quarter of its time on results nobody reads.
     options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
-    results = Axe().run(page, options=options)
+    results = _settled(page, lambda: Axe().run(page, options=options))
     violations = results.response["violations"]
     if violations:
         lines = [f"{len(violations)} accessibility violation(s) on {label or page.url}:"]

@@ -6,7 +6,7 @@ again at 375px (a phone); every page visited is checked with axe-core."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import WIDTH_IDS, WIDTHS, assert_accessible, menu_link
+from tests.browser.conftest import WIDTH_IDS, WIDTHS, assert_accessible, follow, menu_link
 from tests.factories import supervise
 
 
@@ -78,15 +78,15 @@ def test_report_escalate_acknowledge_refer_close_and_the_worker_sees_the_outcome
     _nav(page, "Escalations")
     expect(page.locator("h1")).to_have_text("Escalations")
     assert_accessible(page, "escalations queue")
-    page.get_by_role("link", name="Incident #").first.click()
+    follow(page.get_by_role("link", name="Incident #").first)
     assert_accessible(page, "incident page (safeguarding lead)")
-    page.get_by_role("link", name="Acknowledge").click()
+    follow(page.get_by_role("link", name="Acknowledge"))
     assert_accessible(page, "acknowledge form")
     page.get_by_role("button", name="Acknowledge").click()
     expect(page.get_by_text("Acknowledged: it is now yours")).to_be_visible()
     assert_accessible(page, "incident page (acknowledged)")
 
-    page.get_by_role("link", name="Record an external referral").click()
+    follow(page.get_by_role("link", name="Record an external referral"))
     assert_accessible(page, "referral form")
     page.get_by_label("Referred to").select_option("adult_safeguarding")
     page.get_by_label("Name of the agency or team").fill("Northshire Adult Social Care")
@@ -97,7 +97,7 @@ def test_report_escalate_acknowledge_refer_close_and_the_worker_sees_the_outcome
     assert_accessible(page, "incident page (referral)")
 
     # Making Safeguarding Personal: needed before an escalated incident can be closed.
-    page.get_by_role("link", name="Making Safeguarding Personal").click()
+    follow(page.get_by_role("link", name="Making Safeguarding Personal"))
     assert_accessible(page, "Making Safeguarding Personal form")
     page.get_by_label("The person's views and wishes").fill(
         "They want their GP told and to keep seeing the same peer worker."
@@ -108,13 +108,13 @@ def test_report_escalate_acknowledge_refer_close_and_the_worker_sees_the_outcome
     page.get_by_role("button", name="Record it").click()
     expect(page.get_by_text("Making Safeguarding Personal recorded.")).to_be_visible()
 
-    page.get_by_role("link", name="Start the review").click()
+    follow(page.get_by_role("link", name="Start the review"))
     assert_accessible(page, "review form")
     page.get_by_label("What did the review find?").fill(
         "The person is safe; their GP reviewed the medication the same day."
     )
     page.get_by_role("button", name="Start the review").click()
-    page.get_by_role("link", name="Close", exact=True).click()
+    follow(page.get_by_role("link", name="Close", exact=True))
     assert_accessible(page, "close form")
     page.get_by_label("Outcome").select_option("training")
     page.get_by_label("What has been learned?").fill(

@@ -13,7 +13,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PHONE, WIDTH_IDS, WIDTHS, assert_accessible, menu_link
+from tests.browser.conftest import PHONE, WIDTH_IDS, WIDTHS, assert_accessible, follow, menu_link
 from tests.factories import PDF
 
 # Generous waits: the suite runs on two shared cores, where a page can take seconds.
@@ -81,7 +81,7 @@ def test_claim_approve_batch_and_download(
     page.goto("/payments/")
     expect(page.locator(".badge", has_text="Waiting for approval")).to_be_visible(timeout=SLOW)
     assert_accessible(page, "my claims (phone)")
-    page.get_by_role("link", name="Video meeting about discharge letters").click()
+    follow(page.get_by_role("link", name="Video meeting about discharge letters"))
     assert_accessible(page, "claim page (phone)")
     page.goto("/payments/claims/new/")
     assert_accessible(page, "claim form (phone)")
@@ -148,12 +148,12 @@ def test_claim_approve_batch_and_download(
     assert lines[0][header.index("Name")] == "Peer"
 
     # --- And records payment, confirming first.
-    page.get_by_role("link", name="Record payment of the batch").click()
+    follow(page.get_by_role("link", name="Record payment of the batch"))
     assert_accessible(page, "record payment")
     page.get_by_label("Payment reference").fill("BACS-2026-11")
     page.get_by_role("button", name="Mark the batch paid").click()
     expect(page.get_by_text("1 claim in")).to_be_visible(timeout=SLOW)
     page.goto("/payments/rate-cards/")
     assert_accessible(page, "rate cards")
-    page.get_by_role("link", name="Add a new card").click()
+    follow(page.get_by_role("link", name="Add a new card"))
     assert_accessible(page, "new rate card")
