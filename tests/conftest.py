@@ -89,6 +89,26 @@ def fresh_figures_cache():
     cache.clear()
 
 
+@pytest.fixture(scope="session")
+def demo_rows(django_db_setup, django_db_blocker):
+    """The rows one real `seed_demo` writes, seeded once per worker (tests/demo_rows.py)."""
+    from django.test.utils import override_settings
+
+    from tests import demo_rows as rows
+
+    # Hashed as every test hashes, so the demo password still signs in after the copy.
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        return rows.build()
+
+
+@pytest.fixture
+def demo_seeded(db, demo_rows):
+    """The demo data, as `seed_demo` leaves it, in this test's database."""
+    from tests import demo_rows as rows
+
+    rows.restore(demo_rows)
+
+
 @pytest.fixture
 def org(db):
     organisation = OrganisationFactory(name="Test NHS Trust", kind=Organisation.Kind.NHS_TRUST)
@@ -259,10 +279,13 @@ def unused_port():
         return sock.getsockname()[1]
 
 
+# Real hashers are deliberately slow; tests that check hashing itself override this.
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
-    # Real hashers are deliberately slow; tests that check hashing itself override this.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 def _second_factor(user):

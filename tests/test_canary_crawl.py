@@ -10,7 +10,6 @@ import re
 from collections import deque
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.urls import Resolver404, resolve
 
@@ -32,13 +31,11 @@ NOT_TEXT = re.compile(r"<(input|select|button|img|svg|textarea)\b")
 
 
 @pytest.fixture
-def planted(db, settings):
+def planted(demo_seeded):
     from django.contrib.auth import get_user_model
 
     from workforce.models import Person, WellbeingPlan
 
-    settings.DEBUG = True
-    call_command("seed_demo", verbosity=0)
     users = {u.username: u for u in get_user_model().objects.all()}
     peer = Person.objects.get(user=users["peer"])
     make_supervision_session(

@@ -9,7 +9,6 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from tests.browser.conftest import assert_accessible
-from workforce import demo
 
 PAGES = {
     "lead": [
@@ -29,8 +28,7 @@ PAGES = {
 
 
 @pytest.fixture
-def demo_data(db):
-    demo.seed()
+def demo_data(demo_seeded):
     return get_user_model().objects
 
 

@@ -9,9 +9,8 @@ from supervision.incidents.models import Incident, IncidentEvent, IncidentNotice
 from workforce.models import Organisation
 
 
-def test_demo_incidents(db, settings, mailbox):
+def test_demo_incidents(demo_seeded, settings, mailbox):
     settings.DEBUG = True
-    call_command("seed_demo")
     counts = (Incident.objects.count(), IncidentEvent.objects.count())
     call_command("seed_demo")
     assert (Incident.objects.count(), IncidentEvent.objects.count()) == counts

@@ -1,7 +1,5 @@
 from decimal import Decimal
 
-from django.core.management import call_command
-
 from payments import demo as payments_demo
 from payments.demo import NIHR_2025_FROM, NIHR_2025_NAME
 from payments.models import (
@@ -24,9 +22,8 @@ def _counts():
     }
 
 
-def test_demo_payments_cover_every_state_and_are_idempotent(client, db, settings):
+def test_demo_payments_cover_every_state_and_are_idempotent(client, demo_seeded, settings):
     settings.DEBUG = True
-    call_command("seed_demo")
     first = _counts()
     # Running the payments demo again (as every later seed_demo does) adds nothing.
     organisations = {org.name: org for org in Organisation.objects.all()}

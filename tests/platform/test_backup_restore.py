@@ -7,7 +7,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -92,9 +91,7 @@ def restored_copy(tmp_path, suffix: str = "restored"):
             cursor.execute(f'DROP DATABASE IF EXISTS "{restored}"')
 
 
-def test_dump_and_restore_keeps_every_record(settings, tmp_path):
-    settings.DEBUG = True
-    call_command("seed_demo", verbosity=0)
+def test_dump_and_restore_keeps_every_record(demo_seeded, tmp_path):
     with restored_copy(tmp_path) as restored:
         before = _table_counts(connection.settings_dict["NAME"])
         after = _table_counts(restored)

@@ -25,9 +25,8 @@ def _counts():
     ]
 
 
-def test_demo_register(db, settings, django_user_model):
+def test_demo_register(demo_seeded, settings, django_user_model):
     settings.DEBUG = True
-    call_command("seed_demo")
     first = _counts()
     call_command("seed_demo")
     assert _counts() == first, "seeding twice must change nothing"

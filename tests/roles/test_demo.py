@@ -12,10 +12,8 @@ def _counts():
     return (Role.objects.count(), RoleVersion.objects.count(), AuditEntry.objects.count())
 
 
-def test_demo_roles_are_seeded_once_and_realistic(db, settings):
-    # One test, because seeding the whole demo is slow.
+def test_demo_roles_are_seeded_once_and_realistic(demo_seeded, settings):
     settings.DEBUG = True
-    call_command("seed_demo")
     first = _counts()
     call_command("seed_demo")
     assert _counts() == first

@@ -15,9 +15,8 @@ from workforce.models import Person
 
 
 @pytest.fixture
-def seeded(db, settings):
-    settings.DEBUG = True
-    call_command("seed_demo")
+def seeded(demo_seeded, settings):
+    settings.DEBUG = True  # seed_demo, run again below, refuses to run otherwise
 
 
 def _counts():

@@ -123,15 +123,11 @@ ORGANISATION_OF = {
 }
 
 
-@pytest.mark.django_db
-def test_the_triggers_find_the_organisation_of_every_row_of_every_watched_table():
+def test_the_triggers_find_the_organisation_of_every_row_of_every_watched_table(demo_seeded):
     """Each table's lookup in migration 0014 (child tables through their parent) gives
     every row of the demo data the organisation the ORM gives it."""
     from django.apps import apps
 
-    from workforce import demo
-
-    demo.seed()
     migration = importlib.import_module(
         "workforce.migrations.0014_figures_versions_per_organisation"
     )
