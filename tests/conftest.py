@@ -44,6 +44,14 @@ def django_db_modify_db_settings(
         use_template(tmp_path_factory.getbasetemp().parent)
 
 
+QUEUE_TABLES = [
+    "procrastinate_events",
+    "procrastinate_periodic_defers",
+    "procrastinate_jobs",
+    "procrastinate_workers",
+]
+
+
 @pytest.fixture(autouse=True, scope="session")
 def flush_past_the_truncate_guards():
     """Transactional and live-server tests end with Django's flush, and the append-only
@@ -63,6 +71,9 @@ def flush_past_the_truncate_guards():
     def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
         if not tables:
             return []
+        # The job queue's tables have no managed models, so Django would leave their rows
+        # for the next test.
+        tables = [*tables, *(t for t in QUEUE_TABLES if t not in tables)]
         if reset_sequences:
             statements = original(
                 self, style, tables, reset_sequences=True, allow_cascade=allow_cascade

@@ -19,7 +19,14 @@ from importlib.metadata import version
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-LIBRARIES = ["django", "django-pghistory", "django-pgtrigger", "django-otp", "django-axes"]
+LIBRARIES = [
+    "django",
+    "django-pghistory",
+    "django-pgtrigger",
+    "django-otp",
+    "django-axes",
+    "procrastinate",
+]
 
 
 def digest() -> str:

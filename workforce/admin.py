@@ -12,6 +12,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from procrastinate.contrib.django.models import ProcrastinateJob
 
 from workforce.organisations.adminscope import ScopedAdmin
 from workforce.organisations.models import Membership, Organisation, Team
@@ -19,6 +20,7 @@ from workforce.platform.audit import PRIVATE_AUDIT_TYPES
 from workforce.platform.models import (
     AuditEntry,
     FiguresVersion,
+    OutboundEmail,
     PasswordResetRequest,
     RetentionPeriod,
 )
@@ -37,6 +39,11 @@ from workforce.register.services import organisation_set_up
 for _model in (Group, TOTPDevice, get_user_model()):
     if admin.site.is_registered(_model):
         admin.site.unregister(_model)
+
+# The job queue's rows name no organisation, so no scoped admin could show them: operators
+# use `manage.py procrastinate` (docs/deployment.md, "The worker").
+if admin.site.is_registered(ProcrastinateJob):
+    admin.site.unregister(ProcrastinateJob)
 
 
 @admin.register(Organisation)
@@ -226,6 +233,17 @@ class PasswordResetRequestAdmin(ScopedAdmin):
     fields = ["client", "at"]
     list_display = ["client", "at"]
     date_hierarchy = "at"
+
+
+@admin.register(OutboundEmail)
+class OutboundEmailAdmin(ScopedAdmin):
+    """Emails queued for the worker (workforce/platform/mail.py): for installation operators,
+    to see whether one is still waiting and why. Read only; the text is not shown."""
+
+    installation_wide = True
+    fields = ["to", "subject", "created_at", "sent_at", "attempts", "last_error"]
+    list_display = ["created_at", "to", "subject", "sent_at", "attempts"]
+    date_hierarchy = "created_at"
 
 
 @admin.register(FiguresVersion)

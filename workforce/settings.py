@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "pgtrigger",
     "pghistory",
+    "procrastinate.contrib.django",
     "workforce",
     "workforce.history",
     "roles",
@@ -291,6 +292,21 @@ if env.str("EMAIL_URL", default=""):
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="workforce@localhost")
+
+# --- Background work: procrastinate's jobs table in this database; `manage.py procrastinate
+# worker` runs them (make run starts one beside the server; docs/deployment.md, "The worker").
+# The modules that define tasks, named once here rather than found by import side effects.
+PROCRASTINATE_AUTODISCOVER_MODULE_NAME = ""
+PROCRASTINATE_IMPORT_PATHS = [
+    "workforce.platform.mail",
+    "workforce.register.services.training_reminders",
+    "supervision.incidents.services.notify",
+    "supervision.incidents.jobs",
+]
+# An email that fails is tried again after EMAIL_RETRY_WAIT, its square, its cube, ... seconds,
+# EMAIL_RETRY_ATTEMPTS times in all; after that the scheduled sweep keeps trying.
+EMAIL_RETRY_WAIT = env.int("EMAIL_RETRY_WAIT", default=2)
+EMAIL_RETRY_ATTEMPTS = env.int("EMAIL_RETRY_ATTEMPTS", default=12)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Security. Production values follow the Django deployment checklist.

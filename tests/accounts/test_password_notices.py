@@ -7,6 +7,7 @@ import re
 from django.urls import reverse
 
 from tests.factories import PASSWORD, MembershipFactory
+from tests.queue import run_jobs
 from workforce.models import AuditEntry
 from workforce.models import Capacity as C
 
@@ -38,6 +39,7 @@ def test_a_password_change_is_audited_everywhere_and_emailed(
         )
     assert response["Location"] == reverse("password_change_done")
     _check_entries(peer, "login.password_changed", {peer.person.organisation_id, other_org.pk})
+    run_jobs()  # the worker sends what the change queued
     (notice,) = mailoutbox
     assert notice.to == [peer.email]
     assert "password" in notice.subject.lower()
@@ -57,6 +59,7 @@ def test_a_refused_password_change_records_and_sends_nothing(
         )
     assert response.status_code == 200
     assert not AuditEntry.objects.filter(action__startswith="login.password").exists()
+    run_jobs()  # the worker sends what the change queued
     assert mailoutbox == []
 
 
@@ -72,6 +75,7 @@ def test_a_password_reset_is_audited_everywhere_and_emailed(
         response = client.post(form_url, {"new_password1": NEW, "new_password2": NEW})
     assert response["Location"] == reverse("password_reset_complete")
     _check_entries(lead, "login.password_reset", {lead.person.organisation_id, other_org.pk})
+    run_jobs()  # the worker sends what the change queued
     notice = mailoutbox[1]
     assert notice.to == [lead.email]
     assert "reset" in notice.body

@@ -16,6 +16,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.factories import PASSWORD, MembershipFactory
+from tests.queue import run_jobs
 from workforce.models import AuditEntry
 from workforce.models import Capacity as C
 
@@ -129,6 +130,7 @@ def test_replacing_needs_a_verified_session_the_password_and_a_current_code(
         for entry in entries:
             assert old.key not in str(entry.changes) + entry.summary
             assert new.key not in str(entry.changes) + entry.summary
+    run_jobs()  # the worker sends what the change queued
     (notice,) = mailoutbox
     assert notice.to == [safeguarding.email]
     assert "replaced" in notice.body
@@ -148,6 +150,7 @@ def test_turning_it_off_is_emailed_and_audited_in_each_organisation(
     assert not TOTPDevice.objects.filter(user=peer).exists()
     entries = AuditEntry.objects.filter(action="two_factor.removed", actor=peer)
     assert {e.organisation_id for e in entries} == {peer.person.organisation_id, other_org.pk}
+    run_jobs()  # the worker sends what the change queued
     (notice,) = mailoutbox
     assert notice.to == [peer.email]
     assert "turned off" in notice.body
@@ -163,6 +166,7 @@ def test_setting_it_up_is_emailed_and_audited(
         client.post(SETUP, {"code": _code(key)})
     entry = AuditEntry.objects.get(action="two_factor.set_up", actor=lead)
     assert entry.organisation_id == lead.person.organisation_id
+    run_jobs()  # the worker sends what the change queued
     (notice,) = mailoutbox
     assert notice.to == [lead.email]
     assert "set up" in notice.body

@@ -12,6 +12,7 @@ from supervision.incidents.models import IncidentNotice
 from supervision.incidents.services import notify
 from tests.factories import make_login, report_incident
 from tests.incidents.test_side_doors import NARRATIVE, _correct_to_low, _critical_child_report
+from tests.queue import run_jobs
 from workforce.models import Capacity as C
 
 
@@ -37,6 +38,8 @@ def test_a_report_needing_escalation_emails_every_safeguarding_lead_of_that_orga
 ):
     with django_capture_on_commit_callbacks(execute=True):
         incident = _critical_child_report(supervisor, peer)
+    assert mailbox == []  # the worker sends them
+    run_jobs()
     assert sorted(email.to[0] for email in mailbox) == sorted(
         [safeguarding.email, safeguarding2.email]
     )
@@ -60,17 +63,20 @@ def test_a_report_not_needing_escalation_alerts_nobody_until_a_correction_makes_
 ):
     with django_capture_on_commit_callbacks(execute=True):
         incident = report_incident(supervisor, peer.person, severity="moderate")
+    run_jobs()
     assert mailbox == []
     with django_capture_on_commit_callbacks(execute=True):
         services.incident_correct(
             incident=incident, by=supervisor, reason="A child was there.", safeguarding="child"
         )
+    run_jobs()
     assert [email.to for email in mailbox] == [[safeguarding.email]]
     # Already known to be serious: a further correction does not alert again.
     with django_capture_on_commit_callbacks(execute=True):
         services.incident_correct(
             incident=incident, by=supervisor, reason="And worse.", severity="critical"
         )
+    run_jobs()
     assert len(mailbox) == 1
 
 

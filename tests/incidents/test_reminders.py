@@ -1,5 +1,6 @@
-"""Emails: the safeguarding lead at once on escalation (after commit, never on rollback);
-`send_reminders` emails the owner of every overdue step, once, however often it runs."""
+"""Emails: the safeguarding lead at once on escalation (queued with it, sent by the worker
+after commit, never on rollback); `send_reminders` emails the owner of every overdue step,
+once, however often it runs."""
 
 import datetime
 from io import StringIO
@@ -11,41 +12,47 @@ from django.db import transaction
 from supervision.incidents import deadlines, services
 from supervision.incidents.models import IncidentNotice
 from tests.factories import at, frozen, make_login
+from tests.queue import run_jobs, sent
 from workforce.models import Capacity as C
 
 
 def _run(day: str, time: str = "12:00") -> str:
+    """The scheduled job at that time, then the worker sending what it queued."""
     out = StringIO()
     with frozen(day, time):
         call_command("send_reminders", stdout=out)
+        run_jobs()
     return out.getvalue()
 
 
 def _flush(mailbox):
-    """Send what the steps queued (tests run inside one transaction, so on-commit emails
-    never fire by themselves), then start with an empty mailbox."""
-    from supervision.incidents.services import notify
-
-    notify.deliver()
+    """Have the worker send what the steps queued, then start with an empty mailbox."""
+    run_jobs()
     mailbox.clear()
 
 
-def test_escalation_emails_the_lead_after_commit(
-    make, supervisor, safeguarding, mailbox, django_capture_on_commit_callbacks, settings
+def _queued(task="send_incident_notice") -> int:
+    from procrastinate.contrib.django.models import ProcrastinateJob
+
+    return ProcrastinateJob.objects.filter(task_name=task, status="todo").count()
+
+
+def test_escalation_queues_the_leads_email_with_it_and_the_worker_sends_it(
+    make, supervisor, safeguarding, mailbox, settings
 ):
     settings.SITE_URL = "https://workforce.example.org"  # the link is built on it
     incident = make("reported", severity="high")
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.incident_triage(
-            incident=incident,
-            by=supervisor,
-            decision="escalate",
-            reason="High.",
-            escalate_to=safeguarding,
-        )
-    assert mailbox == []  # nothing before commit
-    for callback in callbacks:
-        callback()
+    _flush(mailbox)  # the safeguarding leads' alert about the report itself
+    services.incident_triage(
+        incident=incident,
+        by=supervisor,
+        decision="escalate",
+        reason="High.",
+        escalate_to=safeguarding,
+    )
+    assert mailbox == []  # nothing from the request itself: the worker sends it
+    assert _queued() == 1
+    assert sent(run_jobs()) == 1
     assert len(mailbox) == 1
     email = mailbox[0]
     assert email.to == [safeguarding.email]
@@ -68,10 +75,13 @@ def test_a_rolled_back_escalation_emails_nobody(make, supervisor, safeguarding, 
         )
         raise RuntimeError("something later failed")
     assert mailbox == [] and not IncidentNotice.objects.filter(kind="escalated").exists()
+    # The job went with the rest of the transaction: there is nothing to send.
+    run_jobs()
+    assert [m for m in mailbox if "escalated" in m.subject] == []
 
 
-def test_a_failed_escalation_email_is_retried_by_send_reminders(
-    make, supervisor, safeguarding, mailbox, monkeypatch, django_capture_on_commit_callbacks
+def test_an_escalation_email_whose_jobs_all_failed_is_sent_by_send_reminders(
+    make, supervisor, safeguarding, mailbox, monkeypatch
 ):
     from supervision.incidents.services import notify
 
@@ -81,14 +91,15 @@ def test_a_failed_escalation_email_is_retried_by_send_reminders(
     incident = make("reported", severity="high")
     _flush(mailbox)  # the safeguarding leads' alert about the report itself
     monkeypatch.setattr(notify, "send_mail", broken)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.incident_triage(
-            incident=incident,
-            by=supervisor,
-            decision="escalate",
-            reason="x",
-            escalate_to=safeguarding,
-        )
+    services.incident_triage(
+        incident=incident,
+        by=supervisor,
+        decision="escalate",
+        reason="x",
+        escalate_to=safeguarding,
+    )
+    ((task, error),) = run_jobs()
+    assert (task, str(error)) == ("send_incident_notice", "SMTP is down")
     assert IncidentNotice.objects.get(kind="escalated").sent_at is None
     monkeypatch.undo()
     out = StringIO()
@@ -96,7 +107,7 @@ def test_a_failed_escalation_email_is_retried_by_send_reminders(
     assert [m.subject for m in mailbox] == [
         f"Boundary incident #{incident.pk} has been escalated to you"
     ]
-    assert "1 email(s) sent" in out.getvalue()
+    assert "1 earlier email(s) sent" in out.getvalue()
 
 
 def test_reminders_go_to_each_overdue_steps_owner_once(
@@ -120,14 +131,14 @@ def test_reminders_go_to_each_overdue_steps_owner_once(
     assert "Overdue: please acknowledge" in mailbox[0].subject
 
     # Nothing twice, however often it runs.
-    assert "no new overdue steps; 0 email(s) sent" in _run("2026-03-02", "15:00")
+    assert "no new overdue steps; 0 email(s) queued; 0 earlier" in _run("2026-03-02", "15:00")
     assert len(mailbox) == 1
 
     out = _run("2026-03-05", "08:00")
     assert "1 triage overdue" in out and "1 action overdue" in out
     recipients = sorted(m.to[0] for m in mailbox[1:])
     assert recipients == sorted([supervisor.email, peer.email])
-    assert "0 email(s) sent" in _run("2026-03-06", "08:00")
+    assert "no new overdue steps; 0 email(s) queued" in _run("2026-03-06", "08:00")
     assert len(mailbox) == 3
     keys = set(IncidentNotice.objects.values_list("key", flat=True))
     assert f"triage:{waiting.pk}:{supervisor.pk}" in keys
@@ -187,7 +198,7 @@ def test_a_recipient_without_an_email_address_is_recorded_not_retried(make, safe
     _run("2026-03-04")
     assert mailbox == []
     assert set(IncidentNotice.objects.values_list("failure", flat=True)) == {"no email address"}
-    assert "0 email(s) sent" in _run("2026-03-05")
+    assert "0 email(s) queued; 0 earlier email(s) sent" in _run("2026-03-05")
 
 
 def test_two_runs_at_once_send_each_email_once(make, safeguarding, mailbox):

@@ -111,8 +111,12 @@ def test_the_documented_roles_migrate_work_and_cannot_undo_the_guards():
             "kept = dict(organisations=[person.organisation_id]); "
             "assert figures.cached(figures.PAYMENTS, ('roles',), lambda: 7, **kept) == 7; "
             "assert figures.cached(figures.PAYMENTS, ('roles',), lambda: 8, **kept) == 7; "
-            "cache.clear(); assert cache.get('anything') is None",
+            "cache.clear(); assert cache.get('anything') is None; "
+            "from workforce.platform import mail; "
+            "mail.queue_email(to='someone@example.org', subject='Hello', body='Hello.')",
         )
+        # The worker, as the app role, takes the job and sends the email.
+        _manage(app, "APP_PASSWORD", db, "procrastinate", "worker", "--one-shot", "--queues=email")
         with _connect(app, db, "APP_PASSWORD") as conn:
             assert conn.execute(
                 "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"
@@ -122,6 +126,9 @@ def test_the_documented_roles_migrate_work_and_cannot_undo_the_guards():
             ).fetchone() == (0,)
             before = _counts(conn)
             assert before["workforce_person"] == 1 and before["history_personevent"] == 2
+            assert conn.execute(
+                "SELECT count(*) FROM workforce_outboundemail WHERE sent_at IS NOT NULL"
+            ).fetchone() == (1,)
             # migrate made the cache table, as the owner; the app role owns nothing.
             assert conn.execute(
                 "SELECT tableowner FROM pg_tables WHERE tablename = 'workforce_cache'"

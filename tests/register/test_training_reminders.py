@@ -17,6 +17,7 @@ from roles import services as role_services
 from roles.models import TrainingRequirement
 from tests import factories
 from tests.factories import make_login
+from tests.queue import run_jobs, sent
 from workforce.models import Person, TrainingReminder
 from workforce.register import selectors, services
 from workforce.register.services import training_reminders
@@ -45,7 +46,10 @@ def _record(assignment, lead, *, expires_on, completed_on=TODAY - 300 * DAY, ite
 
 
 def _run(day):
-    return training_reminders.remind_due(today=day)
+    """The scheduled job on `day`, then the worker sending what it queued: how many
+    reminders were recorded and how many emails went out."""
+    counts = training_reminders.remind_due(today=day)
+    return {"recorded": counts["recorded"], "sent": counts["sent"] + sent(run_jobs())}
 
 
 def _to(outbox):
@@ -94,9 +98,12 @@ def test_the_command_twice_sends_nothing_the_second_time(peer_assignment, lead, 
     _record(peer_assignment, lead, expires_on=TODAY + 30 * DAY)
     first, second = StringIO(), StringIO()
     call_command("send_reminders", stdout=first)
-    assert "Training reminders: 2 new; 2 email(s) sent." in first.getvalue()
+    assert "Training reminders: 2 email(s) queued; 0 earlier email(s) sent." in first.getvalue()
+    assert outbox == []  # the worker sends them
+    assert sent(run_jobs()) == 2
     call_command("send_reminders", stdout=second)
-    assert "Training reminders: 0 new; 0 email(s) sent." in second.getvalue()
+    assert "Training reminders: 0 email(s) queued; 0 earlier email(s) sent." in second.getvalue()
+    assert run_jobs() == []
     assert len(outbox) == 2
 
 

@@ -13,9 +13,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -23,7 +21,7 @@ from django.utils.crypto import salted_hmac
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from workforce.organisations.models import Membership
-from workforce.platform import audit
+from workforce.platform import audit, mail
 from workforce.platform.models import PasswordResetRequest
 
 if TYPE_CHECKING:
@@ -66,16 +64,14 @@ def _record_everywhere(*, user, action: str, obj, changes: dict | None = None) -
 
 
 def _notify(user, change: str) -> None:
-    """Tell the login's email address, after commit, what changed (no secrets)."""
+    """Tell the login's email address what changed (no secrets): queued with the change,
+    sent by the worker once it commits."""
     if not user.email:
         return
     context = {"username": user.get_username(), "change": change, "when": timezone.localtime()}
     subject = render_to_string("registration/security_notice_subject.txt", context).strip()
     body = render_to_string("registration/security_notice_body.txt", context)
-    recipient = user.email
-    transaction.on_commit(
-        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient])
-    )
+    mail.queue_email(to=user.email, subject=subject, body=body)
 
 
 @transaction.atomic

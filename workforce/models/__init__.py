@@ -6,6 +6,7 @@ from workforce.organisations.models import Capacity, Membership, Nation, Organis
 from workforce.platform.models import (
     AuditEntry,
     FiguresVersion,
+    OutboundEmail,
     PasswordResetRequest,
     RetentionPeriod,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "DiversityProfile",
     "FiguresVersion",
     "Membership",
+    "OutboundEmail",
     "Nation",
     "Organisation",
     "PasswordResetRequest",

@@ -171,3 +171,31 @@ class RetentionPeriod(models.Model):
 
     def __str__(self):
         return f"{self.organisation}: {self.record_type} for {self.months} months"
+
+
+class OutboundEmail(models.Model):
+    """An email the app has decided to send, recorded in the transaction of the change that
+    caused it and sent by the worker (workforce/platform/mail.py). `sent_at` stays empty
+    until the mail server has taken it, so none is lost while the server is down, and the
+    row lock taken to send it means two workers never both send it."""
+
+    to = models.EmailField()
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                name="outbound_email_unsent_idx",
+                condition=models.Q(sent_at__isnull=True),
+            )
+        ]
+
+    def __str__(self):
+        state = f"sent {self.sent_at:%Y-%m-%d %H:%M}" if self.sent_at else "waiting"
+        return f"email of {self.created_at:%Y-%m-%d %H:%M} ({state})"

@@ -1,9 +1,11 @@
-"""Emails: recorded first (IncidentNotice, keyed by step and recipient), sent after commit.
+"""Emails: recorded first (IncidentNotice, keyed by step and recipient), sent by the worker.
 
 Recording before sending is what makes reminders idempotent: a notice's key is unique, so the
 same reminder is never created twice, and a notice is sent only while `sent_at` is empty,
-under a row lock, so two runs at once cannot both send it. A notice whose email failed stays
-unsent and the next `send_reminders` run tries again.
+under a row lock, so two workers at once cannot both send it. The job that sends a notice is
+queued in the transaction that records it (workforce/platform/mail.py); a notice whose email
+failed stays unsent, its job is tried again with a growing wait, and the scheduled
+`send_reminders` job sweeps up any still waiting after that.
 
 Emails never carry the narrative or the worker's name (email is not a safe place for them):
 only the incident's number, category, severity, the deadline and a link to sign in.
@@ -18,9 +20,11 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from procrastinate.contrib.django import app
 
 from supervision.incidents import deadlines, rules
 from supervision.incidents.models import Incident, IncidentAction, IncidentNotice, NoticeKind
+from workforce.platform import mail
 from workforce.platform.links import site_link
 
 logger = logging.getLogger(__name__)
@@ -34,10 +38,12 @@ def record(
     recipient,
     action: IncidentAction | None = None,
 ) -> IncidentNotice | None:
-    """The notice, newly recorded; None if one with this key already exists."""
+    """The notice, newly recorded with the job that sends it (in the same transaction, so
+    the worker sends it once that commits, never if it rolls back); None if one with this
+    key already exists."""
     try:
         with transaction.atomic():
-            return IncidentNotice.objects.create(
+            notice = IncidentNotice.objects.create(
                 key=key,
                 kind=kind,
                 incident=incident,
@@ -45,15 +51,17 @@ def record(
                 recipient=recipient,
                 created_at=deadlines.now(),
             )
+            send_notice.defer(notice_id=notice.pk)
+            return notice
     except IntegrityError:
         return None
 
 
-def send_after_commit(notice: IncidentNotice) -> None:
-    """Send this notice as soon as the surrounding transaction commits (never if it rolls
-    back). A failure is logged and left for `send_reminders` to retry."""
-    notice_id = notice.pk
-    transaction.on_commit(lambda: deliver([notice_id]), robust=True)
+@app.task(name="send_incident_notice", queue=mail.EMAIL_QUEUE, retry=mail.EMAIL_RETRY)
+def send_notice(notice_id: int) -> int:
+    """The worker's job: send one notice (1 if this run sent it). Raises when the mail
+    server fails, so the queue tries again."""
+    return _deliver_one(notice_id, "")
 
 
 def _render(notice: IncidentNotice, link_base: str) -> tuple[str, str]:
@@ -81,17 +89,18 @@ def _deadline(notice: IncidentNotice):
     return None
 
 
-def deliver(notice_ids=None, *, link_base: str = "") -> int:
-    """Send the given notices (or every unsent one); return how many were sent."""
+def deliver(*, link_base: str = "", recorded_before=None) -> int:
+    """Send every unsent notice (recorded before a time, if given); return how many were
+    sent."""
     pending = IncidentNotice.objects.filter(sent_at__isnull=True)
-    if notice_ids is not None:
-        pending = pending.filter(pk__in=notice_ids)
+    if recorded_before is not None:
+        pending = pending.filter(created_at__lt=recorded_before)
     sent = 0
     for notice_id in pending.order_by("created_at", "pk").values_list("pk", flat=True):
         try:
             sent += _deliver_one(notice_id, link_base)
         except Exception:
-            # Left unsent: the next run of send_reminders tries again.
+            # Left unsent: its job, or the next run of send_reminders, tries again.
             logger.exception("Could not send incident notice %s", notice_id)
     return sent
 

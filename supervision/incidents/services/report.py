@@ -145,17 +145,15 @@ def _earlier_incidents(person: Person, category: str, occurred_on: datetime.date
 def _alert_safeguarding_leads(incident: Incident, event) -> None:
     """Tell every safeguarding lead of the organisation at once that a report needs one of
     them (it became so with `event`: the report, or the correction that made it so). Each
-    email is recorded first, so it is sent once, after commit, and retried by send_reminders
-    if sending fails."""
+    email is recorded with the job that sends it, so the worker sends it once, after
+    commit, and tries again if sending fails."""
     for lead in selectors.safeguarding_leads(incident):
-        notice = notify.record(
+        notify.record(
             key=f"concern:{incident.pk}:{event.pk}:{lead.pk}",
             kind=NoticeKind.CONCERN,
             incident=incident,
             recipient=lead,
         )
-        if notice is not None:
-            notify.send_after_commit(notice)
 
 
 @transaction.atomic

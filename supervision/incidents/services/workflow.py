@@ -72,16 +72,14 @@ def _escalate(incident: Incident, *, to, by, now: datetime.datetime) -> None:
 
 
 def _tell_lead(incident: Incident, event, lead) -> None:
-    """Email the safeguarding lead at once, after commit (recorded first, so a failed email is
-    retried by send_reminders rather than lost)."""
-    notice = notify.record(
+    """Email the safeguarding lead at once: the worker sends it after commit, and tries
+    again if sending fails rather than lose it."""
+    notify.record(
         key=f"escalated:{incident.pk}:{event.pk}:{lead.pk}",
         kind=NoticeKind.ESCALATED,
         incident=incident,
         recipient=lead,
     )
-    if notice is not None:
-        notify.send_after_commit(notice)
 
 
 def _escalation_step(incident: Incident, *, kind: str, by, at, detail: str = ""):

@@ -11,16 +11,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from workforce.organisations.models import Membership
-from workforce.platform import audit, sessions
+from workforce.platform import audit, mail, sessions
 from workforce.platform.base import WorkforceError
 from workforce.register.models import Person
 
@@ -183,9 +181,8 @@ def login_email_change(*, user: AbstractBaseUser, new_email: str) -> AbstractBas
         }
         subject = render_to_string("registration/email_changed_subject.txt", context).strip()
         body = render_to_string("registration/email_changed_body.txt", context)
-        transaction.on_commit(
-            lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [old_email])
-        )
+        # To the old address: the owner learns of a change made by someone else.
+        mail.queue_email(to=old_email, subject=subject, body=body)
     return user
 
 

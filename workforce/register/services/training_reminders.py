@@ -4,8 +4,9 @@ and to each of their current supervisors.
 
 Idempotent the same way as the incident reminders: each reminder is recorded first, in the
 same transaction that queues its email, and the database allows one per record, kind and
-recipient, so a rerun (or two runs at once) sends nothing twice. A reminder whose email fails
-stays unsent and the next run tries again.
+recipient, so a rerun (or two runs at once) sends nothing twice. The worker sends each
+reminder's email (a job queued with it); one whose email fails stays unsent, its job is tried
+again with a growing wait, and each later run sweeps up any left from before it.
 
 Emails name only the training and its dates. The supervisor's email does not name the person
 (email is not a safe place for who is behind on what); the link shows them after signing in.
@@ -24,7 +25,9 @@ from django.db import IntegrityError, models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from procrastinate.contrib.django import app
 
+from workforce.platform import mail
 from workforce.platform.links import site_link
 from workforce.register.models import Assignment, TrainingRecord, TrainingReminder
 from workforce.register.selectors.training import needing_attention
@@ -64,7 +67,7 @@ def supervisors_of(person_id: int, today: datetime.date) -> models.QuerySet:
     )
 
 
-def _record_one(record_id: int, today: datetime.date, link_base: str, sent: list) -> int:
+def _record_one(record_id: int, today: datetime.date, link_base: str) -> int:
     """Record the reminders due for one training record and queue their emails, in one
     transaction; return how many were newly recorded."""
     with transaction.atomic():
@@ -93,31 +96,37 @@ def _record_one(record_id: int, today: datetime.date, link_base: str, sent: list
                     )
             except IntegrityError:
                 continue
-        if created:
-            transaction.on_commit(
-                lambda: sent.append(deliver(created, link_base=link_base)), robust=True
-            )
+        for reminder_id in created:
+            send_reminder.defer(reminder_id=reminder_id, link_base=link_base)
         return len(created)
 
 
 def remind_due(*, today: datetime.date | None = None, link_base: str = "") -> Counter:
-    """Record and send every training reminder due today. Counts: "recorded" and "sent"
-    (sent includes any reminder a failed earlier run left unsent)."""
+    """Record every training reminder due today and queue its email. Counts: "recorded", and
+    "sent": reminders recorded by an earlier run and still unsent, sent now."""
     today = today or timezone.localdate()
-    sent: list[int] = []
+    started = timezone.now()
+    # Whatever an earlier run left unsent (its jobs all failed): tried again here.
+    sent = deliver(link_base=link_base, recorded_before=started)
     recorded = 0
     for record_id in due_records(today).values_list("pk", flat=True):
-        recorded += _record_one(record_id, today, link_base, sent)
-    # Whatever is still unsent: an email that failed now or in an earlier run.
-    sent.append(deliver(link_base=link_base))
-    return Counter(recorded=recorded, sent=sum(sent))
+        recorded += _record_one(record_id, today, link_base)
+    return Counter(recorded=recorded, sent=sent)
 
 
-def deliver(reminder_ids=None, *, link_base: str = "") -> int:
-    """Send the given reminders (or every unsent one); return how many were sent."""
+@app.task(name="send_training_reminder", queue=mail.EMAIL_QUEUE, retry=mail.EMAIL_RETRY)
+def send_reminder(reminder_id: int, link_base: str = "") -> int:
+    """The worker's job: send one reminder (1 if this run sent it). Raises when the mail
+    server fails, so the queue tries again."""
+    return _deliver_one(reminder_id, link_base)
+
+
+def deliver(*, link_base: str = "", recorded_before: datetime.datetime | None = None) -> int:
+    """Send every unsent reminder (recorded before a time, if given); return how many were
+    sent."""
     pending = TrainingReminder.objects.filter(sent_at__isnull=True)
-    if reminder_ids is not None:
-        pending = pending.filter(pk__in=reminder_ids)
+    if recorded_before is not None:
+        pending = pending.filter(created_at__lt=recorded_before)
     sent = 0
     for reminder_id in pending.order_by("created_at", "pk").values_list("pk", flat=True):
         try:
