@@ -298,6 +298,7 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="workforce@localhost"
 # The modules that define tasks, named once here rather than found by import side effects.
 PROCRASTINATE_AUTODISCOVER_MODULE_NAME = ""
 PROCRASTINATE_IMPORT_PATHS = [
+    "workforce.platform.queue",
     "workforce.platform.mail",
     "workforce.register.services.training_reminders",
     "supervision.incidents.services.notify",

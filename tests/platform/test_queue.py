@@ -18,6 +18,7 @@ from supervision.incidents.models import IncidentNotice
 from tests.factories import report_incident, supervise
 from workforce.accounts import credentials
 from workforce.models import OutboundEmail
+from workforce.platform import queue
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -54,14 +55,14 @@ def _worker(port: int):
         "EMAIL_RETRY_WAIT": "1",  # 1 s, then 1 s again: the backoff's base, made short
     }
 
-    def work():
+    def work(queues="email"):
         result = subprocess.run(
             [
                 sys.executable,
                 "manage.py",
                 "procrastinate",
                 "worker",
-                "--queues=email",
+                f"--queues={queues}",
                 "--one-shot",
             ],
             cwd=ROOT,
@@ -137,3 +138,24 @@ def test_an_outage_delays_every_email_and_loses_or_repeats_none(
     time.sleep(1.1)
     _work()
     assert len(received.messages) == 3
+
+
+def test_a_job_left_by_a_worker_that_died_is_put_back_and_sent(smtp, peer):
+    received, _, _, work = smtp
+    credentials.password_changed(user=peer, how="changed")
+    # A worker took the job and died: the job stays "doing", its heartbeat stopped long ago.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO procrastinate_workers (last_heartbeat)"
+            " VALUES (now() - interval '1 hour') RETURNING id"
+        )
+        (dead,) = cursor.fetchone()
+        cursor.execute("UPDATE procrastinate_jobs SET status = 'doing', worker_id = %s", [dead])
+    work()
+    assert received.messages == []  # no other worker takes a job that is being done
+    # The upkeep job, which every worker schedules every 5 minutes, puts it back.
+    queue.retry_stalled_jobs.defer(timestamp=0)
+    work(queues=queue.UPKEEP_QUEUE)
+    work()
+    assert [to for to, _ in received.messages] == [(peer.email,)]
+    assert OutboundEmail.objects.get().sent_at is not None
