@@ -290,24 +290,51 @@ class Client:
     Redirects are not followed; see :meth:`get_following`.
     """
 
-    def __init__(self, base_url: str, cookies: dict[str, str] | None = None, timeout: float = 60):
+    def __init__(
+        self,
+        base_url: str,
+        cookies: dict[str, str] | None = None,
+        timeout: float = 60,
+        ports: list[int] | None = None,
+    ):
         parsed = urllib.parse.urlsplit(base_url)
         self.host = parsed.hostname or "127.0.0.1"
         self.port = parsed.port or 80
         self.cookies: dict[str, str] = dict(cookies or {})
         self.timeout = timeout
+        # Several servers: each request goes to the next one, as a load balancer without
+        # sticky sessions would send it (the Origin follows, as the Host would behind one).
+        self.ports = list(ports or [self.port])
+        self._turn = random.randrange(len(self.ports))  # noqa: S311
 
-    def clone(self) -> Client:
-        """Another client in the same session (same cookies), for another thread."""
-        return Client(f"http://{self.host}:{self.port}", self.cookies, self.timeout)
+    def clone(self, ports: list[int] | None = None) -> Client:
+        """Another client in the same session (same cookies), for another thread; `ports`
+        spreads its requests over several servers."""
+        return Client(
+            f"http://{self.host}:{self.port}", self.cookies, self.timeout, ports or self.ports
+        )
 
     @property
     def origin(self) -> str:
         return f"https://{self.host}:{self.port}"
 
+    def _next_server(self) -> None:
+        if len(self.ports) > 1:
+            self._turn += 1
+            self.port = self.ports[self._turn % len(self.ports)]
+
     def request(
-        self, method: str, path: str, body: bytes | None = None, headers: dict | None = None
+        self,
+        method: str,
+        path: str,
+        body: bytes | None = None,
+        headers: dict | None = None,
+        *,
+        chosen: bool = False,
     ) -> tuple[int, dict[str, str], bytes]:
+        """One request; to the next server unless the caller has `chosen` it already."""
+        if not chosen:
+            self._next_server()
         conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
         hdrs = {"X-Forwarded-Proto": "https", "Accept": "text/html", "Connection": "close"}
         if self.cookies:
@@ -334,6 +361,7 @@ class Client:
 
     def post(self, path: str, data: dict[str, str], referer: str | None = None):
         body = urllib.parse.urlencode(data).encode()
+        self._next_server()  # first, so that the Origin names the server the POST goes to
         return self.request(
             "POST",
             path,
@@ -343,6 +371,7 @@ class Client:
                 "Origin": self.origin,
                 "Referer": self.origin + (referer or path),
             },
+            chosen=True,
         )
 
     def get_following(self, path: str, limit: int = 5) -> tuple[int, str, bytes]:

@@ -10,8 +10,12 @@ Steps (bench/harness.py does the database, gunicorn and the signing in):
    /tmp/wf-load-bench), migrated, seed_demo loaded, and the load users added (idempotent):
    20 peer workers each assigned a role with one of 10 supervisors, 10 co-production leads
    and 10 finance users (the last two with an authenticator, as they must use two-step).
-2. gunicorn (bench.settings = production settings, debug off) on 127.0.0.1; every user
-   signs in through the login page and, where required, the two-step page.
+2. gunicorn (bench.settings = production settings, debug off) on 127.0.0.1, and the job
+   worker (`manage.py procrastinate worker`) beside it, which sends the emails the journeys
+   cause. `--servers N` starts N app servers on the one database, sharing kept figures
+   through the database cache (CACHE_URL=dbcache://), and sends each request to the next
+   server, as a load balancer without sticky sessions would. Every user signs in through
+   the login page and, where required, the two-step page.
 3. Steady phase: 50 threads, one per user, for --duration seconds, each a closed loop of
    its journey with a think time between requests. Every form is the page's own form
    (its CSRF token, hidden fields and defaults) with the journey's answers:
@@ -32,7 +36,9 @@ Steps (bench/harness.py does the database, gunicorn and the signing in):
    exists; every claim, session and incident written during the run has its audit entries
    (created, submitted, approved / logged, confirmed / reported); every supervision session
    has its supervisee and its note; every incident has exactly one "reported" step in its
-   chronology; and the database holds no fewer rows than the client saw succeed.
+   chronology; every email the run queued was sent by the worker (no incident notice
+   unsent, no email job failed or left); and the database holds no fewer rows than the
+   client saw succeed.
 
 Prints PASS/MISS per target: 0 server errors in the steady phase; recovery within 10 s of
 the restart; clean errors; integrity.
@@ -48,6 +54,7 @@ import os
 import queue
 import random
 import re
+import secrets
 import subprocess
 import sys
 import threading
@@ -81,7 +88,7 @@ def seed(peers: int, supervisors: int, leads: int, finance: int) -> dict:
 
     from payments.models import Claim, ExpenseLine
     from roles.models import RoleVersion
-    from supervision.incidents.models import Incident
+    from supervision.incidents.models import Incident, IncidentNotice
     from supervision.models import SupervisionSession
     from workforce import demo
     from workforce.organisations.models import Membership, Organisation, Team
@@ -152,6 +159,7 @@ def seed(peers: int, supervisors: int, leads: int, finance: int) -> dict:
         "session": top(SupervisionSession),
         "incident": top(Incident),
         "audit": top(AuditEntry),
+        "notice": top(IncidentNotice),
     }
 
 
@@ -164,9 +172,10 @@ def integrity(before: dict, seen: dict) -> dict:
     django.setup()
     from django.apps import apps
     from django.db.models import Count, Q
+    from procrastinate.contrib.django.models import ProcrastinateJob
 
     from payments.models import Claim, ExpenseLine
-    from supervision.incidents.models import Incident
+    from supervision.incidents.models import Incident, IncidentNotice
     from supervision.models import SupervisionSession
     from workforce.platform.models import AuditEntry
 
@@ -240,8 +249,21 @@ def integrity(before: dict, seen: dict) -> dict:
         if claim.submitted_at is None:
             fail("claims whole", f"claim {claim.pk} is {claim.state} with no submission time")
 
+    # Every email the run queued was sent by the worker, none left waiting or given up.
+    for notice in IncidentNotice.objects.filter(sent_at__isnull=True)[:5]:
+        fail("every email sent", f"incident notice {notice.pk} ({notice.kind}) is unsent")
+    for job in ProcrastinateJob.objects.filter(queue_name="email").exclude(status="succeeded")[:5]:
+        fail("every email sent", f"job {job.id} {job.task_name} is {job.status}")
+
     # The database holds at least what the client saw succeed.
-    made = {"claims": claims, "sessions": sessions, "incidents": incidents, "expenses": expenses}
+    emails = IncidentNotice.objects.filter(pk__gt=before.get("notice", 0), sent_at__isnull=False)
+    made = {
+        "claims": claims,
+        "sessions": sessions,
+        "incidents": incidents,
+        "expenses": expenses,
+        "emails sent by the worker": emails.count(),
+    }
     for what, count in made.items():
         if count < seen.get(what, 0):
             fail("client's writes all there", f"client saw {seen[what]} {what}, database {count}")
@@ -434,7 +456,12 @@ class User:
         status, headers, _ = self._do(step, "POST", path, data)
         if status != 302:
             raise StepFailed(f"{step}: form refused ({status})")
-        return harness._local(headers["location"])
+        target = harness._local(headers["location"])
+        if target.startswith("/accounts/"):
+            # Sent to sign in again: the server did not accept the session.
+            self.shared.count("signed out")
+            raise StepFailed(f"{step}: signed out")
+        return target
 
     def think(self) -> None:
         time.sleep(self.rng.uniform(0.5, 1.5) * self.shared.think)
@@ -541,7 +568,8 @@ class User:
                     form,
                     occurred_on=_days_ago(1),
                     category="informal_contact",
-                    severity="low",
+                    # Every other one high: the safeguarding leads are emailed at once.
+                    severity="high" if self.loop % 2 else "low",
                     safeguarding="none",
                     narrative="Load test: shared a personal phone number with someone.",
                     told_someone="no",
@@ -661,7 +689,14 @@ def main() -> int:
     parser.add_argument("--fault-duration", type=float, default=45, help="fault phase, seconds")
     parser.add_argument("--fault-at", type=float, default=15, help="restart after N seconds")
     parser.add_argument("--think", type=float, default=1.0, help="mean think time, seconds")
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers per server")
+    parser.add_argument(
+        "--servers",
+        type=int,
+        default=1,
+        help="app servers on one database (more than one: a shared database cache, and each "
+        "request to the next server, as a load balancer would)",
+    )
     parser.add_argument(
         "--solo", type=float, default=20, help="seconds of one user at a time first (0: none)"
     )
@@ -683,10 +718,48 @@ def main() -> int:
         database.stop()
 
 
+def _start_worker(url: str, var_dir: Path, extra: dict) -> subprocess.Popen:
+    """The job worker (`manage.py procrastinate worker`, production settings), as deployed
+    beside the app servers; its log in the var dir."""
+    env = harness.django_env(url, debug=False, var_dir=var_dir, **extra)
+    log = open(var_dir / "worker.log", "a")  # noqa: SIM115 - the worker's for its life
+    return subprocess.Popen(  # noqa: S603
+        [sys.executable, str(BASE_DIR / "manage.py"), "procrastinate", "worker"],
+        env=env,
+        cwd=BASE_DIR,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+
+
+def _drain(database: harness.Database, seconds: float = 60) -> tuple[float, str]:
+    """Wait until the worker has no email job to do; (seconds waited, jobs by state)."""
+    started = time.monotonic()
+    sql = (
+        "SELECT status, count(*) FROM procrastinate_jobs WHERE queue_name = 'email'"
+        " GROUP BY status ORDER BY status"
+    )
+    while time.monotonic() - started < seconds:
+        waiting = database.psql(
+            "SELECT count(*) FROM procrastinate_jobs WHERE queue_name = 'email'"
+            " AND status IN ('todo', 'doing') AND (scheduled_at IS NULL OR scheduled_at <= now())"
+        )
+        if waiting == "0":
+            break
+        time.sleep(0.5)
+    return time.monotonic() - started, database.psql(sql).replace("\n", ", ")
+
+
 def _run(args, var_dir: Path, database: harness.Database) -> int:
     url = database.url
     print(f"database: {url}; machine: {harness.machine_description()}", flush=True)
-    setup_env = harness.django_env(url, debug=True, var_dir=var_dir)
+    # Several servers share kept figures through the database cache, which migrate creates.
+    # All of them with one SECRET_KEY, as a deployment must: sessions signed by one server
+    # are checked by the others.
+    shared_env = {"SECRET_KEY": secrets.token_urlsafe(50)}
+    if args.servers > 1:
+        shared_env["CACHE_URL"] = "dbcache://workforce_cache"
+    setup_env = harness.django_env(url, debug=True, var_dir=var_dir, **shared_env)
     for command in (["migrate", "-v0"], ["seed_demo"]):
         done = harness.manage(*command, env=setup_env, check=False, capture_output=True, text=True)
         if done.returncode:
@@ -698,8 +771,22 @@ def _run(args, var_dir: Path, database: harness.Database) -> int:
     if batch and batch != "None":
         shared.batch_path = f"/payments/batches/{batch}/"
 
-    with harness.Server(url, var_dir=var_dir, workers=args.workers) as server:
-        print(f"gunicorn: {server.workers} workers on {server.base_url}; signing in...", flush=True)
+    with contextlib.ExitStack() as stack:
+        servers = [
+            stack.enter_context(
+                harness.Server(url, var_dir=var_dir, workers=args.workers, extra_env=shared_env)
+            )
+            for _ in range(args.servers)
+        ]
+        server = servers[0]
+        ports = [each.port for each in servers]
+        worker = _start_worker(url, var_dir, shared_env)
+        stack.callback(_stop_worker, worker)
+        print(
+            f"gunicorn: {args.servers} server(s) of {server.workers} workers on ports "
+            f"{ports}; job worker pid {worker.pid}; signing in...",
+            flush=True,
+        )
         # Interleaved, so that any number of users keeps the 2:1:1:1 mix.
         mix = []
         for i in range(PEERS):
@@ -713,7 +800,7 @@ def _run(args, var_dir: Path, database: harness.Database) -> int:
             name = f"{prefix.get(journey, 'load-fin')}-{index:02d}"
             if name not in sessions:
                 sessions[name] = harness.sign_in(server.base_url, name)
-            users.append(User(journey, index, sessions[name].clone(), shared))
+            users.append(User(journey, index, sessions[name].clone(ports), shared))
         print(f"{len(sessions)} users signed in", flush=True)
         if args.solo:
             # One user of each journey alone, one after the other: the unloaded latencies.
@@ -738,10 +825,28 @@ def _run(args, var_dir: Path, database: harness.Database) -> int:
             users, shared, args.fault_duration, args.fault_at, var_dir
         )
         fault = list(shared.hits)
+        # A worker that lost its database in the restart exits; systemd's Restart=always
+        # (docs/deployment.md) would start it again, and so does this.
+        if worker.poll() is not None:
+            print(f"job worker exited ({worker.returncode}) in the restart; started again")
+            worker = _start_worker(url, var_dir, shared_env)
+            stack.callback(_stop_worker, worker)
+        waited, jobs = _drain(database)
+        print(f"email jobs after the run: {jobs} (worker done {waited:.1f} s after the end)")
 
     report = integrity_report(before, shared.seen, url, var_dir)
     report["seen"] = shared.seen
     return summarise(args, steady, steady_s, fault, fended - fbegan, restart, fbegan, report)
+
+
+def _stop_worker(worker: subprocess.Popen) -> None:
+    if worker.poll() is None:
+        worker.terminate()
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
 
 
 def integrity_report(before: dict, seen: dict, url: str, var_dir: Path) -> dict:
@@ -803,6 +908,10 @@ def summarise(args, steady, steady_s, fault, fault_s, restart, fault_began, repo
     clean = dropped == 0 and foreign == 0 and not hangs
     verdicts.append(("errors are clean (500 page, no hang, no drop)", clean, f"{len(failed)}"))
 
+    signed_out = report["seen"].get("signed out", 0)
+    verdicts.append(
+        ("every server accepts every session (nobody signed out)", not signed_out, f"{signed_out}")
+    )
     problems = report["problems"]
     print(f"\nIntegrity: rows written during the run {report['made']}")
     print(f"  client saw succeed: {dict(sorted(report['seen'].items()))}")
