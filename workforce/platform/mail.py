@@ -75,16 +75,26 @@ def send_email(email_id: int) -> bool:
         raise
 
 
+def send_unsent(records, send_one, *, what: str, recorded_before=None) -> int:
+    """Send each of `records` still unsent (recorded before a time, if given), oldest first,
+    with `send_one(pk)`, which says whether it sent; one that fails is logged and stays
+    unsent for the next try. Returns how many were sent. Every kind of recorded email
+    (notices, reminders, OutboundEmail) is swept up this way."""
+    pending = records.filter(sent_at__isnull=True)
+    if recorded_before is not None:
+        pending = pending.filter(created_at__lt=recorded_before)
+    sent = 0
+    for pk in pending.order_by("created_at", "pk").values_list("pk", flat=True):
+        try:
+            sent += int(send_one(pk))
+        except Exception:
+            logger.exception("Could not send %s %s; it stays queued", what, pk)
+    return sent
+
+
 def send_waiting(*, recorded_before=None) -> int:
     """Send every recorded email still waiting (recorded before a time, if given); return
     how many were sent."""
-    waiting = OutboundEmail.objects.filter(sent_at__isnull=True)
-    if recorded_before is not None:
-        waiting = waiting.filter(created_at__lt=recorded_before)
-    sent = 0
-    for email_id in waiting.order_by("created_at", "pk").values_list("pk", flat=True):
-        try:
-            sent += send_email(email_id)
-        except Exception:
-            logger.exception("Could not send email %s; it stays queued", email_id)
-    return sent
+    return send_unsent(
+        OutboundEmail.objects.all(), send_email, what="email", recorded_before=recorded_before
+    )

@@ -13,8 +13,6 @@ only the incident's number, category, severity, the deadline and a link to sign 
 
 from __future__ import annotations
 
-import logging
-
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -26,8 +24,6 @@ from supervision.incidents import deadlines, rules
 from supervision.incidents.models import Incident, IncidentAction, IncidentNotice, NoticeKind
 from workforce.platform import mail
 from workforce.platform.links import site_link
-
-logger = logging.getLogger(__name__)
 
 
 def record(
@@ -91,18 +87,13 @@ def _deadline(notice: IncidentNotice):
 
 def deliver(*, link_base: str = "", recorded_before=None) -> int:
     """Send every unsent notice (recorded before a time, if given); return how many were
-    sent."""
-    pending = IncidentNotice.objects.filter(sent_at__isnull=True)
-    if recorded_before is not None:
-        pending = pending.filter(created_at__lt=recorded_before)
-    sent = 0
-    for notice_id in pending.order_by("created_at", "pk").values_list("pk", flat=True):
-        try:
-            sent += _deliver_one(notice_id, link_base)
-        except Exception:
-            # Left unsent: its job, or the next run of send_reminders, tries again.
-            logger.exception("Could not send incident notice %s", notice_id)
-    return sent
+    sent. One that fails stays unsent: its job, or the next send_reminders, tries again."""
+    return mail.send_unsent(
+        IncidentNotice.objects.all(),
+        lambda notice_id: _deliver_one(notice_id, link_base),
+        what="incident notice",
+        recorded_before=recorded_before,
+    )
 
 
 def _deliver_one(notice_id: int, link_base: str) -> int:

@@ -15,7 +15,6 @@ Emails name only the training and its dates. The supervisor's email does not nam
 from __future__ import annotations
 
 import datetime
-import logging
 from collections import Counter
 
 from django.conf import settings
@@ -31,8 +30,6 @@ from workforce.platform import mail
 from workforce.platform.links import site_link
 from workforce.register.models import Assignment, TrainingRecord, TrainingReminder
 from workforce.register.selectors.training import needing_attention
-
-logger = logging.getLogger(__name__)
 
 Kind = TrainingReminder.Kind
 
@@ -123,18 +120,13 @@ def send_reminder(reminder_id: int, link_base: str = "") -> int:
 
 def deliver(*, link_base: str = "", recorded_before: datetime.datetime | None = None) -> int:
     """Send every unsent reminder (recorded before a time, if given); return how many were
-    sent."""
-    pending = TrainingReminder.objects.filter(sent_at__isnull=True)
-    if recorded_before is not None:
-        pending = pending.filter(created_at__lt=recorded_before)
-    sent = 0
-    for reminder_id in pending.order_by("created_at", "pk").values_list("pk", flat=True):
-        try:
-            sent += _deliver_one(reminder_id, link_base)
-        except Exception:
-            # Left unsent: the next run of send_reminders tries again.
-            logger.exception("Could not send training reminder %s", reminder_id)
-    return sent
+    sent. One that fails stays unsent: its job, or the next send_reminders, tries again."""
+    return mail.send_unsent(
+        TrainingReminder.objects.all(),
+        lambda reminder_id: _deliver_one(reminder_id, link_base),
+        what="training reminder",
+        recorded_before=recorded_before,
+    )
 
 
 def _address(reminder: TrainingReminder) -> tuple[str, str]:
