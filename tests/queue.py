@@ -39,4 +39,4 @@ def run_jobs() -> list[tuple[str, object]]:
 
 def sent(done) -> int:
     """How many emails the jobs sent (each sending task returns 1 or True when it sent)."""
-    return sum(1 for _, result in done if result is True or result == 1)
+    return sum(1 for _, result in done if result == 1)

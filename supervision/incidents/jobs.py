@@ -17,25 +17,29 @@ CRON = "*/15 * * * *"
 
 
 def run_reminders(*, link_base: str = "") -> list[str]:
-    """Record what has come due, queue its emails, and send what earlier runs left unsent;
-    a line for each kind of email."""
-    # Incident notices are stamped with the incidents' clock, the rest with the real one.
+    """Record what has come due, each with the job that sends its email, and send what
+    earlier runs and changes left unsent; a line for each kind of email. `link_base`
+    overrides SITE_URL in what this run sends itself."""
+    # Only what was recorded before this run: what it records has jobs of its own. Incident
+    # notices are stamped with the incidents' clock, the rest with the real one.
     started, notices_started = timezone.now(), deadlines.now()
-    # Only what was recorded before this run: what it records has jobs of its own.
-    swept = notify.deliver(link_base=link_base, recorded_before=notices_started)
+    swept = {
+        "incidents": notify.deliver(link_base=link_base, recorded_before=notices_started),
+        "training": training_reminders.deliver(link_base=link_base, recorded_before=started),
+        "other": mail.send_waiting(recorded_before=started),
+    }
     recorded = reminders.record_overdue()
     parts = [
         f"{recorded[kind]} {label.lower()}" for kind, label in NoticeKind.choices if recorded[kind]
     ]
     found = ", ".join(parts) if parts else "no new overdue steps"
-    training = training_reminders.remind_due(link_base=link_base)
-    emails = mail.send_waiting(recorded_before=started)
+    training = training_reminders.remind_due()
     return [
         f"Incident reminders: {found}; {recorded.total()} email(s) queued; "
-        f"{swept} earlier email(s) sent.",
-        f"Training reminders: {training['recorded']} email(s) queued; "
-        f"{training['sent']} earlier email(s) sent.",
-        f"Other emails: {emails} earlier email(s) sent.",
+        f"{swept['incidents']} earlier email(s) sent.",
+        f"Training reminders: {training} email(s) queued; "
+        f"{swept['training']} earlier email(s) sent.",
+        f"Other emails: {swept['other']} earlier email(s) sent.",
     ]
 
 

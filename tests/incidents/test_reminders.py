@@ -31,6 +31,16 @@ def _flush(mailbox):
     mailbox.clear()
 
 
+def _escalate(incident, supervisor, safeguarding):
+    services.incident_triage(
+        incident=incident,
+        by=supervisor,
+        decision="escalate",
+        reason="High severity.",
+        escalate_to=safeguarding,
+    )
+
+
 def _queued(task="send_incident_notice") -> int:
     from procrastinate.contrib.django.models import ProcrastinateJob
 
@@ -43,13 +53,7 @@ def test_escalation_queues_the_leads_email_with_it_and_the_worker_sends_it(
     settings.SITE_URL = "https://workforce.example.org"  # the link is built on it
     incident = make("reported", severity="high")
     _flush(mailbox)  # the safeguarding leads' alert about the report itself
-    services.incident_triage(
-        incident=incident,
-        by=supervisor,
-        decision="escalate",
-        reason="High.",
-        escalate_to=safeguarding,
-    )
+    _escalate(incident, supervisor, safeguarding)
     assert mailbox == []  # nothing from the request itself: the worker sends it
     assert _queued() == 1
     assert sent(run_jobs()) == 1
@@ -66,13 +70,7 @@ def test_escalation_queues_the_leads_email_with_it_and_the_worker_sends_it(
 def test_a_rolled_back_escalation_emails_nobody(make, supervisor, safeguarding, mailbox):
     incident = make("reported", severity="high")
     with pytest.raises(RuntimeError), transaction.atomic():
-        services.incident_triage(
-            incident=incident,
-            by=supervisor,
-            decision="escalate",
-            reason="x",
-            escalate_to=safeguarding,
-        )
+        _escalate(incident, supervisor, safeguarding)
         raise RuntimeError("something later failed")
     assert mailbox == [] and not IncidentNotice.objects.filter(kind="escalated").exists()
     # The job went with the rest of the transaction: there is nothing to send.
@@ -91,13 +89,7 @@ def test_an_escalation_email_whose_jobs_all_failed_is_sent_by_send_reminders(
     incident = make("reported", severity="high")
     _flush(mailbox)  # the safeguarding leads' alert about the report itself
     monkeypatch.setattr(notify, "send_mail", broken)
-    services.incident_triage(
-        incident=incident,
-        by=supervisor,
-        decision="escalate",
-        reason="x",
-        escalate_to=safeguarding,
-    )
+    _escalate(incident, supervisor, safeguarding)
     ((task, error),) = run_jobs()
     assert (task, str(error)) == ("send_incident_notice", "SMTP is down")
     assert IncidentNotice.objects.get(kind="escalated").sent_at is None
@@ -177,13 +169,7 @@ def test_triage_with_no_supervisor_reminds_the_co_production_leads(
 def test_no_reminders_for_steps_that_are_done(make, supervisor, safeguarding, mailbox):
     with frozen("2026-03-02", "09:00"):
         incident = make("reported", severity="high")
-        services.incident_triage(
-            incident=incident,
-            by=supervisor,
-            decision="escalate",
-            reason="x",
-            escalate_to=safeguarding,
-        )
+        _escalate(incident, supervisor, safeguarding)
         services.incident_acknowledge(incident=incident, by=safeguarding)
     _flush(mailbox)
     assert "no new overdue steps" in _run("2026-03-20")

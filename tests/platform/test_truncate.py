@@ -10,14 +10,14 @@ from django.db import IntegrityError, connection, transaction
 
 from tests import factories
 
-# tgtype bits: 1 FOR EACH ROW, 2 BEFORE, 8 DELETE, 32 TRUNCATE. The job queue's one
-# before-delete trigger keeps its own bookkeeping and refuses nothing.
+# tgtype bits: 1 FOR EACH ROW, 2 BEFORE, 8 DELETE, 32 TRUNCATE. A before-delete trigger
+# refuses only if its function can raise; one that keeps bookkeeping (the job queue's) does not.
 REFUSING_DELETE = """
     SELECT DISTINCT c.relname FROM pg_trigger t
       JOIN pg_class c ON c.oid = t.tgrelid
       JOIN pg_proc p ON p.oid = t.tgfoid
      WHERE NOT t.tgisinternal AND c.relnamespace = current_schema()::regnamespace
-       AND t.tgtype & 11 = 11 AND p.proname <> 'procrastinate_unlink_periodic_defers_v1'
+       AND t.tgtype & 11 = 11 AND p.prosrc ~* '\\mRAISE\\M'
 """
 REFUSING_TRUNCATE = """
     SELECT DISTINCT c.relname FROM pg_trigger t

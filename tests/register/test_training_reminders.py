@@ -46,10 +46,12 @@ def _record(assignment, lead, *, expires_on, completed_on=TODAY - 300 * DAY, ite
 
 
 def _run(day):
-    """The scheduled job on `day`, then the worker sending what it queued: how many
-    reminders were recorded and how many emails went out."""
-    counts = training_reminders.remind_due(today=day)
-    return {"recorded": counts["recorded"], "sent": counts["sent"] + sent(run_jobs())}
+    """The scheduled job on `day` (what earlier runs left unsent, then what is due), then
+    the worker sending what it queued: how many reminders were recorded and how many emails
+    went out."""
+    swept = training_reminders.deliver(recorded_before=timezone.now())
+    recorded = training_reminders.remind_due(today=day)
+    return {"recorded": recorded, "sent": swept + sent(run_jobs())}
 
 
 def _to(outbox):

@@ -15,7 +15,6 @@ Emails name only the training and its dates. The supervisor's email does not nam
 from __future__ import annotations
 
 import datetime
-from collections import Counter
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -64,7 +63,7 @@ def supervisors_of(person_id: int, today: datetime.date) -> models.QuerySet:
     )
 
 
-def _record_one(record_id: int, today: datetime.date, link_base: str) -> int:
+def _record_one(record_id: int, today: datetime.date) -> int:
     """Record the reminders due for one training record and queue their emails, in one
     transaction; return how many were newly recorded."""
     with transaction.atomic():
@@ -94,28 +93,25 @@ def _record_one(record_id: int, today: datetime.date, link_base: str) -> int:
             except IntegrityError:
                 continue
         for reminder_id in created:
-            send_reminder.defer(reminder_id=reminder_id, link_base=link_base)
+            send_reminder.defer(reminder_id=reminder_id)
         return len(created)
 
 
-def remind_due(*, today: datetime.date | None = None, link_base: str = "") -> Counter:
-    """Record every training reminder due today and queue its email. Counts: "recorded", and
-    "sent": reminders recorded by an earlier run and still unsent, sent now."""
+def remind_due(*, today: datetime.date | None = None) -> int:
+    """Record every training reminder due today, each with the job that sends it; return how
+    many were recorded."""
     today = today or timezone.localdate()
-    started = timezone.now()
-    # Whatever an earlier run left unsent (its jobs all failed): tried again here.
-    sent = deliver(link_base=link_base, recorded_before=started)
-    recorded = 0
-    for record_id in due_records(today).values_list("pk", flat=True):
-        recorded += _record_one(record_id, today, link_base)
-    return Counter(recorded=recorded, sent=sent)
+    return sum(
+        _record_one(record_id, today)
+        for record_id in due_records(today).values_list("pk", flat=True)
+    )
 
 
 @app.task(name="send_training_reminder", queue=mail.EMAIL_QUEUE, retry=mail.EMAIL_RETRY)
-def send_reminder(reminder_id: int, link_base: str = "") -> int:
+def send_reminder(reminder_id: int) -> int:
     """The worker's job: send one reminder (1 if this run sent it). Raises when the mail
     server fails, so the queue tries again."""
-    return _deliver_one(reminder_id, link_base)
+    return _deliver_one(reminder_id, "")
 
 
 def deliver(*, link_base: str = "", recorded_before: datetime.datetime | None = None) -> int:

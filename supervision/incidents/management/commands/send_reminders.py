@@ -21,8 +21,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--base-url",
             default="",
-            help="The site's address for links in emails, e.g. https://workforce.example.org "
-            "(default: settings.SITE_URL).",
+            help="The site's address for links in the emails this run sends itself (those "
+            "left unsent earlier), e.g. https://workforce.example.org (default: "
+            "settings.SITE_URL, which queued emails always use).",
         )
 
     def handle(self, *args, base_url="", **options):
